@@ -1,0 +1,247 @@
+//! The runner model, in ComfyControl's wire format (snake_case JSON).
+//!
+//! One [`Runner`] type serves both listings: managed runners
+//! (`GET /v1/managed-runner`) and self-hosted runners (`GET /v1/runner`). A runner
+//! knows where it came from through [`RunnerSource`]; the self-hosted `headers` (which
+//! may carry credentials for the runner's ComfyUI endpoint) live in [`SecretHeaders`],
+//! which cannot be serialized and never shows its values in `Debug` output.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::timestamp::Timestamp;
+
+/// One page of a runner listing: `{"runners": [...], "total": N}`.
+///
+/// ```
+/// let page: runner_match::RunnerPage = serde_json::from_str(
+///     r#"{"runners":[{"id":"r1","name":"A100 box","runner_type":"pro","status":"active",
+///        "tags":["gpu-a100"],"created_at":"2024-01-10T08:00:00Z",
+///        "updated_at":"2024-01-15T10:30:00Z"}],"total":1}"#,
+/// )?;
+/// assert_eq!(page.total, 1);
+/// assert_eq!(page.runners[0].tags, ["gpu-a100"]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerPage {
+    /// The runners on this page, newest `created_at` first.
+    pub runners: Vec<Runner>,
+    /// How many runners there are across all pages.
+    pub total: u64,
+}
+
+/// A runner as ComfyControl lists it.
+///
+/// Deserializes both the managed-runner shape (with `runner_type`) and the self-hosted
+/// shape (with `user_id`, `endpoint` and `headers`); serializes back to the managed
+/// shape, never emitting `headers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "WireRunner")]
+pub struct Runner {
+    /// The runner's UUID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The managed tier (`plus` / `pro`); `None` for self-hosted runners, which have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner_type: Option<RunnerType>,
+    /// Whether the runner takes work. Only [`RunnerStatus::Active`] is schedulable.
+    pub status: RunnerStatus,
+    /// Tags used for workflow matching, compared exactly (case-sensitive).
+    pub tags: Vec<String>,
+    /// When the runner was created (listings are newest first by this instant).
+    pub created_at: Timestamp,
+    /// When the runner was last changed.
+    pub updated_at: Timestamp,
+    /// Which listing the runner came from. Not part of the managed wire format.
+    #[serde(skip)]
+    pub source: RunnerSource,
+}
+
+impl Runner {
+    /// `true` when ComfyControl may schedule work on this runner: its status is
+    /// `active`. Disabled runners and statuses this crate does not know are not.
+    pub fn is_schedulable(&self) -> bool {
+        self.status == RunnerStatus::Active
+    }
+}
+
+/// Where a runner comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RunnerSource {
+    /// A ComfyControl-managed runner (`GET /v1/managed-runner`).
+    #[default]
+    Managed,
+    /// A self-hosted runner (`GET /v1/runner`) pointing at the user's own ComfyUI.
+    SelfHosted {
+        /// The owner's user id.
+        user_id: String,
+        /// The ComfyUI endpoint URL.
+        endpoint: String,
+        /// Headers ComfyControl sends to the endpoint; may contain secrets.
+        headers: SecretHeaders,
+    },
+}
+
+/// The `headers` of a self-hosted runner. They may hold credentials, so this type
+/// deliberately implements no `Serialize`, and its `Debug` shows only header names.
+///
+/// ```
+/// let headers: runner_match::SecretHeaders =
+///     serde_json::from_str(r#"{"Authorization":"Bearer hunter2"}"#)?;
+/// assert_eq!(format!("{headers:?}"), r#"SecretHeaders { names: ["Authorization"], values: "<redacted>" }"#);
+/// assert_eq!(headers.get("Authorization"), Some("Bearer hunter2"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct SecretHeaders(BTreeMap<String, String>);
+
+impl SecretHeaders {
+    /// The value of header `name`, compared exactly.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// The header names, without values.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// How many headers there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `true` when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretHeaders")
+            .field("names", &self.0.keys().collect::<Vec<_>>())
+            .field("values", &"<redacted>")
+            .finish()
+    }
+}
+
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Values the API documentation does not list are kept in `Other` rather than
+        /// failing the whole page.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version of the crate does not know, kept verbatim.
+            Other(String),
+        }
+
+        impl $name {
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Other(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(wire: &str) -> Self {
+                match wire {
+                    $($wire => Self::$variant,)+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let wire = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                Ok(Self::from(&*wire))
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// A managed runner's tier.
+    RunnerType {
+        /// `plus`
+        Plus => "plus",
+        /// `pro`
+        Pro => "pro",
+    }
+}
+
+open_enum! {
+    /// A runner's state. Only `active` runners get work.
+    RunnerStatus {
+        /// `active`: schedulable.
+        Active => "active",
+        /// `disabled`: never gets a workflow.
+        Disabled => "disabled",
+    }
+}
+
+/// The union of both listings' runner shapes, as received.
+#[derive(Deserialize)]
+struct WireRunner {
+    id: String,
+    name: String,
+    #[serde(default)]
+    runner_type: Option<RunnerType>,
+    status: RunnerStatus,
+    tags: Vec<String>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    headers: Option<SecretHeaders>,
+}
+
+impl From<WireRunner> for Runner {
+    fn from(wire: WireRunner) -> Self {
+        let source = match wire.endpoint {
+            Some(endpoint) => RunnerSource::SelfHosted {
+                user_id: wire.user_id.unwrap_or_default(),
+                endpoint,
+                headers: wire.headers.unwrap_or_default(),
+            },
+            None => RunnerSource::Managed,
+        };
+        Runner {
+            id: wire.id,
+            name: wire.name,
+            runner_type: wire.runner_type,
+            status: wire.status,
+            tags: wire.tags,
+            created_at: wire.created_at,
+            updated_at: wire.updated_at,
+            source,
+        }
+    }
+}

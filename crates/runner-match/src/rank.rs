@@ -1,0 +1,176 @@
+//! Matching with ComfyControl's rules, scoring, and a deterministic ranking.
+//!
+//! # The rule
+//! A runner can run a workflow iff it is active **and** (the workflow has no tags, **or**
+//! the runner has no tags, **or** every required tag is among the runner's tags). Tags
+//! compare exactly, case-sensitively.
+//!
+//! # The score
+//! With `r` the number of distinct required tags and `t` the number of distinct tags on
+//! a matching runner:
+//!
+//! | case | score |
+//! |---|---|
+//! | tagged workflow, untagged (wildcard) runner (`r > 0`, `t = 0`) | `0.5` |
+//! | every other match | `0.5 + 0.5 · (r + 1) / (t + 1)` |
+//!
+//! So a runner whose tags equal the requirement scores exactly `1.0` (an untagged runner
+//! is the exact fit for an untagged workflow); each extra, unrequired tag lowers the
+//! score (the runner is over-qualified: keep the video runner free for video jobs), and
+//! every tagged match scores above `0.5`, so wildcard runners rank after all of them.
+//!
+//! # The order
+//! Score (highest first), then `created_at` (newest first), then `id` (ascending), so a
+//! ranking never depends on the input order.
+
+use std::cmp::Ordering;
+
+use crate::model::Runner;
+use crate::requirements::Requirements;
+
+/// The score of a tagged workflow on an untagged (wildcard) runner.
+pub const WILDCARD_RUNNER_SCORE: f64 = 0.5;
+
+/// A runner that can run the workflow, with how well it fits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match<'a> {
+    /// The runner.
+    pub runner: &'a Runner,
+    /// Fit in `[0, 1]`: `1.0` for an exact tag match, lower for over-qualified runners,
+    /// [`WILDCARD_RUNNER_SCORE`] for untagged runners taking a tagged workflow.
+    pub score: f64,
+    /// Why the runner matches.
+    pub fit: Fit,
+}
+
+/// Why a runner matches a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fit {
+    /// The runner's tags are exactly the required ones (both may be empty).
+    Exact,
+    /// The runner has every required tag and `extra_tags` more.
+    Superset {
+        /// Distinct runner tags the workflow did not ask for.
+        extra_tags: usize,
+    },
+    /// The runner is untagged, so it takes any workflow.
+    WildcardRunner,
+}
+
+/// `true` iff `runner` may run a workflow with `requirements` under ComfyControl's rules.
+///
+/// ```
+/// use runner_match::{matches, Requirements, RunnerPage};
+/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// let a100: Requirements = "gpu-a100".parse()?;
+/// assert!(matches(&page.runners[0], &a100));
+/// assert!(!matches(&page.runners[1], &a100));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn matches(runner: &Runner, requirements: &Requirements) -> bool {
+    fit(runner, requirements).is_some()
+}
+
+/// Scores one runner: `None` when it cannot run the workflow.
+pub fn fit<'a>(runner: &'a Runner, requirements: &Requirements) -> Option<Match<'a>> {
+    if !runner.is_schedulable() {
+        return None;
+    }
+    let required = requirements.tags();
+    if runner.tags.is_empty() && !required.is_empty() {
+        return Some(Match {
+            runner,
+            score: WILDCARD_RUNNER_SCORE,
+            fit: Fit::WildcardRunner,
+        });
+    }
+    if !required.iter().all(|tag| runner.tags.contains(tag)) {
+        return None;
+    }
+    let distinct = distinct_count(&runner.tags);
+    Some(Match {
+        runner,
+        score: tagged_score(required.len(), distinct),
+        fit: match distinct - required.len() {
+            0 => Fit::Exact,
+            extra_tags => Fit::Superset { extra_tags },
+        },
+    })
+}
+
+/// The score of a match that is not a wildcard runner: `r` required tags, all among the
+/// runner's `t` distinct tags.
+pub(crate) fn tagged_score(required: usize, distinct_runner_tags: usize) -> f64 {
+    0.5 + 0.5 * (required as f64 + 1.0) / (distinct_runner_tags as f64 + 1.0)
+}
+
+/// Distinct tags in a list; runners carry few tags, so a quadratic scan beats hashing.
+pub(crate) fn distinct_count(tags: &[String]) -> usize {
+    tags.iter()
+        .enumerate()
+        .filter(|(i, tag)| !tags[..*i].contains(tag))
+        .count()
+}
+
+/// Every runner that can run the workflow, best fit first.
+///
+/// ```
+/// use runner_match::{rank, Requirements, RunnerPage};
+/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// let req: Requirements = "managed, gpu-rtx4090".parse()?;
+/// let best = rank(&page.runners, &req);
+/// assert_eq!(best.len(), 1);
+/// assert_eq!(best[0].runner.name, "Managed Plus Runner 1");
+/// assert!(best[0].score < 1.0); // it also carries "standard"
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn rank<'a>(runners: &'a [Runner], requirements: &Requirements) -> Vec<Match<'a>> {
+    let mut found: Vec<Match<'a>> = runners
+        .iter()
+        .filter_map(|runner| fit(runner, requirements))
+        .collect();
+    found.sort_by(compare);
+    found
+}
+
+/// The ranking order: score descending, then newest `created_at`, then `id`.
+pub fn compare(a: &Match<'_>, b: &Match<'_>) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| compare_runners(a.runner, b.runner))
+}
+
+/// Newest `created_at` first, then `id` ascending: the listing order used everywhere.
+pub fn compare_runners(a: &Runner, b: &Runner) -> Ordering {
+    b.created_at
+        .cmp(&a.created_at)
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+/// Picks one of the top-scored matches, as ComfyControl picks at random among matching
+/// runners, but reproducibly: the same `seed` over the same ranking picks the same
+/// runner. `ranked` must be in ranking order (as [`rank`] returns it).
+///
+/// ```
+/// use runner_match::{pick, rank, Requirements, RunnerPage};
+/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// let ranked = rank(&page.runners, &Requirements::from_tags(["managed"])?);
+/// let chosen = pick(&ranked, 42).expect("two runners match");
+/// assert_eq!(pick(&ranked, 42), Some(chosen));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pick<'r, 'a>(ranked: &'r [Match<'a>], seed: u64) -> Option<&'r Match<'a>> {
+    let best = ranked.first()?.score;
+    let tied = ranked.iter().take_while(|m| m.score == best).count();
+    // `tied` is at least 1 (the first element), so the modulo is well defined.
+    let index = (splitmix64(seed) % tied as u64) as usize;
+    ranked.get(index)
+}
+
+/// SplitMix64: a tiny, well-mixed hash, so that consecutive seeds pick independently.
+fn splitmix64(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
