@@ -1,24 +1,81 @@
-# runner-match: `make demo` and `make test` are the whole set-up on a fresh machine.
+# runner-match. `make demo` and `make test` are the whole set-up on a fresh machine:
+# every target installs what it needs first (idempotent, skipped when present).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
+WASM_TARGET := wasm32-unknown-unknown
+# The CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+WASM_OUT := target/$(WASM_TARGET)/release/runner_match_wasm.wasm
+PKG_SOURCES := $(shell find crates -name '*.rs' -o -name 'Cargo.toml' -o -path '*/js/*') Cargo.lock
+PORT ?= 8080
 
-.PHONY: help demo test check-rust tools-rust
+.PHONY: help demo test tools tools-rust tools-wasm-bindgen tools-browser tools-npm \
+        pkg test-rust test-wasm test-js clean
+
 help:
-	@echo "make demo   # rank the embedded sample fleet (TAGS='gpu-a100, flux')"
+	@echo "make demo   # serve the demo page + a stand-in API with a sample fleet on http://127.0.0.1:$(PORT)"
 	@echo "make test   # install what is needed and run every test"
+	@echo "make pkg    # build the npm package into pkg/"
+
+# ---- tools -----------------------------------------------------------------------
+tools: tools-rust tools-wasm-bindgen tools-browser tools-npm
 
 tools-rust:
-	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
-check-rust: tools-rust
-	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
-	$(CARGO) test --workspace
-	$(CARGO) build -p runner-match --target wasm32-unknown-unknown
-	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps
+tools-wasm-bindgen:
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 3 minutes)"; \
+	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
 
+tools-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing Debian's chromium and chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+tools-npm: tests/node_modules/.installed
+
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# ---- build -----------------------------------------------------------------------
+pkg: pkg/package.json
+
+pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen
+	$(CARGO) build --release -p runner-match-wasm --target $(WASM_TARGET)
+	rm -rf pkg && mkdir -p pkg
+	wasm-bindgen --target web --out-dir pkg --out-name runner_match $(WASM_OUT)
+	cp crates/runner-match-wasm/js/node.js crates/runner-match-wasm/README.md pkg/
+	cp crates/runner-match-wasm/js/package.json pkg/package.json
+
+# ---- demo ------------------------------------------------------------------------
 demo:
 	$(CARGO) run -q -p runner-match --example rank -- $(TAGS)
 
-test: check-rust
+# ---- tests -----------------------------------------------------------------------
+test: test-rust test-wasm test-js
+	@echo "make test: all suites passed"
+
+test-rust: tools-rust
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
+	$(CARGO) build -p runner-match --target $(WASM_TARGET)
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps
+
+# wasm-bindgen-test suites against the stand-in API: in Node, then in headless Chromium.
+test-wasm: tools-rust tools-wasm-bindgen tools-browser
+	node standin/with-standin.mjs -- $(CARGO) test -p runner-match-wasm --target $(WASM_TARGET)
+	WASM_BINDGEN_USE_BROWSER=1 node standin/with-standin.mjs -- \
+	  $(CARGO) test -p runner-match-wasm --target $(WASM_TARGET)
+
+# The built package, imported exactly as consumers import it, in Node and Chromium.
+test-js: pkg tools-npm tools-browser
+	cd tests && node --test --test-concurrency=1 *.test.mjs
+
+clean:
+	rm -rf pkg tests/node_modules target

@@ -1,0 +1,190 @@
+//! One `GET` of one page, classified into a page or a typed failure.
+
+use gloo_net::http::Request;
+use runner_match::{Failure, PageRequest, RunnerPage};
+use serde::Deserialize;
+use web_sys::{AbortController, RequestCache, RequestCredentials};
+
+use crate::error::{ClientError, ErrorCode};
+use crate::options::ClientConfig;
+use crate::timer::Deadline;
+
+/// A failed attempt: the typed error to report if no retry follows, and what the
+/// retry policy needs to know (`None`: not worth retrying).
+#[derive(Debug)]
+pub struct AttemptError {
+    /// The error reported if this is the last attempt.
+    pub error: ClientError,
+    /// The observation for the retry policy, when the failure may be transient.
+    pub retryable: Option<Failure>,
+}
+
+/// The API's error body, `{"status": 401, "message": "Invalid token"}`.
+#[derive(Deserialize)]
+struct ApiErrorBody {
+    message: String,
+}
+
+/// Fetches one page, with the token in the header, no cookies, no cache, and the
+/// configured timeout covering the whole exchange (headers and body).
+pub async fn fetch_page(
+    config: &ClientConfig,
+    request: PageRequest,
+) -> Result<RunnerPage, AttemptError> {
+    let url = config.base_url.managed_runners(&request.query());
+    let controller = AbortController::new().map_err(|_| AttemptError {
+        error: ClientError::new(ErrorCode::Network, "this JS runtime has no AbortController"),
+        retryable: None,
+    })?;
+    let signal = controller.signal();
+    let deadline = Deadline::new(controller, config.timeout_ms);
+    let sent = Request::get(&url)
+        .header("Authorization", &config.token.bearer())
+        .header("Accept", "application/json")
+        .credentials(RequestCredentials::Omit)
+        .cache(RequestCache::NoStore)
+        .abort_signal(Some(&signal))
+        .send()
+        .await;
+    let transport = |page: u32| {
+        if signal.aborted() {
+            AttemptError {
+                error: ClientError::new(
+                    ErrorCode::Timeout,
+                    format!(
+                        "page {page} got no complete answer within {} ms",
+                        config.timeout_ms
+                    ),
+                ),
+                retryable: Some(Failure::Timeout),
+            }
+        } else {
+            AttemptError {
+                error: ClientError::new(
+                    ErrorCode::Network,
+                    format!(
+                        "could not reach {} (network error, DNS, refused connection or CORS)",
+                        config.base_url.as_str()
+                    ),
+                ),
+                retryable: Some(Failure::Network),
+            }
+        }
+    };
+    let response = sent.map_err(|_| transport(request.page))?;
+    let status = response.status();
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let retry_after = response.headers().get("retry-after");
+    let body = response.text().await.map_err(|_| transport(request.page))?;
+    drop(deadline);
+
+    if (200..300).contains(&status) {
+        return serde_json::from_str::<RunnerPage>(&body).map_err(|err| AttemptError {
+            error: ClientError::new(
+                ErrorCode::Decode,
+                format!(
+                    "page {} is not a runner list ({err}; content-type {content_type:?})",
+                    request.page
+                ),
+            ),
+            retryable: None,
+        });
+    }
+    Err(http_error(status, &body, retry_after))
+}
+
+/// Classifies a non-2xx answer, surfacing the API's own message.
+fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
+    let api_message = serde_json::from_str::<ApiErrorBody>(body)
+        .map(|b| b.message)
+        .ok()
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| truncate(&m, 300));
+    let said = api_message.map(|m| format!(": {m}")).unwrap_or_default();
+    let (code, message) = match status {
+        401 => (
+            ErrorCode::Unauthorized,
+            format!(
+                "401 Unauthorized{said} (check the API token; it may be wrong, expired or revoked)"
+            ),
+        ),
+        403 => (
+            ErrorCode::Forbidden,
+            format!("403 Forbidden{said} (managed runners need a Pro or Plus tier)"),
+        ),
+        429 => (
+            ErrorCode::RateLimited,
+            format!("429 Too Many Requests{said} (ComfyControl allows 40 requests per 10 s)"),
+        ),
+        500..=599 => (ErrorCode::Server, format!("{status} server error{said}")),
+        _ => (ErrorCode::Http, format!("unexpected HTTP {status}{said}")),
+    };
+    let retryable = (status == 429 || (500..=599).contains(&status)).then(|| Failure::Status {
+        status,
+        retry_after,
+    });
+    AttemptError {
+        error: ClientError {
+            status: Some(status),
+            ..ClientError::new(code, message)
+        },
+        retryable,
+    }
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_errors_are_classified_and_surface_the_api_message() {
+        let e = http_error(401, r#"{"status":401,"message":"Token has expired"}"#, None);
+        assert_eq!(e.error.code, ErrorCode::Unauthorized);
+        assert_eq!(e.error.status, Some(401));
+        assert!(e
+            .error
+            .message
+            .starts_with("401 Unauthorized: Token has expired"));
+        assert!(e.retryable.is_none());
+
+        let e = http_error(
+            403,
+            r#"{"status":403,"message":"Managed runners require Pro or Plus tier"}"#,
+            None,
+        );
+        assert_eq!(e.error.code, ErrorCode::Forbidden);
+        assert!(e.error.message.contains("Pro or Plus"));
+
+        let e = http_error(429, "", Some("3".into()));
+        assert_eq!(e.error.code, ErrorCode::RateLimited);
+        assert_eq!(
+            e.retryable,
+            Some(Failure::Status {
+                status: 429,
+                retry_after: Some("3".into())
+            })
+        );
+
+        let e = http_error(502, "<html>bad gateway</html>", None);
+        assert_eq!(
+            (e.error.code, e.error.message.as_str()),
+            (ErrorCode::Server, "502 server error")
+        );
+        assert!(e.retryable.is_some());
+
+        let e = http_error(
+            404,
+            r#"{"status":404,"message":"requested entity not found"}"#,
+            None,
+        );
+        assert_eq!(e.error.code, ErrorCode::Http);
+        assert!(e.retryable.is_none());
+    }
+}

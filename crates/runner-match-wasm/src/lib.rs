@@ -1,0 +1,27 @@
+//! WebAssembly bindings of [`runner_match`]: the npm package `runner-match`.
+//!
+//! Thin glue: the matching, ranking, paging, retry and rate-limit logic live in the
+//! pure core crate; this crate reads JS values, does the I/O with gloo-net, and turns
+//! every failure into a JS `Error` with a stable `code` ([`error::ErrorCode`]).
+//!
+//! ```js
+//! import init, { configure, findRunners, RunnerClient, matchRunners } from 'runner-match';
+//! await init();
+//! configure({ token: 'cfc_…' });
+//! const best = await findRunners('gpu-a100, flux');
+//! ```
+
+pub mod base_url;
+pub mod client;
+pub mod default_client;
+pub mod error;
+pub mod fetch;
+pub mod match_runners;
+pub mod options;
+pub mod secret;
+pub mod tags;
+pub mod timer;
+pub mod types;
+
+pub use client::RunnerClient;
+pub use error::{ClientError, ErrorCode};

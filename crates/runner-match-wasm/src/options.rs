@@ -1,0 +1,231 @@
+//! `RunnerClient` options: read from JS, validated before any request.
+
+use runner_match::{RequestBudget, RetryPolicy, MAX_PER_PAGE};
+use serde::Deserialize;
+use tsify::Tsify;
+use wasm_bindgen::JsValue;
+
+use crate::base_url::BaseUrl;
+use crate::error::ClientError;
+use crate::secret::Token;
+
+/// Options of `new RunnerClient(options)` and `configure(options)`.
+#[derive(Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientOptions {
+    /// The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
+    pub token: String,
+    /// Default `https://api.comfycontrol.app`. Plain `http:` only for loopback hosts.
+    #[tsify(optional)]
+    pub base_url: Option<String>,
+    /// How long a fetched runner list is reused, in ms. Default 30000; 0 disables caching.
+    #[tsify(optional)]
+    pub cache_ttl_ms: Option<f64>,
+    /// Per-request timeout in ms. Default 10000.
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Retries per request after 429, 5xx, network errors and timeouts. Default 3.
+    #[tsify(optional)]
+    pub max_retries: Option<f64>,
+    /// Pages fetched at once after the first. Default 8.
+    #[tsify(optional)]
+    pub max_concurrency: Option<f64>,
+    /// Runners per page, 1–100. Default 100 (the API's maximum: fewest requests).
+    #[tsify(optional)]
+    pub per_page: Option<f64>,
+    /// Client-side request budget. Default: ComfyControl's 40 requests per 10 s.
+    #[tsify(optional)]
+    pub rate_limit: Option<RateLimitOptions>,
+}
+
+/// At most `requests` requests (retries included) in any `windowMs`.
+#[derive(Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimitOptions {
+    /// Requests allowed per window, 1–40.
+    pub requests: f64,
+    /// The window in ms, 1000–60000.
+    pub window_ms: f64,
+}
+
+/// Validated client configuration.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The token.
+    pub token: Token,
+    /// Where the API is.
+    pub base_url: BaseUrl,
+    /// Cache lifetime in ms.
+    pub cache_ttl_ms: f64,
+    /// Per-request timeout in ms.
+    pub timeout_ms: u32,
+    /// Backoff and retry limits.
+    pub retry: RetryPolicy,
+    /// Pages fetched at once.
+    pub max_concurrency: usize,
+    /// Runners per page.
+    pub per_page: u32,
+    /// The request budget.
+    pub budget: RequestBudget,
+}
+
+impl ClientConfig {
+    /// Reads and validates options from JS. Every problem is an `invalid_input` (or
+    /// `insecure_url`) error; the token never appears in a message.
+    pub fn from_js(options: JsValue) -> Result<Self, ClientError> {
+        if !options.is_object() || js_sys::Array::is_array(&options) {
+            return Err(ClientError::invalid_input(format!(
+                "options must be an object such as {{ token: 'cfc_…' }}, got {}",
+                crate::tags::describe(&options)
+            )));
+        }
+        let token_text = js_sys::Reflect::get(&options, &JsValue::from_str("token"))
+            .ok()
+            .and_then(|t| t.as_string());
+        let parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
+            let message = format!("invalid options: {err}");
+            let message = match &token_text {
+                Some(token) if !token.is_empty() => message.replace(token.as_str(), "<redacted>"),
+                _ => message,
+            };
+            ClientError::invalid_input(message)
+        })?;
+        Self::new(parsed)
+    }
+
+    /// Validates parsed options.
+    pub fn new(options: ClientOptions) -> Result<Self, ClientError> {
+        let token = Token::new(options.token)?;
+        let base_url = match options.base_url.as_deref() {
+            None => BaseUrl::default(),
+            Some(url) => BaseUrl::parse(url)?,
+        };
+        let retry = RetryPolicy {
+            max_retries: whole("maxRetries", options.max_retries, 3, 0..=10)?,
+            ..RetryPolicy::default()
+        };
+        let budget = match options.rate_limit {
+            None => RequestBudget::default(),
+            Some(limit) => RequestBudget::new(
+                whole("rateLimit.requests", Some(limit.requests), 40, 1..=40)?,
+                u64::from(whole(
+                    "rateLimit.windowMs",
+                    Some(limit.window_ms),
+                    10_000,
+                    1_000..=60_000,
+                )?),
+            )
+            .map_err(|err| ClientError::invalid_input(format!("invalid rateLimit: {err}")))?,
+        };
+        Ok(Self {
+            token,
+            base_url,
+            cache_ttl_ms: f64::from(whole(
+                "cacheTtlMs",
+                options.cache_ttl_ms,
+                30_000,
+                0..=86_400_000,
+            )?),
+            timeout_ms: whole("timeoutMs", options.timeout_ms, 10_000, 1..=600_000)?,
+            retry,
+            max_concurrency: whole("maxConcurrency", options.max_concurrency, 8, 1..=16)? as usize,
+            per_page: whole("perPage", options.per_page, MAX_PER_PAGE, 1..=MAX_PER_PAGE)?,
+            budget,
+        })
+    }
+}
+
+/// A whole number option within `range`, or its default when absent.
+fn whole(
+    name: &str,
+    value: Option<f64>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ClientError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    let in_range = value.fract() == 0.0
+        && value >= f64::from(*range.start())
+        && value <= f64::from(*range.end());
+    if !in_range {
+        return Err(ClientError::invalid_input(format!(
+            "{name} must be a whole number from {} to {}, got {value}",
+            range.start(),
+            range.end()
+        )));
+    }
+    Ok(value as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(token: &str) -> ClientOptions {
+        ClientOptions {
+            token: token.into(),
+            ..ClientOptions::default()
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let config = ClientConfig::new(options("cfc_x")).unwrap();
+        assert_eq!(config.base_url.as_str(), "https://api.comfycontrol.app");
+        assert_eq!((config.cache_ttl_ms, config.timeout_ms), (30_000.0, 10_000));
+        assert_eq!(
+            (
+                config.retry.max_retries,
+                config.max_concurrency,
+                config.per_page
+            ),
+            (3, 8, 100)
+        );
+    }
+
+    #[test]
+    fn out_of_range_options_are_invalid_input() {
+        let cases: Vec<(ClientOptions, &str)> = vec![
+            (
+                ClientOptions {
+                    timeout_ms: Some(0.0),
+                    ..options("t")
+                },
+                "timeoutMs must be a whole number from 1 to 600000, got 0",
+            ),
+            (
+                ClientOptions {
+                    max_retries: Some(2.5),
+                    ..options("t")
+                },
+                "maxRetries must be a whole number from 0 to 10, got 2.5",
+            ),
+            (
+                ClientOptions {
+                    max_concurrency: Some(f64::NAN),
+                    ..options("t")
+                },
+                "maxConcurrency must be a whole number from 1 to 16, got NaN",
+            ),
+            (
+                ClientOptions {
+                    per_page: Some(101.0),
+                    ..options("t")
+                },
+                "perPage must be a whole number from 1 to 100, got 101",
+            ),
+            (
+                ClientOptions {
+                    cache_ttl_ms: Some(-1.0),
+                    ..options("t")
+                },
+                "cacheTtlMs must be a whole number from 0 to 86400000, got -1",
+            ),
+            (options(""), "token must be a non-empty string"),
+        ];
+        for (opts, want) in cases {
+            assert_eq!(ClientConfig::new(opts).unwrap_err().message, want);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The plain objects that cross into JS, with their generated TypeScript types.
+//!
+//! JS sees camelCase (`runnerType`, `createdAt`); the API's wire objects
+//! ([`ApiRunner`]) stay snake_case, exactly as ComfyControl sends them, so a runner
+//! list from `listRunners()` or from your own `fetch` goes straight into
+//! `matchRunners`.
+
+use runner_match::{Fit, Match, Runner, RunnerSource};
+use serde::Serialize;
+use tsify::Tsify;
+
+/// A runner that can run the workflow, best fit first. Flat and `console.table`-friendly.
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RunnerMatch {
+    /// The runner's UUID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `plus` / `pro` for managed runners; absent for self-hosted ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub runner_type: Option<String>,
+    /// `active` (only active runners match).
+    pub status: String,
+    /// All of the runner's tags.
+    pub tags: Vec<String>,
+    /// ISO 8601 creation time, as the API sent it.
+    pub created_at: String,
+    /// ISO 8601 last-update time, as the API sent it.
+    pub updated_at: String,
+    /// Fit in [0, 1]: 1 for an exact tag match, lower when over-qualified, 0.5 for an
+    /// untagged runner taking a tagged workflow.
+    pub score: f64,
+    /// Why it matches.
+    pub fit: FitKind,
+    /// The runner's tags the workflow asked for.
+    pub matched_tags: Vec<String>,
+    /// The runner's tags the workflow did not ask for (what makes it over-qualified).
+    pub extra_tags: Vec<String>,
+    /// Which listing the runner came from.
+    pub source: SourceKind,
+}
+
+/// Why a runner matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum FitKind {
+    /// The runner's tags are exactly the required ones.
+    Exact,
+    /// The runner has every required tag, and more.
+    Superset,
+    /// The runner is untagged and takes any workflow.
+    Wildcard,
+}
+
+/// Which listing a runner came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// `GET /v1/managed-runner`.
+    Managed,
+    /// `GET /v1/runner`.
+    SelfHosted,
+}
+
+impl RunnerMatch {
+    /// Flattens a core match; `required` are the requirement's literal tags.
+    pub fn new(found: &Match<'_>, required: &[String]) -> Self {
+        let runner = found.runner;
+        let mut matched_tags = Vec::new();
+        let mut extra_tags = Vec::new();
+        for tag in &runner.tags {
+            let bucket = if required.contains(tag) {
+                &mut matched_tags
+            } else {
+                &mut extra_tags
+            };
+            if !bucket.contains(tag) {
+                bucket.push(tag.clone());
+            }
+        }
+        Self {
+            id: runner.id.clone(),
+            name: runner.name.clone(),
+            runner_type: runner.runner_type.as_ref().map(|t| t.as_str().to_owned()),
+            status: runner.status.as_str().to_owned(),
+            tags: runner.tags.clone(),
+            created_at: runner.created_at.as_str().to_owned(),
+            updated_at: runner.updated_at.as_str().to_owned(),
+            score: found.score,
+            fit: match found.fit {
+                Fit::Exact => FitKind::Exact,
+                Fit::Superset { .. } => FitKind::Superset,
+                Fit::WildcardRunner => FitKind::Wildcard,
+            },
+            matched_tags,
+            extra_tags,
+            source: match runner.source {
+                RunnerSource::Managed => SourceKind::Managed,
+                RunnerSource::SelfHosted { .. } => SourceKind::SelfHosted,
+            },
+        }
+    }
+}
+
+/// A runner exactly as `GET /v1/managed-runner` lists it (snake_case wire format).
+/// `listRunners()` returns these and `matchRunners` accepts them.
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+pub struct ApiRunner {
+    /// The runner's UUID.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `plus` | `pro` (other values are tolerated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub runner_type: Option<String>,
+    /// `active` | `disabled` (other values are tolerated and never match).
+    pub status: String,
+    /// Tags used for matching; compared exactly (case-sensitive).
+    pub tags: Vec<String>,
+    /// ISO 8601 UTC.
+    pub created_at: String,
+    /// ISO 8601 UTC.
+    pub updated_at: String,
+}
+
+impl From<&Runner> for ApiRunner {
+    fn from(runner: &Runner) -> Self {
+        Self {
+            id: runner.id.clone(),
+            name: runner.name.clone(),
+            runner_type: runner.runner_type.as_ref().map(|t| t.as_str().to_owned()),
+            status: runner.status.as_str().to_owned(),
+            tags: runner.tags.clone(),
+            created_at: runner.created_at.as_str().to_owned(),
+            updated_at: runner.updated_at.as_str().to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str =
+        include_str!("../../runner-match/tests/fixtures/managed-runners-example.json");
+
+    #[test]
+    fn api_runner_serializes_exactly_like_the_core_wire_format() {
+        let page: runner_match::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+        for runner in &page.runners {
+            assert_eq!(
+                serde_json::to_value(ApiRunner::from(runner)).unwrap(),
+                serde_json::to_value(runner).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn matches_flatten_with_matched_and_extra_tags() {
+        let page: runner_match::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+        let req: runner_match::Requirements = "gpu-a100, managed".parse().unwrap();
+        let ranked = runner_match::rank(&page.runners, &req);
+        let m = RunnerMatch::new(&ranked[0], req.tags());
+        assert_eq!(m.matched_tags, ["managed", "gpu-a100"]);
+        assert_eq!(m.extra_tags, ["high-performance"]);
+        assert_eq!((m.fit, m.source), (FitKind::Superset, SourceKind::Managed));
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["runnerType"], "pro");
+        assert_eq!(json["createdAt"], "2024-01-10T08:00:00Z");
+        assert_eq!(json["source"], "managed");
+    }
+}

@@ -1,0 +1,103 @@
+//! The wire format: the documented example, tolerant enums, self-hosted runners, secrets.
+
+use runner_match::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType};
+use serde_json::json;
+
+const EXAMPLE: &str = include_str!("fixtures/managed-runners-example.json");
+
+#[test]
+fn documented_example_decodes() {
+    let page: RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+    assert_eq!(page.total, 2);
+    let first = &page.runners[0];
+    assert_eq!(first.id, "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+    assert_eq!(first.name, "Managed Pro Runner 1");
+    assert_eq!(first.runner_type, Some(RunnerType::Pro));
+    assert_eq!(first.status, RunnerStatus::Active);
+    assert_eq!(first.tags, ["managed", "gpu-a100", "high-performance"]);
+    assert_eq!(first.created_at.as_str(), "2024-01-10T08:00:00Z");
+    assert_eq!(first.source, RunnerSource::Managed);
+    assert_eq!(page.runners[1].runner_type, Some(RunnerType::Plus));
+}
+
+#[test]
+fn round_trips_to_the_same_json() {
+    let page: RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+    let again: serde_json::Value = serde_json::to_value(&page).unwrap();
+    let original: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    assert_eq!(again, original);
+}
+
+fn runner(fields: serde_json::Value) -> Result<Runner, serde_json::Error> {
+    let mut value = json!({
+        "id": "r1", "name": "n", "runner_type": "pro", "status": "active", "tags": [],
+        "created_at": "2024-01-10T08:00:00Z", "updated_at": "2024-01-10T08:00:00Z"
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        value[k] = v.clone();
+    }
+    serde_json::from_value(value)
+}
+
+#[test]
+fn unknown_enum_values_are_kept_not_fatal() {
+    let r = runner(json!({"status": "inactive", "runner_type": "enterprise"})).unwrap();
+    assert_eq!(r.status, RunnerStatus::Other("inactive".into()));
+    assert_eq!(r.runner_type, Some(RunnerType::Other("enterprise".into())));
+    assert!(!r.is_schedulable());
+    assert_eq!(serde_json::to_value(&r).unwrap()["status"], "inactive");
+    assert!(!runner(json!({"status": "disabled"})).unwrap().is_schedulable());
+    assert!(runner(json!({"status": "active"})).unwrap().is_schedulable());
+    // Case matters on the wire too: "Active" is not "active".
+    assert!(!runner(json!({"status": "Active"})).unwrap().is_schedulable());
+}
+
+#[test]
+fn wrong_shapes_are_errors() {
+    let cases = [
+        (json!({"tags": "gpu"}), "invalid type: string \"gpu\", expected a sequence"),
+        (json!({"created_at": "yesterday"}), "invalid timestamp \"yesterday\""),
+        (json!({"status": 1}), "invalid type: integer `1`, expected"),
+        (json!({"id": null}), "invalid type: null, expected a string"),
+    ];
+    for (fields, want) in cases {
+        let err = runner(fields.clone()).unwrap_err().to_string();
+        assert!(err.contains(want), "{fields}: {err}");
+    }
+    let missing: Result<Runner, _> = serde_json::from_value(json!({"id": "x"}));
+    assert!(missing.unwrap_err().to_string().contains("missing field `name`"));
+    let page: Result<RunnerPage, _> = serde_json::from_str(r#"{"runners":[]}"#);
+    assert!(page.unwrap_err().to_string().contains("missing field `total`"));
+}
+
+const SELF_HOSTED: &str = r#"{"id":"s1","user_id":"u1","name":"Home 4090","status":"active",
+  "endpoint":"https://comfy.example.com","tags":["production","gpu-a100"],
+  "headers":{"Authorization":"Bearer sk-very-secret"},
+  "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#;
+
+#[test]
+fn self_hosted_runners_know_their_source() {
+    let r: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
+    assert_eq!(r.runner_type, None);
+    match &r.source {
+        RunnerSource::SelfHosted { user_id, endpoint, headers } => {
+            assert_eq!(user_id, "u1");
+            assert_eq!(endpoint, "https://comfy.example.com");
+            assert_eq!(headers.get("Authorization"), Some("Bearer sk-very-secret"));
+            assert_eq!(headers.names().collect::<Vec<_>>(), ["Authorization"]);
+        }
+        other => panic!("expected self-hosted, got {other:?}"),
+    }
+}
+
+#[test]
+fn headers_never_leave_through_serde_or_debug() {
+    let r: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
+    let json = serde_json::to_string(&r).unwrap();
+    let debug = format!("{r:?} {r:#?}");
+    for output in [&json, &debug] {
+        assert!(!output.contains("sk-very-secret"), "{output}");
+    }
+    assert!(!json.contains("headers") && !json.contains("endpoint"), "{json}");
+    assert!(debug.contains("<redacted>"));
+}
