@@ -5,9 +5,18 @@ mod model;
 mod rank;
 mod requirements;
 mod timestamp;
-// index: RunnerIndex (added by the index work)
-// paging: sans-IO pager (added by the paging work)
+mod index;
+mod paging;
+mod rate;
+mod retry;
+pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
+pub use rate::{BudgetError, RequestBudget, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS};
+pub use retry::{
+    parse_retry_after, Failure, RetryDecision, RetryPolicy, MAX_RETRY_AFTER_MS,
+    RATE_LIMIT_COOLDOWN_MS,
+};
 
+pub use index::{Ranked, RunnerIndex};
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 pub use rank::{
     compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,

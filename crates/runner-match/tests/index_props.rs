@@ -1,0 +1,230 @@
+//! `RunnerIndex` must answer exactly what the plain `rank` answers over its runners.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use runner_match::{
+    rank, Fit, Requirements, Runner, RunnerIndex, RunnerSource, RunnerStatus, Timestamp,
+};
+
+/// A small alphabet so that tags collide, with case variants that must not match.
+const TAGS: [&str; 8] = [
+    "gpu", "GPU", "flux", "Flux", "video", "sdxl", "gpu-a100", "managed",
+];
+/// A tag no runner carries.
+const UNKNOWN: &str = "no-such-tag";
+/// Few distinct instants, so `created_at` ties (and id ties) happen often.
+const TIMES: [&str; 3] = [
+    "2024-01-10T08:00:00Z",
+    "2024-02-01T08:00:00Z",
+    "2024-03-01T08:00:00Z",
+];
+
+fn at(time: &str) -> Timestamp {
+    time.parse().expect("valid timestamp")
+}
+
+fn runner(id: &str, status: RunnerStatus, tags: &[&str], created_at: &str) -> Runner {
+    Runner {
+        id: id.to_owned(),
+        name: format!("runner {id}"),
+        runner_type: None,
+        status,
+        tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
+        created_at: at(created_at),
+        updated_at: at(created_at),
+        source: RunnerSource::Managed,
+    }
+}
+
+fn arb_status() -> impl Strategy<Value = RunnerStatus> {
+    prop_oneof![
+        6 => Just(RunnerStatus::Active),
+        2 => Just(RunnerStatus::Disabled),
+        1 => Just(RunnerStatus::Other("inactive".to_owned())),
+    ]
+}
+
+fn arb_runner() -> impl Strategy<Value = Runner> {
+    let tags = prop_oneof![
+        // Untagged runners are the wildcard case: make them common.
+        1 => Just(Vec::new()),
+        // Indices may repeat, so a runner can list the same tag twice.
+        4 => prop::collection::vec(0..TAGS.len(), 1..6),
+    ];
+    // Ids from a small range, so duplicate ids (full ties in listing order) occur too.
+    (0u8..40, arb_status(), tags, 0..TIMES.len()).prop_map(|(id, status, tags, time)| {
+        let tags: Vec<&str> = tags.into_iter().map(|i| TAGS[i]).collect();
+        runner(&format!("r-{id:02}"), status, &tags, TIMES[time])
+    })
+}
+
+fn arb_requirements() -> impl Strategy<Value = Requirements> {
+    // Index TAGS.len() stands for the unknown tag.
+    prop::collection::vec(0..=TAGS.len(), 0..4).prop_map(|picks| {
+        let tags = picks
+            .into_iter()
+            .map(|i| TAGS.get(i).copied().unwrap_or(UNKNOWN));
+        Requirements::from_tags(tags).expect("valid tags")
+    })
+}
+
+/// Asserts the index's answers agree with `rank` over `index.runners()`.
+fn assert_agrees(index: &RunnerIndex, req: &Requirements) {
+    let want = rank(index.runners(), req);
+    let got = index.rank(req);
+    assert_eq!(got.len(), want.len(), "match count for {req:?}");
+    for (g, w) in got.iter().zip(&want) {
+        // Ids may repeat in a fleet, so compare identity, not just ids.
+        assert!(std::ptr::eq(g.runner, w.runner), "runner order for {req:?}");
+        assert_eq!(g.runner.id, w.runner.id);
+        assert_eq!(g.score.to_bits(), w.score.to_bits(), "score for {req:?}");
+        assert_eq!(g.fit, w.fit, "fit for {req:?}");
+    }
+
+    let positions = index.rank_positions(req);
+    assert_eq!(positions.len(), want.len());
+    for (p, w) in positions.iter().zip(&want) {
+        let runner = index.get(p.position as usize).expect("position in range");
+        assert!(std::ptr::eq(runner, w.runner));
+        assert!(std::ptr::eq(runner, &index.runners()[p.position as usize]));
+        assert_eq!(p.score.to_bits(), w.score.to_bits());
+    }
+
+    assert_eq!(index.count_matches(req), want.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn index_ranks_like_rank(
+        fleet in prop::collection::vec(arb_runner(), 0..60),
+        reqs in prop::collection::vec(arb_requirements(), 1..8),
+    ) {
+        let index = RunnerIndex::new(fleet.clone());
+        prop_assert_eq!(index.len(), fleet.len());
+        prop_assert_eq!(index.is_empty(), fleet.is_empty());
+        // Listing order.
+        prop_assert!(index
+            .runners()
+            .windows(2)
+            .all(|w| runner_match::compare_runners(&w[0], &w[1]).is_le()));
+        // Building from an iterator is the same index.
+        let collected: RunnerIndex = fleet.iter().cloned().collect();
+        prop_assert_eq!(collected.runners(), index.runners());
+
+        assert_agrees(&index, &Requirements::any());
+        for req in &reqs {
+            assert_agrees(&index, req);
+        }
+    }
+
+    #[test]
+    fn tag_counts_count_schedulable_carriers(
+        fleet in prop::collection::vec(arb_runner(), 0..60),
+    ) {
+        let index = RunnerIndex::new(fleet.clone());
+        let mut want: BTreeMap<&str, usize> = BTreeMap::new();
+        for runner in &fleet {
+            for (i, tag) in runner.tags.iter().enumerate() {
+                let count = want.entry(tag.as_str()).or_default();
+                if runner.is_schedulable() && !runner.tags[..i].contains(tag) {
+                    *count += 1;
+                }
+            }
+        }
+        let mut want: Vec<(&str, usize)> = want.into_iter().collect();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        prop_assert_eq!(index.tag_counts(), want);
+    }
+}
+
+#[test]
+fn empty_fleet() {
+    let index = RunnerIndex::new(Vec::new());
+    assert!(index.is_empty());
+    assert_eq!(index.len(), 0);
+    assert!(index.get(0).is_none());
+    assert!(index.tag_counts().is_empty());
+    for req in [Requirements::any(), "gpu".parse().unwrap()] {
+        assert!(index.rank(&req).is_empty());
+        assert!(index.rank_positions(&req).is_empty());
+        assert_eq!(index.count_matches(&req), 0);
+    }
+}
+
+#[test]
+fn all_disabled() {
+    let index: RunnerIndex = [
+        runner("a", RunnerStatus::Disabled, &["gpu"], TIMES[0]),
+        runner("b", RunnerStatus::Disabled, &[], TIMES[1]),
+        runner(
+            "c",
+            RunnerStatus::Other("inactive".into()),
+            &["gpu"],
+            TIMES[2],
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(index.len(), 3);
+    for req in [Requirements::any(), "gpu".parse().unwrap()] {
+        assert!(index.rank(&req).is_empty());
+        assert_eq!(index.count_matches(&req), 0);
+    }
+    assert_eq!(index.tag_counts(), [("gpu", 0)]);
+}
+
+#[test]
+fn unknown_tag_matches_only_untagged_runners() {
+    let index = RunnerIndex::new(vec![
+        runner("tagged", RunnerStatus::Active, &["gpu", "flux"], TIMES[2]),
+        runner("old-any", RunnerStatus::Active, &[], TIMES[0]),
+        runner("new-any", RunnerStatus::Active, &[], TIMES[1]),
+        runner("off-any", RunnerStatus::Disabled, &[], TIMES[2]),
+    ]);
+    // A known tag next to the unknown one changes nothing.
+    for req in ["nope", "gpu, nope", "GPU"] {
+        let req: Requirements = req.parse().unwrap();
+        let ranked = index.rank(&req);
+        let ids: Vec<&str> = ranked.iter().map(|m| m.runner.id.as_str()).collect();
+        assert_eq!(ids, ["new-any", "old-any"], "{req:?}");
+        assert!(ranked
+            .iter()
+            .all(|m| m.fit == Fit::WildcardRunner && m.score == 0.5));
+        assert_eq!(index.count_matches(&req), 2);
+    }
+}
+
+#[test]
+fn duplicate_tags_count_once_and_listing_order_breaks_ties() {
+    let index = RunnerIndex::new(vec![
+        runner("b", RunnerStatus::Active, &["gpu", "gpu"], TIMES[0]),
+        runner("a", RunnerStatus::Active, &["gpu"], TIMES[0]),
+        runner("c", RunnerStatus::Active, &["gpu", "flux"], TIMES[1]),
+    ]);
+    let ids: Vec<&str> = index.runners().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["c", "a", "b"]);
+
+    let ranked = index.rank(&"gpu".parse().unwrap());
+    let got: Vec<(&str, f64, Fit)> = ranked
+        .iter()
+        .map(|m| (m.runner.id.as_str(), m.score, m.fit))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a", 1.0, Fit::Exact),
+            ("b", 1.0, Fit::Exact),
+            ("c", 0.5 + 0.5 * 2.0 / 3.0, Fit::Superset { extra_tags: 1 }),
+        ]
+    );
+    let positions: Vec<u32> = index
+        .rank_positions(&"gpu".parse().unwrap())
+        .iter()
+        .map(|r| r.position)
+        .collect();
+    assert_eq!(positions, [1, 2, 0]);
+    assert_eq!(index.tag_counts(), [("gpu", 3), ("flux", 1)]);
+}
