@@ -40,7 +40,10 @@ fn main() {
         println!("Nothing matches. Try fewer tags; tags are case-sensitive.");
         return;
     }
-    println!("{:>5}  {:<28} {:<5} {:<10} tags", "score", "name", "type", "fit");
+    println!(
+        "{:>5}  {:<28} {:<5} {:<10} tags",
+        "score", "name", "type", "fit"
+    );
     for m in &ranked {
         let fit = match m.fit {
             Fit::Exact => "exact".to_owned(),

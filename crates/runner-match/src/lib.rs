@@ -1,14 +1,15 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-mod model;
-mod rank;
-mod requirements;
-mod timestamp;
+mod expr;
 mod index;
+mod model;
 mod paging;
+mod rank;
 mod rate;
+mod requirements;
 mod retry;
+mod timestamp;
 pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
 pub use rate::{BudgetError, RequestBudget, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS};
 pub use retry::{
@@ -16,6 +17,10 @@ pub use retry::{
     RATE_LIMIT_COOLDOWN_MS,
 };
 
+pub use expr::{
+    Expression, ExpressionError, ExpressionErrorKind, ExpressionNode, Unmet, MAX_EXPRESSION_BYTES,
+    MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_TERMS,
+};
 pub use index::{Ranked, RunnerIndex};
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 pub use rank::{

@@ -40,7 +40,11 @@ fn the_rule_table() {
     for (req, status, tags, want) in cases {
         let req: Requirements = req.parse().unwrap();
         let r = runner("r", status, tags, "2024-01-10T08:00:00Z");
-        assert_eq!(matches(&r, &req), *want, "workflow {req:?} on {status} {tags:?}");
+        assert_eq!(
+            matches(&r, &req),
+            *want,
+            "workflow {req:?} on {status} {tags:?}"
+        );
     }
 }
 
@@ -50,8 +54,18 @@ fn scores_follow_the_documented_formula() {
         ("gpu", &["gpu"], 1.0, Fit::Exact),
         ("gpu, flux", &["flux", "gpu"], 1.0, Fit::Exact),
         ("gpu", &["gpu", "gpu"], 1.0, Fit::Exact),
-        ("gpu", &["gpu", "flux"], 0.5 + 0.5 * 2.0 / 3.0, Fit::Superset { extra_tags: 1 }),
-        ("gpu", &["gpu", "a", "b"], 0.5 + 0.5 * 2.0 / 4.0, Fit::Superset { extra_tags: 2 }),
+        (
+            "gpu",
+            &["gpu", "flux"],
+            0.5 + 0.5 * 2.0 / 3.0,
+            Fit::Superset { extra_tags: 1 },
+        ),
+        (
+            "gpu",
+            &["gpu", "a", "b"],
+            0.5 + 0.5 * 2.0 / 4.0,
+            Fit::Superset { extra_tags: 2 },
+        ),
         ("gpu", &[], WILDCARD_RUNNER_SCORE, Fit::WildcardRunner),
         ("", &[], 1.0, Fit::Exact),
         ("", &["gpu"], 0.75, Fit::Superset { extra_tags: 1 }),
@@ -72,23 +86,41 @@ fn best_fit_first_wildcards_last_ties_by_newest_then_id() {
         runner("video", "active", &["gpu", "video"], "2025-01-01T00:00:00Z"),
         runner("b-exact-old", "active", &["gpu"], "2024-01-01T00:00:00Z"),
         runner("c-exact-new", "active", &["gpu"], "2024-06-01T00:00:00Z"),
-        runner("a-exact-new", "active", &["gpu"], "2024-06-01T01:00:00+01:00"),
+        runner(
+            "a-exact-new",
+            "active",
+            &["gpu"],
+            "2024-06-01T01:00:00+01:00",
+        ),
         runner("off", "disabled", &["gpu"], "2026-01-01T00:00:00Z"),
         runner("other", "active", &["cpu"], "2026-01-01T00:00:00Z"),
     ];
     let req: Requirements = "gpu".parse().unwrap();
-    let ids: Vec<&str> = rank(&fleet, &req).iter().map(|m| m.runner.id.as_str()).collect();
-    assert_eq!(ids, ["a-exact-new", "c-exact-new", "b-exact-old", "video", "wild"]);
+    let ids: Vec<&str> = rank(&fleet, &req)
+        .iter()
+        .map(|m| m.runner.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["a-exact-new", "c-exact-new", "b-exact-old", "video", "wild"]
+    );
 
     let mut reversed = fleet.clone();
     reversed.reverse();
-    let again: Vec<String> = rank(&reversed, &req).iter().map(|m| m.runner.id.clone()).collect();
+    let again: Vec<String> = rank(&reversed, &req)
+        .iter()
+        .map(|m| m.runner.id.clone())
+        .collect();
     assert_eq!(again, ids, "the order never depends on the input order");
 }
 
 #[test]
 fn wildcard_workflow_prefers_the_least_specialised_runner() {
-    let fleet = vec![active("tagged", &["gpu"]), active("plain", &[]), active("busy", &["a", "b"])];
+    let fleet = vec![
+        active("tagged", &["gpu"]),
+        active("plain", &[]),
+        active("busy", &["a", "b"]),
+    ];
     let ids: Vec<&str> = rank(&fleet, &Requirements::any())
         .iter()
         .map(|m| m.runner.id.as_str())
@@ -107,7 +139,11 @@ fn seeded_pick_is_reproducible_and_stays_among_the_best() {
     for seed in 0..200 {
         let chosen = pick(&ranked, seed).unwrap();
         assert_eq!(pick(&ranked, seed).unwrap().runner.id, chosen.runner.id);
-        assert!(chosen.runner.id.starts_with("exact-"), "{}", chosen.runner.id);
+        assert!(
+            chosen.runner.id.starts_with("exact-"),
+            "{}",
+            chosen.runner.id
+        );
         seen.insert(chosen.runner.id.clone());
     }
     assert_eq!(seen.len(), 5, "every tied runner gets picked for some seed");

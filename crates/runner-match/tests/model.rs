@@ -46,17 +46,29 @@ fn unknown_enum_values_are_kept_not_fatal() {
     assert_eq!(r.runner_type, Some(RunnerType::Other("enterprise".into())));
     assert!(!r.is_schedulable());
     assert_eq!(serde_json::to_value(&r).unwrap()["status"], "inactive");
-    assert!(!runner(json!({"status": "disabled"})).unwrap().is_schedulable());
-    assert!(runner(json!({"status": "active"})).unwrap().is_schedulable());
+    assert!(!runner(json!({"status": "disabled"}))
+        .unwrap()
+        .is_schedulable());
+    assert!(runner(json!({"status": "active"}))
+        .unwrap()
+        .is_schedulable());
     // Case matters on the wire too: "Active" is not "active".
-    assert!(!runner(json!({"status": "Active"})).unwrap().is_schedulable());
+    assert!(!runner(json!({"status": "Active"}))
+        .unwrap()
+        .is_schedulable());
 }
 
 #[test]
 fn wrong_shapes_are_errors() {
     let cases = [
-        (json!({"tags": "gpu"}), "invalid type: string \"gpu\", expected a sequence"),
-        (json!({"created_at": "yesterday"}), "invalid timestamp \"yesterday\""),
+        (
+            json!({"tags": "gpu"}),
+            "invalid type: string \"gpu\", expected a sequence",
+        ),
+        (
+            json!({"created_at": "yesterday"}),
+            "invalid timestamp \"yesterday\"",
+        ),
         (json!({"status": 1}), "invalid type: integer `1`, expected"),
         (json!({"id": null}), "invalid type: null, expected a string"),
     ];
@@ -65,9 +77,15 @@ fn wrong_shapes_are_errors() {
         assert!(err.contains(want), "{fields}: {err}");
     }
     let missing: Result<Runner, _> = serde_json::from_value(json!({"id": "x"}));
-    assert!(missing.unwrap_err().to_string().contains("missing field `name`"));
+    assert!(missing
+        .unwrap_err()
+        .to_string()
+        .contains("missing field `name`"));
     let page: Result<RunnerPage, _> = serde_json::from_str(r#"{"runners":[]}"#);
-    assert!(page.unwrap_err().to_string().contains("missing field `total`"));
+    assert!(page
+        .unwrap_err()
+        .to_string()
+        .contains("missing field `total`"));
 }
 
 const SELF_HOSTED: &str = r#"{"id":"s1","user_id":"u1","name":"Home 4090","status":"active",
@@ -80,7 +98,11 @@ fn self_hosted_runners_know_their_source() {
     let r: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
     assert_eq!(r.runner_type, None);
     match &r.source {
-        RunnerSource::SelfHosted { user_id, endpoint, headers } => {
+        RunnerSource::SelfHosted {
+            user_id,
+            endpoint,
+            headers,
+        } => {
             assert_eq!(user_id, "u1");
             assert_eq!(endpoint, "https://comfy.example.com");
             assert_eq!(headers.get("Authorization"), Some("Bearer sk-very-secret"));
@@ -98,6 +120,9 @@ fn headers_never_leave_through_serde_or_debug() {
     for output in [&json, &debug] {
         assert!(!output.contains("sk-very-secret"), "{output}");
     }
-    assert!(!json.contains("headers") && !json.contains("endpoint"), "{json}");
+    assert!(
+        !json.contains("headers") && !json.contains("endpoint"),
+        "{json}"
+    );
     assert!(debug.contains("<redacted>"));
 }

@@ -1,0 +1,273 @@
+//! The client against the stand-in API (`STANDIN_URL`, set by
+//! `node standin/with-standin.mjs -- cargo test …`), run both in Node and in headless
+//! Chromium (`WASM_BINDGEN_USE_BROWSER=1`), where every request is cross-origin and so
+//! also proves the CORS preflight for `Authorization`.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_net::http::Request;
+use runner_match::{rank, Requirements, Runner};
+use runner_match_wasm::match_runners::match_runners;
+use runner_match_wasm::RunnerClient;
+use serde::Serialize;
+use serde_json::{json, Value};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const STANDIN: &str = match option_env!("STANDIN_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:9/run-these-tests-through-standin/with-standin.mjs",
+};
+const TOKEN: &str = "cfc_demo";
+
+fn js(value: &Value) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+fn from_js(value: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(value).unwrap()
+}
+
+async fn control(method: &str, path: &str, body: Option<Value>) -> Value {
+    let url = format!("{STANDIN}/__standin/{path}");
+    let builder = match method {
+        "GET" => Request::get(&url),
+        "POST" => Request::post(&url),
+        "PUT" => Request::put(&url),
+        _ => Request::delete(&url),
+    };
+    let response = match body {
+        Some(body) => builder.json(&body).unwrap().send().await.unwrap(),
+        None => builder.send().await.unwrap(),
+    };
+    assert!(
+        response.ok(),
+        "control {method} {path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap_or(Value::Null)
+}
+
+/// A clean stand-in: default fleet, no faults, empty log.
+async fn reset() {
+    control("POST", "reset", None).await;
+}
+
+async fn api_requests() -> Vec<Value> {
+    let log = control("GET", "requests", None).await;
+    log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "api")
+        .cloned()
+        .collect()
+}
+
+fn client(extra: Value) -> RunnerClient {
+    let mut options = json!({ "token": TOKEN, "baseUrl": STANDIN, "maxRetries": 1 });
+    options
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    RunnerClient::new(js(&options)).unwrap()
+}
+
+async fn settle(promise: js_sys::Promise) -> Result<Value, js_sys::Error> {
+    JsFuture::from(promise).await.map(from_js).map_err(|err| {
+        err.dyn_into::<js_sys::Error>()
+            .expect("rejections are Error objects")
+    })
+}
+
+fn code(error: &js_sys::Error) -> String {
+    js_sys::Reflect::get(error, &"code".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn finds_runners_ranked_exactly_like_the_core() {
+    reset().await;
+    let fleet: Vec<Runner> =
+        serde_json::from_value(control("GET", "fleet", None).await["managed"].clone()).unwrap();
+    let found = settle(client(json!({})).find_runners("gpu-a100, flux".into()))
+        .await
+        .unwrap();
+    let req: Requirements = "gpu-a100, flux".parse().unwrap();
+    let want: Vec<(String, f64)> = rank(&fleet, &req)
+        .iter()
+        .map(|m| (m.runner.id.clone(), m.score))
+        .collect();
+    let got: Vec<(String, f64)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                m["score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, want);
+    assert_eq!(found[0]["matchedTags"], json!(["gpu-a100", "flux"]));
+}
+
+#[wasm_bindgen_test]
+async fn pages_concurrently_and_caches() {
+    reset().await;
+    control("PUT", "fleet", Some(json!({ "generate": 250, "seed": 7 }))).await;
+    let c = client(json!({}));
+    let listed = settle(c.list_runners()).await.unwrap();
+    let ids: std::collections::BTreeSet<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 250);
+    let requests = api_requests().await;
+    let pages: Vec<u64> = requests
+        .iter()
+        .map(|r| r["page"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        pages[0], 1,
+        "page 1 first: it tells how many pages there are"
+    );
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(requests
+        .iter()
+        .all(|r| r["perPage"] == 100 && r["authorization"] == "present"));
+
+    settle(c.find_runners("flux".into())).await.unwrap();
+    assert_eq!(api_requests().await.len(), 3, "answered from the cache");
+    settle(c.refresh()).await.unwrap();
+    assert_eq!(api_requests().await.len(), 6, "refresh reloads every page");
+}
+
+#[wasm_bindgen_test]
+async fn retries_a_503_then_succeeds() {
+    reset().await;
+    control(
+        "POST",
+        "faults",
+        Some(json!([{ "status": 503, "retryAfter": "0" }])),
+    )
+    .await;
+    let found = settle(client(json!({})).find_runners(JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        34,
+        "every active runner of the default fleet"
+    );
+    let statuses: Vec<Value> = api_requests()
+        .await
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!(503), json!(200)]);
+}
+
+#[wasm_bindgen_test]
+async fn http_errors_reject_with_codes() {
+    let cases = [
+        (
+            json!({ "status": 401, "times": "always" }),
+            "unauthorized",
+            401,
+            "Invalid token",
+        ),
+        (
+            json!({ "status": 403, "times": "always" }),
+            "forbidden",
+            403,
+            "Pro or Plus",
+        ),
+        (
+            json!({ "status": 500, "times": "always" }),
+            "server",
+            500,
+            "gave up after 1 retry",
+        ),
+        (
+            json!({ "body": "{\"runners\":[{\"id\":" }),
+            "decode",
+            0,
+            "page 1 is not a runner list",
+        ),
+    ];
+    for (fault, want_code, want_status, want_text) in cases {
+        reset().await;
+        control("POST", "faults", Some(json!([fault]))).await;
+        let err = settle(client(json!({})).find_runners("flux".into()))
+            .await
+            .unwrap_err();
+        let message = String::from(err.message());
+        assert_eq!(code(&err), want_code, "{message}");
+        assert!(message.contains(want_text), "{message}");
+        assert!(!message.contains(TOKEN), "{message}");
+        let status = js_sys::Reflect::get(&err, &"status".into()).unwrap();
+        assert_eq!(status.as_f64().unwrap_or(0.0) as u16, want_status);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_hung_request_times_out() {
+    reset().await;
+    control(
+        "POST",
+        "faults",
+        Some(json!([{ "hang": true, "times": "always" }])),
+    )
+    .await;
+    let c = client(json!({ "timeoutMs": 150, "maxRetries": 0 }));
+    let err = settle(c.find_runners("flux".into())).await.unwrap_err();
+    assert_eq!(code(&err), "timeout");
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_is_rejected_before_any_request() {
+    reset().await;
+    let c = client(json!({}));
+    for bad in [
+        JsValue::from("a,,b"),
+        JsValue::from(5),
+        js(&json!(["ok", 1])),
+    ] {
+        let err = settle(c.find_runners(bad)).await.unwrap_err();
+        assert_eq!(code(&err), "invalid_input");
+    }
+    assert!(api_requests().await.is_empty());
+    let insecure = RunnerClient::new(js(
+        &json!({ "token": TOKEN, "baseUrl": "http://example.com" }),
+    ));
+    let err: js_sys::Error = insecure.unwrap_err().dyn_into().unwrap();
+    assert_eq!(code(&err), "insecure_url");
+}
+
+#[wasm_bindgen_test]
+fn match_runners_is_pure() {
+    let runners = js(&serde_json::from_str::<Value>(include_str!(
+        "../../runner-match/tests/fixtures/managed-runners-example.json"
+    ))
+    .unwrap()["runners"]);
+    let found = from_js(match_runners(runners, "gpu-a100".into()).unwrap());
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["name"], "Managed Pro Runner 1");
+    assert_eq!(found[0]["runnerType"], "pro");
+    let err: js_sys::Error = match_runners(js(&json!([{ "id": 1 }])), JsValue::UNDEFINED)
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(code(&err), "invalid_input");
+    assert!(String::from(err.message()).starts_with("runners[0] is not a runner"));
+}

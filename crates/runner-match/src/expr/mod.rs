@@ -1,0 +1,365 @@
+//! Requirement expressions: a superset of ComfyControl's comma-separated tag list.
+//! The language is documented on [`Expression`] (this module is private; its items
+//! are re-exported at the crate root).
+
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+mod glob;
+mod lexer;
+mod parser;
+
+pub use parser::{ExpressionError, ExpressionErrorKind};
+
+/// The longest expression accepted, in bytes.
+pub const MAX_EXPRESSION_BYTES: usize = 8 * 1024;
+/// The deepest nesting of parentheses and `!` accepted.
+pub const MAX_EXPRESSION_DEPTH: usize = 64;
+/// The most terms (tags, glob patterns, `type:` constraints) one expression may hold.
+pub const MAX_EXPRESSION_TERMS: usize = 1000;
+
+/// A parsed requirement expression: its syntax tree and the text it came from.
+///
+/// The language is a superset of ComfyControl's comma-separated tag list with
+/// `&`, `|`, `!`, parentheses, glob patterns and runner-type constraints.
+///
+/// ```text
+/// gpu-* & (flux | sdxl) & !development, type:pro
+/// ```
+///
+/// # Grammar
+///
+/// ```text
+/// expression  = [ clauses ] ;                      (* empty or blank: any runner *)
+/// clauses     = disjunction { "," disjunction } ;  (* comma = AND, lowest precedence *)
+/// disjunction = conjunction { ( "|" | "||" ) conjunction } ;
+/// conjunction = unary { ( "&" | "&&" ) unary } ;
+/// unary       = "!" unary | "(" clauses ")" | term ;
+/// term        = "type:" word | word | quoted ;     (* a word with * or ? is a glob *)
+/// word        = wchar { wchar } ;
+/// wchar       = any char but whitespace, control characters and & | ! ( ) , " ;
+/// quoted      = '"' { qchar | '\"' | '\\' } '"' ;  (* a literal tag, never a glob *)
+/// qchar       = any char but " \ and control characters ;
+/// ```
+///
+/// Whitespace separates tokens and is otherwise ignored, so a tag containing a space
+/// must be quoted (`"gpu a100"`); two operands in a row are an error. Precedence is
+/// `!` > `&` > `|` > `,`: the comma separates clauses, so `flux | sdxl, gpu` is
+/// `(flux | sdxl) & gpu`, and a plain `"a, b"` is exactly the comma list. (A comma-list
+/// tag holding whitespace, `* ?`, an operator character or the `type:` prefix must be
+/// quoted here to keep its literal meaning.)
+///
+/// - **Tags** compare exactly (case-sensitive). In a bare word `*` matches any run of
+///   characters (including none) and `?` exactly one character (not byte): `gpu-*`,
+///   `sdxl?`. Quote a tag to take it literally: `"50*"`, `"type:x"`, `"a|b"`.
+/// - **`type:<name>`** constrains the runner, not its tags: it holds when the runner's
+///   `runner_type` wire string (`pro`, `plus`, …) matches `<name>` (which may be a
+///   glob: `type:*` is "any managed runner"). A self-hosted runner has no type and
+///   never satisfies `type:…` (so `!type:*` selects self-hosted runners).
+///
+/// # Untagged runners are wildcards
+///
+/// Under ComfyControl's rules a runner without tags accepts any workflow. Expressions
+/// keep that: against an untagged runner every *tag* clause holds — positive, negated,
+/// glob, or any combination — and only `type:` constraints are checked. Precisely,
+/// with negations pushed down to the leaves, each tag literal (`x` or `!x`) counts as
+/// satisfied; `!(gpu | type:pro)` therefore means `!gpu & !type:pro` and accepts an
+/// untagged `plus` runner but not an untagged `pro` runner.
+///
+/// ```
+/// use runner_match::Expression;
+/// let e = Expression::parse("gpu-* & (flux | sdxl) & !development, type:pro")?;
+/// let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert!(e.eval(&tags(&["gpu-a100", "flux"]), Some("pro")));
+/// assert!(!e.eval(&tags(&["gpu-a100", "flux", "development"]), Some("pro")));
+/// assert!(!e.eval(&tags(&["gpu-a100", "flux"]), Some("plus")));
+/// // untagged: tag clauses are wildcards, the type still has to match
+/// assert!(e.eval(&[], Some("pro")));
+/// assert!(!e.eval(&[], Some("plus")));
+/// assert!(!e.eval(&[], None)); // self-hosted
+/// # Ok::<(), runner_match::ExpressionError>(())
+/// ```
+///
+/// # Limits
+///
+/// Input up to [`MAX_EXPRESSION_BYTES`], `(`/`!` nesting up to [`MAX_EXPRESSION_DEPTH`],
+/// up to [`MAX_EXPRESSION_TERMS`] terms, tags up to [`MAX_TAG_BYTES`](crate::MAX_TAG_BYTES)
+/// bytes; beyond them parsing fails with a typed [`ExpressionError`]. Parsing never
+/// panics and its recursion is bounded by the depth limit.
+///
+/// # Equality and canonical form
+///
+/// Equality and hashing compare the tree only, so `a,b` equals `a && b`.
+/// `Display` writes the canonical form (`a & b`), which parses back to an equal
+/// expression (as long as it stays within [`MAX_EXPRESSION_BYTES`]).
+///
+/// ```
+/// use runner_match::Expression;
+/// let e: Expression = "gpu-a100, flux".parse()?;
+/// assert_eq!(e.as_plain_tags(), Some(vec!["gpu-a100".to_owned(), "flux".to_owned()]));
+/// assert_eq!(e.to_string(), "gpu-a100 & flux");
+/// let e: Expression = "(flux||sdxl) , !\"dev box\"".parse()?;
+/// assert_eq!(e.to_string(), "(flux | sdxl) & !\"dev box\"");
+/// assert_eq!(e.as_plain_tags(), None);
+/// # Ok::<(), runner_match::ExpressionError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Expression {
+    root: ExpressionNode,
+    source: String,
+}
+
+/// A node of an expression's syntax tree.
+///
+/// The parser flattens nested operators of the same kind (`a & (b & c)` is one
+/// [`And`](Self::And) of three) and drops redundant parentheses; an `And` or `Or` it
+/// builds has at least two operands, except the empty `And` of the empty expression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExpressionNode {
+    /// A literal tag the runner must carry.
+    Tag(String),
+    /// A glob pattern (with `*` or `?`) some runner tag must match.
+    Glob(String),
+    /// `type:<pattern>`: the runner's type must match the pattern.
+    Type(String),
+    /// `!x`
+    Not(Box<ExpressionNode>),
+    /// All operands hold (`&`, `&&`, `,`). Empty: always holds.
+    And(Vec<ExpressionNode>),
+    /// Some operand holds (`|`, `||`).
+    Or(Vec<ExpressionNode>),
+}
+
+/// Why a runner fails one top-level clause of an expression (see [`Expression::unmet`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unmet {
+    /// A required literal tag the runner lacks.
+    Missing(String),
+    /// A required glob pattern none of the runner's tags matches.
+    NoTagMatches(String),
+    /// The runner carries this tag, which a `!tag` or `!pattern` clause excludes.
+    Excluded(String),
+    /// A `type:` clause the runner's type does not match.
+    TypeMismatch {
+        /// The type (pattern) the clause asks for.
+        wanted: String,
+        /// The runner's type; `None` for a self-hosted runner.
+        actual: Option<String>,
+    },
+    /// Any other failed clause (an OR, a negated group, …), in canonical form.
+    ClauseFailed(String),
+}
+
+impl Expression {
+    /// Parses an expression (see [`Expression`] for the language). Empty or blank
+    /// input is the wildcard expression, which every runner satisfies.
+    pub fn parse(input: &str) -> Result<Self, ExpressionError> {
+        Ok(Self {
+            root: parser::parse(input)?,
+            source: input.to_owned(),
+        })
+    }
+
+    /// The text this expression was parsed from, verbatim.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The syntax tree.
+    pub fn root(&self) -> &ExpressionNode {
+        &self.root
+    }
+
+    /// `true` for the empty expression, which every runner satisfies.
+    pub fn is_wildcard(&self) -> bool {
+        matches!(&self.root, ExpressionNode::And(items) if items.is_empty())
+    }
+
+    /// `true` iff a runner with these `tags` and this `runner_type` (wire string,
+    /// `None` for self-hosted) satisfies the expression. An empty `tags` is the
+    /// untagged wildcard runner: only `type:` constraints are checked (see [`Expression`]).
+    /// Runner status is not considered.
+    pub fn eval(&self, tags: &[String], runner_type: Option<&str>) -> bool {
+        holds(&self.root, tags, runner_type, false)
+    }
+
+    /// The top-level clauses (operands of the outermost AND, commas included) a runner
+    /// fails, in order and without repeats; empty iff [`eval`](Self::eval) holds.
+    ///
+    /// ```
+    /// use runner_match::{Expression, Unmet};
+    /// let e = Expression::parse("gpu, sdxl?, !dev-*, type:pro, flux | video")?;
+    /// let tags = ["dev-1".to_owned()];
+    /// assert_eq!(e.unmet(&tags, Some("plus")), [
+    ///     Unmet::Missing("gpu".into()),
+    ///     Unmet::NoTagMatches("sdxl?".into()),
+    ///     Unmet::Excluded("dev-1".into()),
+    ///     Unmet::TypeMismatch { wanted: "pro".into(), actual: Some("plus".into()) },
+    ///     Unmet::ClauseFailed("flux | video".into()),
+    /// ]);
+    /// # Ok::<(), runner_match::ExpressionError>(())
+    /// ```
+    pub fn unmet(&self, tags: &[String], runner_type: Option<&str>) -> Vec<Unmet> {
+        let mut found: Vec<Unmet> = Vec::new();
+        for clause in self.conjuncts() {
+            if holds(clause, tags, runner_type, false) {
+                continue;
+            }
+            let why = explain(clause, tags, runner_type);
+            if !found.contains(&why) {
+                found.push(why);
+            }
+        }
+        found
+    }
+
+    /// `Some(tags)` (de-duplicated, first-seen order) when the expression is just a
+    /// conjunction of literal tags, such as the comma list `a, b`; `None` when it uses
+    /// any operator other than AND, a glob or a `type:` constraint, or a quoted tag
+    /// that the comma list cannot carry (one holding a comma or surrounding
+    /// whitespace). So `Some` tags always make an equal
+    /// [`Requirements`](crate::Requirements) with the same meaning. The wildcard
+    /// expression gives `Some(vec![])`.
+    pub fn as_plain_tags(&self) -> Option<Vec<String>> {
+        let mut seen = HashSet::new();
+        let mut tags = Vec::new();
+        for clause in self.conjuncts() {
+            let ExpressionNode::Tag(tag) = clause else {
+                return None;
+            };
+            if tag.contains(',') || tag.trim() != tag {
+                return None;
+            }
+            if seen.insert(tag.as_str()) {
+                tags.push(tag.clone());
+            }
+        }
+        Some(tags)
+    }
+
+    /// The operands of the outermost AND, or the root alone.
+    fn conjuncts(&self) -> &[ExpressionNode] {
+        match &self.root {
+            ExpressionNode::And(items) => items,
+            other => std::slice::from_ref(other),
+        }
+    }
+}
+
+/// Whether `node` (or, when `negated`, `!node`) holds, with negation pushed down to the
+/// leaves so that an untagged runner (empty `tags`) satisfies every tag literal.
+fn holds(node: &ExpressionNode, tags: &[String], runner_type: Option<&str>, negated: bool) -> bool {
+    let wildcard = tags.is_empty();
+    match node {
+        ExpressionNode::Tag(tag) => wildcard || tags.contains(tag) != negated,
+        ExpressionNode::Glob(pattern) => {
+            wildcard || tags.iter().any(|tag| glob::matches(pattern, tag)) != negated
+        }
+        ExpressionNode::Type(pattern) => {
+            runner_type.is_some_and(|actual| glob::matches(pattern, actual)) != negated
+        }
+        ExpressionNode::Not(inner) => holds(inner, tags, runner_type, !negated),
+        // !(a & b) = !a | !b ; !(a | b) = !a & !b
+        ExpressionNode::And(items) if negated => items
+            .iter()
+            .any(|item| holds(item, tags, runner_type, true)),
+        ExpressionNode::And(items) => items
+            .iter()
+            .all(|item| holds(item, tags, runner_type, false)),
+        ExpressionNode::Or(items) if negated => items
+            .iter()
+            .all(|item| holds(item, tags, runner_type, true)),
+        ExpressionNode::Or(items) => items
+            .iter()
+            .any(|item| holds(item, tags, runner_type, false)),
+    }
+}
+
+/// Why a failed top-level clause fails.
+fn explain(clause: &ExpressionNode, tags: &[String], runner_type: Option<&str>) -> Unmet {
+    match clause {
+        ExpressionNode::Tag(tag) => Unmet::Missing(tag.clone()),
+        ExpressionNode::Glob(pattern) => Unmet::NoTagMatches(pattern.clone()),
+        ExpressionNode::Type(wanted) => Unmet::TypeMismatch {
+            wanted: wanted.clone(),
+            actual: runner_type.map(str::to_owned),
+        },
+        ExpressionNode::Not(inner) => match &**inner {
+            ExpressionNode::Tag(tag) => Unmet::Excluded(tag.clone()),
+            ExpressionNode::Glob(pattern) => {
+                match tags.iter().find(|t| glob::matches(pattern, t)) {
+                    Some(tag) => Unmet::Excluded(tag.clone()),
+                    None => Unmet::ClauseFailed(clause.to_string()),
+                }
+            }
+            _ => Unmet::ClauseFailed(clause.to_string()),
+        },
+        _ => Unmet::ClauseFailed(clause.to_string()),
+    }
+}
+
+impl Default for Expression {
+    /// The wildcard expression (empty source).
+    fn default() -> Self {
+        Self {
+            root: ExpressionNode::And(Vec::new()),
+            source: String::new(),
+        }
+    }
+}
+
+impl PartialEq for Expression {
+    fn eq(&self, other: &Self) -> bool {
+        self.root == other.root
+    }
+}
+
+impl Eq for Expression {}
+
+impl std::hash::Hash for Expression {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.root.hash(state);
+    }
+}
+
+impl FromStr for Expression {
+    type Err = ExpressionError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Self::parse(input)
+    }
+}
+
+impl fmt::Display for Expression {
+    /// The canonical form: ` & ` and ` | ` between operands, `!` without a space,
+    /// parentheses only where precedence needs them, tags quoted only when needed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.root, f)
+    }
+}
+
+impl fmt::Display for Unmet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing(tag) => write!(f, "missing tag {tag:?}"),
+            Self::NoTagMatches(pattern) => write!(f, "no tag matches {pattern:?}"),
+            Self::Excluded(tag) => write!(f, "excluded tag {tag:?} is present"),
+            Self::TypeMismatch {
+                wanted,
+                actual: Some(actual),
+            } => {
+                write!(f, "runner type {actual:?} does not match {wanted:?}")
+            }
+            Self::TypeMismatch {
+                wanted,
+                actual: None,
+            } => {
+                write!(f, "self-hosted runner has no type, wanted {wanted:?}")
+            }
+            Self::ClauseFailed(clause) => write!(f, "clause not satisfied: {clause}"),
+        }
+    }
+}
