@@ -119,7 +119,7 @@ fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptEr
         500..=599 => (ErrorCode::Server, format!("{status} server error{said}")),
         _ => (ErrorCode::Http, format!("unexpected HTTP {status}{said}")),
     };
-    let retryable = (status == 429 || (500..=599).contains(&status)).then(|| Failure::Status {
+    let retryable = (status == 429 || (500..=599).contains(&status)).then_some(Failure::Status {
         status,
         retry_after,
     });

@@ -1,15 +1,11 @@
-//! WebAssembly bindings of [`runner_match`]: the npm package `runner-match`.
+#![doc = include_str!("../README.md")]
 //!
-//! Thin glue: the matching, ranking, paging, retry and rate-limit logic live in the
-//! pure core crate; this crate reads JS values, does the I/O with gloo-net, and turns
-//! every failure into a JS `Error` with a stable `code` ([`error::ErrorCode`]).
+//! ## The crate
 //!
-//! ```js
-//! import init, { configure, findRunners, RunnerClient, matchRunners } from 'runner-match';
-//! await init();
-//! configure({ token: 'cfc_…' });
-//! const best = await findRunners('gpu-a100, flux');
-//! ```
+//! WebAssembly bindings of [`runner_match`]. Thin glue: matching, ranking, paging,
+//! retry and rate-limit logic live in the pure core crate; this crate reads JS values,
+//! does the I/O with gloo-net, and turns every failure into a JS `Error` with a stable
+//! `code` ([`error::ErrorCode`]). One module per exported concept.
 
 pub mod base_url;
 pub mod client;

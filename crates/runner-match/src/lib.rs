@@ -4,11 +4,11 @@
 mod expr;
 mod index;
 mod model;
-mod paging;
+pub mod paging;
 mod rank;
-mod rate;
+pub mod rate;
 mod requirements;
-mod retry;
+pub mod retry;
 mod timestamp;
 pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
 pub use rate::{BudgetError, RequestBudget, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS};
