@@ -15,6 +15,7 @@ PORT ?= 8080
 
 help:
 	@echo "make demo   # serve the demo page + a stand-in API with a sample fleet on http://127.0.0.1:$(PORT)"
+	@echo "             (native: cargo run -p runner-match --example rank -- gpu-a100, flux)"
 	@echo "make test   # install what is needed and run every test"
 	@echo "make pkg    # build the npm package into pkg/"
 
@@ -53,8 +54,9 @@ pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen
 	cp crates/runner-match-wasm/js/package.json pkg/package.json
 
 # ---- demo ------------------------------------------------------------------------
-demo:
-	$(CARGO) run -q -p runner-match --example rank -- $(TAGS)
+# The demo page, the package and the stand-in API with the sample fleet, on one origin.
+demo: pkg
+	PORT=$(PORT) node standin/demo.mjs
 
 # ---- tests -----------------------------------------------------------------------
 test: test-rust test-wasm test-js
