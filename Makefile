@@ -7,7 +7,8 @@ WASM_TARGET := wasm32-unknown-unknown
 # The CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 WASM_OUT := target/$(WASM_TARGET)/release/runner_match_wasm.wasm
-PKG_SOURCES := $(shell find crates -name '*.rs' -o -name 'Cargo.toml' -o -path '*/js/*') Cargo.lock
+PKG_SOURCES := $(shell find crates -name '*.rs' -o -name 'Cargo.toml' -o -path '*/js/*') \
+               crates/runner-match-wasm/README.md Cargo.lock
 PORT ?= 8080
 
 .PHONY: help demo test tools tools-rust tools-wasm-bindgen tools-browser tools-npm \
