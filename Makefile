@@ -51,6 +51,8 @@ pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen
 	$(CARGO) build --release -p runner-match-wasm --target $(WASM_TARGET)
 	rm -rf pkg && mkdir -p pkg
 	wasm-bindgen --target web --out-dir pkg --out-name runner_match $(WASM_OUT)
+	@# The generated classes declare [Symbol.dispose]: make the .d.ts say which lib that needs.
+	sed -i '1i /// <reference lib="esnext.disposable" />' pkg/runner_match.d.ts
 	cp crates/runner-match-wasm/js/node.js crates/runner-match-wasm/README.md pkg/
 	cp crates/runner-match-wasm/js/package.json pkg/package.json
 

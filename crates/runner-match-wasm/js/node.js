@@ -4,9 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { initSync } from './runner_match.js';
 
-initSync({ module: readFileSync(new URL('./runner_match_bg.wasm', import.meta.url)) });
+const output = initSync({ module: readFileSync(new URL('./runner_match_bg.wasm', import.meta.url)) });
 
 export * from './runner_match.js';
 
-/** Already initialised on import in Node; resolves immediately. */
-export default async function init() {}
+/** Already initialised on import in Node; resolves to the instance's exports at once. */
+export default async function init() {
+  return output;
+}

@@ -170,7 +170,9 @@ impl Inner {
         let fetched = self.fetch_all().await;
         let mut cache = self.cache.borrow_mut();
         cache.loading = None;
-        let runners = fetched.map_err(ClientError::into_js)?;
+        // Servers and proxies may echo the token back (in an error message, a body that
+        // fails to decode): scrub it before the error reaches JS.
+        let runners = fetched.map_err(|err| self.config.token.redact_error(err).into_js())?;
         cache.ready = Some((Rc::new(RunnerIndex::new(runners)), now_ms()));
         Ok(JsValue::UNDEFINED)
     }
@@ -212,7 +214,10 @@ impl Inner {
         let mut retries = 0;
         loop {
             self.wait_for_budget().await;
-            let (error, failure) = match fetch_page(&self.config, request).await {
+            let attempt = fetch_page(&self.config, request).await;
+            // The server saw the request at the latest when the answer came back.
+            self.budget.borrow_mut().finish(now_ms() as u64);
+            let (error, failure) = match attempt {
                 Ok(page) => return Ok(page),
                 Err(AttemptError {
                     error,
@@ -248,13 +253,14 @@ impl Inner {
         }
     }
 
-    /// Waits until the request budget allows one more request, and books it.
+    /// Waits until the request budget allows one more request, and books it; the slot
+    /// stays taken until `finish` (see `RequestBudget`).
     async fn wait_for_budget(&self) {
         loop {
             let now = now_ms() as u64;
             let delay = self.budget.borrow().delay_ms(now);
             if delay == 0 {
-                self.budget.borrow_mut().record(now);
+                self.budget.borrow_mut().begin(now);
                 return;
             }
             sleep(delay).await;

@@ -91,7 +91,7 @@ impl ClientError {
 
     /// Converts into a JS `Error` with `name`, `code`, and `status`/`offset` when set.
     pub fn into_js(self) -> JsValue {
-        let error = js_sys::Error::new(&self.message);
+        let error = js_sys::Error::new(&crate::secret::scrub_token_shapes(&self.message));
         error.set_name("RunnerMatchError");
         let set = |key: &str, value: JsValue| {
             // Setting a data property on a fresh Error object cannot fail.

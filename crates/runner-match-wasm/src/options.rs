@@ -3,7 +3,7 @@
 use runner_match::{RequestBudget, RetryPolicy, MAX_PER_PAGE};
 use serde::Deserialize;
 use tsify::Tsify;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_url::BaseUrl;
 use crate::error::ClientError;
@@ -79,18 +79,30 @@ impl ClientConfig {
                 crate::tags::describe(&options)
             )));
         }
-        let token_text = js_sys::Reflect::get(&options, &JsValue::from_str("token"))
-            .ok()
-            .and_then(|t| t.as_string());
+        // The token is checked by hand first: serde's type errors quote the value.
+        let token = js_sys::Reflect::get(&options, &JsValue::from_str("token")).unwrap_or_default();
+        let Some(token_text) = token.as_string() else {
+            return Err(ClientError::invalid_input(format!(
+                "token must be a string such as 'cfc_…', got {}",
+                crate::tags::describe(&token)
+            )));
+        };
+        let redact = |err: ClientError| ClientError {
+            message: err.message.replace(token_text.as_str(), "<redacted>"),
+            ..err
+        };
+        reject_unknown_keys(&options, "options", OPTION_KEYS).map_err(redact)?;
+        let rate_limit =
+            js_sys::Reflect::get(&options, &JsValue::from_str("rateLimit")).unwrap_or_default();
+        if rate_limit.is_object() {
+            reject_unknown_keys(&rate_limit, "rateLimit", RATE_LIMIT_KEYS).map_err(redact)?;
+        }
         let parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
-            let message = format!("invalid options: {err}");
-            let message = match &token_text {
-                Some(token) if !token.is_empty() => message.replace(token.as_str(), "<redacted>"),
-                _ => message,
-            };
-            ClientError::invalid_input(message)
+            redact(ClientError::invalid_input(format!(
+                "invalid options: {err}"
+            )))
         })?;
-        Self::new(parsed)
+        Self::new(parsed).map_err(redact)
     }
 
     /// Validates parsed options.
@@ -133,6 +145,36 @@ impl ClientConfig {
             budget,
         })
     }
+}
+
+/// The keys `ClientOptions` knows, as JS spells them.
+const OPTION_KEYS: &[&str] = &[
+    "token",
+    "baseUrl",
+    "cacheTtlMs",
+    "timeoutMs",
+    "maxRetries",
+    "maxConcurrency",
+    "perPage",
+    "rateLimit",
+];
+
+/// The keys `RateLimitOptions` knows.
+const RATE_LIMIT_KEYS: &[&str] = &["requests", "windowMs"];
+
+/// A typo in an option name (`timeoutMS`) must not be silently ignored.
+fn reject_unknown_keys(object: &JsValue, what: &str, known: &[&str]) -> Result<(), ClientError> {
+    let object: &js_sys::Object = object.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(ClientError::invalid_input(format!(
+                "unknown {what} key {key:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A whole number option within `range`, or its default when absent.

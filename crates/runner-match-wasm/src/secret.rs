@@ -40,10 +40,41 @@ impl Token {
     }
 
     /// Replaces every occurrence of the token in `text` (defence in depth for messages
-    /// that echo user input, such as option-type errors).
+    /// that echo user input or server text).
     pub fn redact(&self, text: &str) -> String {
         text.replace(&self.0, "<redacted>")
     }
+
+    /// The error with the token scrubbed from its message.
+    pub fn redact_error(&self, error: ClientError) -> ClientError {
+        ClientError {
+            message: self.redact(&error.message),
+            ..error
+        }
+    }
+}
+
+/// Replaces anything shaped like a ComfyControl token (`cfc_` followed by token
+/// characters) with `cfc_<redacted>`. Every error passes through this on its way to JS,
+/// so even a token pasted into the wrong option, or echoed by a server before the
+/// client knew it, is not repeated.
+pub fn scrub_token_shapes(text: &str) -> String {
+    const PREFIX: &str = "cfc_";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        out.push_str(&rest[..at + PREFIX.len()]);
+        let after = &rest[at + PREFIX.len()..];
+        let secret_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        if secret_len > 0 {
+            out.push_str("<redacted>");
+        }
+        rest = &after[secret_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Debug for Token {
@@ -68,5 +99,19 @@ mod tests {
             assert!(!err.message.contains("cfc_"), "{}", err.message);
         }
         assert!(Token::new("x".repeat(4097)).is_err());
+    }
+
+    #[test]
+    fn token_shapes_are_scrubbed() {
+        let cases = [
+            ("no token here", "no token here"),
+            ("bad cfc_AbC123 there", "bad cfc_<redacted> there"),
+            ("\"cfc_x-y_z\",cfc_2", "\"cfc_<redacted>\",cfc_<redacted>"),
+            ("cfc_", "cfc_"),
+            ("ünï cfc_ä", "ünï cfc_ä"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(scrub_token_shapes(input), want);
+        }
     }
 }

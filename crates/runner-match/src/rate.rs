@@ -15,6 +15,10 @@ pub const RATE_LIMIT_REQUESTS: u32 = 40;
 /// The window of ComfyControl's rate limit.
 pub const RATE_LIMIT_WINDOW_MS: u64 = 10_000;
 
+/// How long [`RequestBudget::delay_ms`] asks a caller to wait when unfinished requests
+/// fill the whole budget.
+pub const IN_FLIGHT_POLL_MS: u64 = 25;
+
 /// Why a [`RequestBudget`] cannot be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BudgetError {
@@ -27,6 +31,12 @@ pub enum BudgetError {
 }
 
 /// A sliding-window budget: at most `limit` requests start in any `window_ms` span.
+///
+/// A request can reach the server any time between being sent and its answer, so a
+/// client that wants the *server* never to see more than `limit` in a window brackets
+/// each request with [`begin`](Self::begin) and [`finish`](Self::finish): an unanswered
+/// request holds its slot, and an answered one counts from the moment of its answer
+/// (the latest it can have arrived). [`record`](Self::record) is the instantaneous form.
 ///
 /// Use a smaller limit than the server's when other clients share the IP. If the clock
 /// goes backwards, the budget assumes no time passed across the jump (it cannot know
@@ -60,6 +70,8 @@ pub struct RequestBudget {
     /// Start times of the latest requests (at most `limit`), oldest first, on the
     /// internal clock: only the `limit`-th most recent one can hold a new request back.
     starts: VecDeque<u64>,
+    /// Requests begun and not yet finished: each holds a slot until it finishes.
+    in_flight: u32,
     /// Nothing starts before this, on the internal clock.
     paused_until: u64,
     clock: MonotonicClock,
@@ -72,6 +84,7 @@ impl Default for RequestBudget {
             limit: RATE_LIMIT_REQUESTS,
             window_ms: RATE_LIMIT_WINDOW_MS,
             starts: VecDeque::new(),
+            in_flight: 0,
             paused_until: 0,
             clock: MonotonicClock::default(),
         }
@@ -106,24 +119,60 @@ impl RequestBudget {
 
     /// How long to wait from `now_ms` before the next request may start: 0 if it may
     /// start now. Waiting exactly this long and asking again gives 0 unless the budget
-    /// was paused meanwhile.
+    /// was paused meanwhile or requests [begun](Self::begin) and not yet finished fill
+    /// the whole budget; then it is [`IN_FLIGHT_POLL_MS`], as nothing can tell when one
+    /// of them will finish.
     pub fn delay_ms(&self, now_ms: u64) -> u64 {
         let now = self.clock.read(now_ms);
         let paused = self.paused_until.saturating_sub(now);
-        let full = self.starts.len() >= self.limit_len();
-        let window = match self.starts.front() {
-            Some(&oldest) if full => oldest.saturating_add(self.window_ms).saturating_sub(now),
-            _ => 0,
+        let in_flight = usize::try_from(self.in_flight).unwrap_or(usize::MAX);
+        let taken = self.starts.len().saturating_add(in_flight);
+        let window = if taken < self.limit_len() {
+            0
+        } else if in_flight >= self.limit_len() {
+            IN_FLIGHT_POLL_MS.min(self.window_ms)
+        } else {
+            // The oldest `taken - limit + 1` finished requests must leave the window.
+            let must_expire = taken - self.limit_len();
+            match self.starts.get(must_expire) {
+                Some(&at) => at.saturating_add(self.window_ms).saturating_sub(now),
+                None => 0,
+            }
         };
         paused.max(window)
     }
 
-    /// Records that a request started at `now_ms` (whether or not the budget allowed it).
+    /// Records that a request started and was answered at `now_ms` (whether or not the
+    /// budget allowed it).
     pub fn record(&mut self, now_ms: u64) {
         let now = self.clock.read(now_ms);
+        self.push_finished(now);
+    }
+
+    /// Records that a request was sent at `now_ms`: it holds a slot until
+    /// [`finish`](Self::finish).
+    pub fn begin(&mut self, now_ms: u64) {
+        self.clock.read(now_ms);
+        self.in_flight = self.in_flight.saturating_add(1);
+    }
+
+    /// Records that a request begun earlier got its answer (or failed) at `now_ms`; it
+    /// counts against the window from then on.
+    pub fn finish(&mut self, now_ms: u64) {
+        let now = self.clock.read(now_ms);
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.push_finished(now);
+    }
+
+    /// Requests begun and not yet finished.
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight
+    }
+
+    fn push_finished(&mut self, now: u64) {
         self.starts.push_back(now);
-        // Older starts can no longer hold anything back (the clock never runs backwards
-        // internally, so the deque stays sorted).
+        // Older entries can no longer hold anything back (the internal clock never runs
+        // backwards, so the deque stays sorted).
         while self.starts.len() > self.limit_len() {
             self.starts.pop_front();
         }
