@@ -7,11 +7,16 @@
 //! required tag once and intersects integer lists; it never touches a runner's strings.
 //!
 //! The answers are exactly those of [`rank`](crate::rank) over [`RunnerIndex::runners`]:
-//! same runners, same order, bit-identical scores.
+//! same runners, same order, bit-identical scores. Plain tag lists take that integer
+//! path; an expression narrows its candidates by the posting lists of its top-level
+//! literal tags and then checks each candidate runner; preferences are evaluated on the
+//! matches only.
 
+use crate::explain::{explain, Explanation};
 use crate::model::Runner;
-use crate::rank::{compare_runners, tagged_score, Fit, Match, WILDCARD_RUNNER_SCORE};
+use crate::rank::{compare_runners, Fit, Match, WILDCARD_RUNNER_SCORE};
 use crate::requirements::Requirements;
+use crate::score::{self, tagged_score};
 
 /// A match as a position into [`RunnerIndex::runners`] and its score: a compact answer
 /// that needs no borrow of the index (handy across the WebAssembly boundary).
@@ -151,26 +156,12 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank(&self, requirements: &Requirements) -> Vec<Match<'_>> {
-        let required = requirements.tags().len();
-        self.rank_positions(requirements)
+        self.scored(requirements)
             .into_iter()
-            .map(|ranked| {
-                let position = ranked.position as usize;
-                let distinct = self.distinct_tags[position] as usize;
-                let fit = if distinct == 0 && required > 0 {
-                    Fit::WildcardRunner
-                } else {
-                    // A tagged match carries every required tag, so `distinct >= required`.
-                    match distinct - required {
-                        0 => Fit::Exact,
-                        extra_tags => Fit::Superset { extra_tags },
-                    }
-                };
-                Match {
-                    runner: &self.runners[position],
-                    score: ranked.score,
-                    fit,
-                }
+            .map(|(position, score, fit)| Match {
+                runner: &self.runners[position as usize],
+                score,
+                fit,
             })
             .collect()
     }
@@ -190,32 +181,76 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank_positions(&self, requirements: &Requirements) -> Vec<Ranked> {
-        let required = requirements.tags().len();
-        let score = |position: u32| Ranked {
-            position,
-            score: tagged_score(required, self.distinct_tags[position as usize] as usize),
+        self.scored(requirements)
+            .into_iter()
+            .map(|(position, score, _)| Ranked { position, score })
+            .collect()
+    }
+
+    /// Every match as (position, score, fit), in ranking order.
+    fn scored(&self, requirements: &Requirements) -> Vec<(u32, f64, Fit)> {
+        let mut scored: Vec<(u32, f64, Fit)> = match requirements.expression() {
+            None => self.scored_plain(requirements),
+            Some(_) => self
+                .expression_candidates(requirements)
+                .filter_map(|position| {
+                    let runner = &self.runners[position as usize];
+                    score::fit_of(runner, requirements).map(|(score, fit)| (position, score, fit))
+                })
+                .collect(),
         };
-        let mut ranked: Vec<Ranked> = match self.tagged_matches(requirements) {
-            // The wildcard workflow: every schedulable runner, untagged ones included,
-            // scores by its own tag count (an untagged runner is its exact fit).
-            None => self.schedulable.iter().copied().map(score).collect(),
-            Some(tagged) => {
-                let wildcard = self.untagged.iter().map(|&position| Ranked {
-                    position,
-                    score: WILDCARD_RUNNER_SCORE,
-                });
-                tagged.into_iter().map(score).chain(wildcard).collect()
+        let preferences = requirements.preferences();
+        if !preferences.is_empty() {
+            for (position, score, _) in &mut scored {
+                *score = preferences.combine(*score, &self.runners[*position as usize]);
             }
-        };
+        }
         // `rank` orders by score, then by `compare_runners`, which is position order here
         // (runners that compare equal keep their position order in its stable sort).
         // Positions are unique, so an unstable sort gives the same, deterministic order.
-        ranked.sort_unstable_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.position.cmp(&b.position))
-        });
-        ranked
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scored
+    }
+
+    /// The fast path for a plain tag list: posting lists and tag counts only, never a
+    /// runner's strings.
+    fn scored_plain(&self, requirements: &Requirements) -> Vec<(u32, f64, Fit)> {
+        let required = requirements.tags().len();
+        let tagged = |position: u32| {
+            let distinct = self.distinct_tags[position as usize] as usize;
+            // A tagged match carries every required tag, so `distinct >= required`.
+            let fit = match distinct.saturating_sub(required) {
+                0 => Fit::Exact,
+                extra_tags => Fit::Superset { extra_tags },
+            };
+            (position, tagged_score(required, distinct), fit)
+        };
+        match self.tagged_matches(requirements) {
+            // The wildcard workflow: every schedulable runner, untagged ones included,
+            // scores by its own tag count (an untagged runner is its exact fit).
+            None => self.schedulable.iter().copied().map(tagged).collect(),
+            Some(found) => {
+                let wildcard = self
+                    .untagged
+                    .iter()
+                    .map(|&position| (position, WILDCARD_RUNNER_SCORE, Fit::WildcardRunner));
+                found.into_iter().map(tagged).chain(wildcard).collect()
+            }
+        }
+    }
+
+    /// The schedulable runners an expression can match: the carriers of its top-level
+    /// literal tags plus the untagged runners, or every schedulable runner when it has
+    /// no such tag. Each still has to be checked against the whole expression.
+    fn expression_candidates(&self, requirements: &Requirements) -> impl Iterator<Item = u32> {
+        let candidates = match self.tagged_matches(requirements) {
+            None => self.schedulable.clone(),
+            Some(mut found) => {
+                found.extend_from_slice(&self.untagged);
+                found
+            }
+        };
+        candidates.into_iter()
     }
 
     /// How many runners can run the workflow: `self.rank(requirements).len()`, without
@@ -230,6 +265,16 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn count_matches(&self, requirements: &Requirements) -> usize {
+        if requirements.expression().is_some() {
+            return self
+                .expression_candidates(requirements)
+                .filter(|&position| {
+                    let runner = &self.runners[position as usize];
+                    let runner_type = runner.runner_type.as_ref().map(|t| t.as_str());
+                    requirements.admits(&runner.tags, runner_type)
+                })
+                .count();
+        }
         match self.tagged_matches(requirements) {
             None => self.schedulable.len(),
             Some(tagged) => tagged.len() + self.untagged.len(),
@@ -263,9 +308,14 @@ impl RunnerIndex {
         counts
     }
 
+    /// [`explain`] over [`RunnerIndex::runners`]: why each runner matches or not.
+    pub fn explain(&self, requirements: &Requirements) -> Explanation<'_> {
+        explain(&self.runners, requirements)
+    }
+
     /// The positions (ascending) of the schedulable, tagged runners carrying every
-    /// required tag, or `None` for the wildcard requirement, which matches every
-    /// schedulable runner.
+    /// required tag (for an expression: every top-level literal tag), or `None` when
+    /// there is no such tag, so that every schedulable runner is a candidate.
     fn tagged_matches(&self, requirements: &Requirements) -> Option<Vec<u32>> {
         let required = requirements.tags();
         if required.is_empty() {

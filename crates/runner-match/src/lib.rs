@@ -1,14 +1,17 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod explain;
 mod expr;
 mod index;
 mod model;
 pub mod paging;
+mod preferences;
 mod rank;
 pub mod rate;
 mod requirements;
 pub mod retry;
+mod score;
 mod timestamp;
 pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
 pub use rate::{
@@ -19,14 +22,25 @@ pub use retry::{
     RATE_LIMIT_COOLDOWN_MS,
 };
 
+pub use explain::{
+    explain, Change, Explanation, Hint, Reason, Similarity, Suggestion, TagSuggestion, Verdict,
+};
 pub use expr::{
     Expression, ExpressionError, ExpressionErrorKind, ExpressionNode, Unmet, MAX_EXPRESSION_BYTES,
     MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_TERMS,
 };
 pub use index::{Ranked, RunnerIndex};
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
+pub use preferences::{
+    Preference, PreferenceError, PreferenceKind, Preferences, MAX_PREFERENCES,
+    MAX_PREFERENCE_WEIGHT, PREFERENCE_INFLUENCE,
+};
 pub use rank::{
     compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,
 };
-pub use requirements::{RequirementError, Requirements, TagProblem, MAX_TAGS, MAX_TAG_BYTES};
+pub use requirements::{
+    looks_like_expression, RequirementError, Requirements, TagError, TagProblem, MAX_TAGS,
+    MAX_TAG_BYTES,
+};
+pub use score::{ScoreBreakdown, TermScore};
 pub use timestamp::{Timestamp, TimestampError};

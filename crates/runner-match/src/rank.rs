@@ -3,30 +3,41 @@
 //! # The rule
 //! A runner can run a workflow iff it is active **and** (the workflow has no tags, **or**
 //! the runner has no tags, **or** every required tag is among the runner's tags). Tags
-//! compare exactly, case-sensitively.
+//! compare exactly, case-sensitively. A requirement [`Expression`](crate::Expression)
+//! replaces the parenthesis: active **and** the expression holds, untagged runners
+//! satisfying every tag clause (only `type:` applies to them).
 //!
 //! # The score
-//! With `r` the number of distinct required tags and `t` the number of distinct tags on
-//! a matching runner:
+//! With `m` the number of the runner's distinct tags the requirement *wants* (for a
+//! plain list: the `r` required tags, all present; for an expression: the tags that
+//! satisfy a non-negated tag or glob term) and `t` the number of its distinct tags:
 //!
-//! | case | score |
+//! | case | fit |
 //! |---|---|
-//! | tagged workflow, untagged (wildcard) runner (`r > 0`, `t = 0`) | `0.5` |
-//! | every other match | `0.5 + 0.5 · (r + 1) / (t + 1)` |
+//! | untagged runner, requirement wants some tag (`t = 0`, `r > 0`) | `0.5` |
+//! | every other match | `0.5 + 0.5 · (m + 1) / (t + 1)` |
 //!
 //! So a runner whose tags equal the requirement scores exactly `1.0` (an untagged runner
-//! is the exact fit for an untagged workflow); each extra, unrequired tag lowers the
+//! is the exact fit for an untagged workflow); each extra, unwanted tag lowers the
 //! score (the runner is over-qualified: keep the video runner free for video jobs), and
 //! every tagged match scores above `0.5`, so wildcard runners rank after all of them.
+//!
+//! With [`Preferences`](crate::Preferences) the score is
+//! `(1 − λ) · fit + λ · pref` with `λ =` [`PREFERENCE_INFLUENCE`](crate::PREFERENCE_INFLUENCE)
+//! `= 0.5` and `pref` the satisfied share of the preference weight (a prefer is satisfied
+//! when the runner has its key, an avoid when it does not). It stays in `[0, 1]`;
+//! without preferences it is exactly the fit. [`Match::breakdown`] shows it term by term.
 //!
 //! # The order
 //! Score (highest first), then `created_at` (newest first), then `id` (ascending), so a
 //! ranking never depends on the input order.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 use crate::model::Runner;
 use crate::requirements::Requirements;
+use crate::score::{self, ScoreBreakdown};
 
 /// The score of a tagged workflow on an untagged (wildcard) runner.
 pub const WILDCARD_RUNNER_SCORE: f64 = 0.5;
@@ -36,11 +47,33 @@ pub const WILDCARD_RUNNER_SCORE: f64 = 0.5;
 pub struct Match<'a> {
     /// The runner.
     pub runner: &'a Runner,
-    /// Fit in `[0, 1]`: `1.0` for an exact tag match, lower for over-qualified runners,
-    /// [`WILDCARD_RUNNER_SCORE`] for untagged runners taking a tagged workflow.
+    /// Score in `[0, 1]`: `1.0` for an exact tag match, lower for over-qualified
+    /// runners, [`WILDCARD_RUNNER_SCORE`] for untagged runners taking a tagged workflow;
+    /// blended with the preference share when there are preferences.
     pub score: f64,
     /// Why the runner matches.
     pub fit: Fit,
+}
+
+impl Match<'_> {
+    /// The score term by term. Pass the requirements the match was made with: the fit
+    /// part is rebuilt from [`Match::fit`] and the runner, the preference part from
+    /// `requirements`' preferences. Computed on demand, so ranking stays lean.
+    ///
+    /// ```
+    /// use runner_match::{rank, Fit, Requirements, RunnerPage};
+    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// let req: Requirements = "gpu-a100".parse()?;
+    /// let best = rank(&page.runners, &req);
+    /// let breakdown = best[0].breakdown(&req);
+    /// assert_eq!((breakdown.fit, breakdown.score), (Fit::Superset { extra_tags: 2 }, best[0].score));
+    /// assert_eq!(breakdown.preference_score, None);
+    /// assert_eq!(breakdown.to_string(), "0.750 (2 extra tags)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn breakdown(&self, requirements: &Requirements) -> ScoreBreakdown {
+        ScoreBreakdown::new(self.runner, self.fit, requirements.preferences())
+    }
 }
 
 /// Why a runner matches a requirement.
@@ -55,6 +88,18 @@ pub enum Fit {
     },
     /// The runner is untagged, so it takes any workflow.
     WildcardRunner,
+}
+
+impl fmt::Display for Fit {
+    /// `exact`, `1 extra tag`, `3 extra tags`, `untagged runner`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Exact => f.write_str("exact"),
+            Self::Superset { extra_tags: 1 } => f.write_str("1 extra tag"),
+            Self::Superset { extra_tags } => write!(f, "{extra_tags} extra tags"),
+            Self::WildcardRunner => f.write_str("untagged runner"),
+        }
+    }
 }
 
 /// `true` iff `runner` may run a workflow with `requirements` under ComfyControl's rules.
@@ -76,40 +121,12 @@ pub fn fit<'a>(runner: &'a Runner, requirements: &Requirements) -> Option<Match<
     if !runner.is_schedulable() {
         return None;
     }
-    let required = requirements.tags();
-    if runner.tags.is_empty() && !required.is_empty() {
-        return Some(Match {
-            runner,
-            score: WILDCARD_RUNNER_SCORE,
-            fit: Fit::WildcardRunner,
-        });
-    }
-    if !required.iter().all(|tag| runner.tags.contains(tag)) {
-        return None;
-    }
-    let distinct = distinct_count(&runner.tags);
+    let (fit_score, fit) = score::fit_of(runner, requirements)?;
     Some(Match {
         runner,
-        score: tagged_score(required.len(), distinct),
-        fit: match distinct - required.len() {
-            0 => Fit::Exact,
-            extra_tags => Fit::Superset { extra_tags },
-        },
+        score: requirements.preferences().combine(fit_score, runner),
+        fit,
     })
-}
-
-/// The score of a match that is not a wildcard runner: `r` required tags, all among the
-/// runner's `t` distinct tags.
-pub(crate) fn tagged_score(required: usize, distinct_runner_tags: usize) -> f64 {
-    0.5 + 0.5 * (required as f64 + 1.0) / (distinct_runner_tags as f64 + 1.0)
-}
-
-/// Distinct tags in a list; runners carry few tags, so a quadratic scan beats hashing.
-pub(crate) fn distinct_count(tags: &[String]) -> usize {
-    tags.iter()
-        .enumerate()
-        .filter(|(i, tag)| !tags[..*i].contains(tag))
-        .count()
 }
 
 /// Every runner that can run the workflow, best fit first.

@@ -1,4 +1,5 @@
-//! What a workflow requires of a runner: the set of tags it carries.
+//! What a workflow requires of a runner: a set of tags, or an expression, plus optional
+//! soft preferences that rank without filtering.
 //!
 //! ComfyControl takes a workflow's tags as a comma-separated string
 //! (`"production, gpu-a100"`); SDKs usually hold them as a list. Both build the same
@@ -6,9 +7,21 @@
 //! dropped (first occurrence wins), and a tag that is empty, whitespace-only, contains a
 //! comma or a control character, or breaks the size limits is rejected with a
 //! [`RequirementError`] that quotes the input.
+//!
+//! A string that uses expression syntax (see [`looks_like_expression`]) is parsed as an
+//! [`Expression`] instead; one that turns out to be a plain conjunction of tags
+//! (`"a & b"`) is stored as the plain list, with identical meaning and speed.
 
 use std::fmt;
 use std::str::FromStr;
+
+use crate::expr::{Expression, Unmet};
+use crate::model::Runner;
+use crate::preferences::Preferences;
+
+mod error;
+
+pub use error::{RequirementError, TagError, TagProblem};
 
 /// The most tags one requirement may name. ComfyControl runners carry at most 10;
 /// this is generous on purpose and exists only to bound work on hostile input.
@@ -17,7 +30,9 @@ pub const MAX_TAGS: usize = 1000;
 /// The longest tag accepted, in bytes (UTF-8).
 pub const MAX_TAG_BYTES: usize = 256;
 
-/// A workflow's tag requirements. No tags is the wildcard: any active runner will do.
+/// A workflow's requirements: required tags or an expression (the hard part, which
+/// decides *whether* a runner matches), and soft [`Preferences`] (which only rank).
+/// No tags and no expression is the wildcard: any active runner will do.
 ///
 /// ```
 /// use runner_match::Requirements;
@@ -25,11 +40,22 @@ pub const MAX_TAG_BYTES: usize = 256;
 /// assert_eq!(req.tags(), ["gpu-a100", "flux"]);
 /// assert!("".parse::<Requirements>()?.is_wildcard());
 /// assert_eq!(Requirements::from_tags(["flux", " sdxl "])?.tags(), ["flux", "sdxl"]);
+///
+/// // Expression syntax switches to the expression language ...
+/// let req: Requirements = "gpu-* & (flux | sdxl) & !development".parse()?;
+/// assert_eq!(req.expression().map(|e| e.to_string()).as_deref(), Some("gpu-* & (flux | sdxl) & !development"));
+/// // ... unless the expression is a plain list after all.
+/// let req: Requirements = "gpu-a100 && flux".parse()?;
+/// assert_eq!((req.tags(), req.expression()), (&["gpu-a100".to_owned(), "flux".to_owned()][..], None));
 /// # Ok::<(), runner_match::RequirementError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Requirements {
+    /// The plain list; for an expression, its top-level literal tags (see [`Self::tags`]).
     tags: Vec<String>,
+    /// `Some` only for an expression that is not a plain list.
+    expression: Option<Expression>,
+    preferences: Preferences,
 }
 
 impl Requirements {
@@ -38,9 +64,9 @@ impl Requirements {
         Self::default()
     }
 
-    /// Builds requirements from a list of tags.
-    ///
-    /// Each tag is trimmed; an empty list is the wildcard. Errors quote the whole list.
+    /// Builds requirements from a list of tags. Each tag is taken literally (never as an
+    /// expression) and trimmed; an empty list is the wildcard. Errors quote the whole
+    /// list.
     pub fn from_tags<I, S>(tags: I) -> Result<Self, RequirementError>
     where
         I: IntoIterator<Item = S>,
@@ -49,23 +75,122 @@ impl Requirements {
         let tags: Vec<S> = tags.into_iter().collect();
         let as_strs = || tags.iter().map(AsRef::as_ref);
         Self::build(as_strs(), || {
-            quote(&format!("{:?}", as_strs().collect::<Vec<&str>>()))
+            error::quote(&format!("{:?}", as_strs().collect::<Vec<&str>>()))
         })
     }
 
+    /// Builds requirements from a parsed expression. One that is a plain conjunction of
+    /// tags ([`Expression::as_plain_tags`]) becomes the plain list.
+    ///
+    /// ```
+    /// use runner_match::{Expression, Requirements};
+    /// let req = Requirements::from_expression(Expression::parse("flux | sdxl")?);
+    /// assert_eq!(req.to_string(), "flux | sdxl");
+    /// assert!(Requirements::from_expression(Expression::parse("a, b")?).expression().is_none());
+    /// # Ok::<(), runner_match::ExpressionError>(())
+    /// ```
+    pub fn from_expression(expression: Expression) -> Self {
+        if let Some(plain) = expression.as_plain_tags() {
+            // The parser's limits are at least as strict as the list's, so this cannot
+            // fail; if it ever did, the expression itself is still a faithful fallback.
+            if let Ok(req) = Self::from_tags(&plain) {
+                return req;
+            }
+        }
+        Self {
+            tags: expression.required_tags(),
+            expression: Some(expression),
+            preferences: Preferences::default(),
+        }
+    }
+
+    /// The same requirements with these soft preferences (replacing any before).
+    pub fn with_preferences(mut self, preferences: Preferences) -> Self {
+        self.preferences = preferences;
+        self
+    }
+
     /// The required tags, trimmed and de-duplicated, in first-seen order.
+    ///
+    /// For an expression these are its top-level literal tags (`gpu` and `flux` in
+    /// `gpu & flux & !dev`), which every tagged match carries; the expression may demand
+    /// more. Use [`expression`](Self::expression) to tell the two apart.
     pub fn tags(&self) -> &[String] {
         &self.tags
     }
 
-    /// `true` when no tag is required (a wildcard workflow).
+    /// The expression, when the requirement is not a plain tag list.
+    pub fn expression(&self) -> Option<&Expression> {
+        self.expression.as_ref()
+    }
+
+    /// The soft preferences (empty when there are none).
+    pub fn preferences(&self) -> &Preferences {
+        &self.preferences
+    }
+
+    /// `true` when nothing is required (a wildcard workflow): every active runner
+    /// matches. Preferences do not filter, so they do not count.
     pub fn is_wildcard(&self) -> bool {
-        self.tags.is_empty()
+        self.tags.is_empty() && self.expression.as_ref().is_none_or(Expression::is_wildcard)
     }
 
     /// The comma-separated form ComfyControl's workflow API takes (`"a,b"`).
+    ///
+    /// ComfyControl understands only tag lists: for an expression this is its top-level
+    /// literal tags ([`tags`](Self::tags)) that the comma form can carry (no comma, no
+    /// surrounding whitespace), which ComfyControl can enforce; the rest of the
+    /// expression it cannot.
     pub fn to_comma_string(&self) -> String {
-        self.tags.join(",")
+        let carried: Vec<&str> = self
+            .tags
+            .iter()
+            .map(String::as_str)
+            .filter(|tag| !tag.contains(',') && tag.trim() == *tag)
+            .collect();
+        carried.join(",")
+    }
+
+    /// `true` iff a runner with these tags and type (wire string, `None` when
+    /// self-hosted) satisfies the hard requirement, status aside.
+    /// `true` when a runner carrying `tag` has it *because* this requirement asks for it:
+    /// a required tag of a plain list, or a tag satisfying a positive tag or glob term of
+    /// an expression. The runner's other tags are extra (what makes it over-qualified).
+    ///
+    /// ```
+    /// use runner_match::Requirements;
+    /// let req: Requirements = "gpu-* & !development".parse()?;
+    /// assert!(req.wants("gpu-a100"));
+    /// assert!(!req.wants("development"));
+    /// # Ok::<(), runner_match::RequirementError>(())
+    /// ```
+    pub fn wants(&self, tag: &str) -> bool {
+        match &self.expression {
+            Some(expression) => expression.wants(tag),
+            None => self.tags.iter().any(|wanted| wanted == tag),
+        }
+    }
+
+    pub(crate) fn admits(&self, tags: &[String], runner_type: Option<&str>) -> bool {
+        match &self.expression {
+            Some(expression) => expression.eval(tags, runner_type),
+            None => tags.is_empty() || self.tags.iter().all(|tag| tags.contains(tag)),
+        }
+    }
+
+    /// Why a runner fails the hard requirement, status aside; empty iff it is admitted.
+    pub(crate) fn unmet(&self, runner: &Runner) -> Vec<Unmet> {
+        let runner_type = runner.runner_type.as_ref().map(|t| t.as_str());
+        match &self.expression {
+            Some(expression) => expression.unmet(&runner.tags, runner_type),
+            None if runner.tags.is_empty() => Vec::new(),
+            None => self
+                .tags
+                .iter()
+                .filter(|tag| !runner.tags.contains(tag))
+                .map(|tag| Unmet::Missing(tag.clone()))
+                .collect(),
+        }
     }
 
     fn build<'a>(
@@ -99,89 +224,69 @@ impl Requirements {
             }
         }
         match problem {
-            None => Ok(Self { tags }),
-            Some((position, tag, kind)) => Err(RequirementError {
+            None => Ok(Self {
+                tags,
+                ..Self::default()
+            }),
+            Some((position, tag, kind)) => Err(TagError {
                 input: input(),
                 position,
                 tag,
                 kind,
-            }),
+            }
+            .into()),
         }
     }
+}
+
+/// `true` when a requirement string uses expression syntax: any of `& | ! ( ) "`, a glob
+/// character `*` or `?`, or a comma-separated item starting with `type:`. Only such
+/// strings are parsed as expressions; any other string keeps ComfyControl's plain
+/// comma-list meaning (so `"gpu a100"` is still the one tag `gpu a100`).
+///
+/// ```
+/// use runner_match::looks_like_expression;
+/// assert!(looks_like_expression("gpu-* & !dev"));
+/// assert!(looks_like_expression("flux, type:pro"));
+/// assert!(!looks_like_expression("production, gpu a100"));
+/// ```
+pub fn looks_like_expression(input: &str) -> bool {
+    input.contains(['&', '|', '!', '(', ')', '"', '*', '?'])
+        || input
+            .split(',')
+            .any(|item| item.trim_start().starts_with("type:"))
 }
 
 impl FromStr for Requirements {
     type Err = RequirementError;
 
-    /// Parses ComfyControl's comma-separated form. A string that is empty or only
-    /// whitespace is the wildcard.
+    /// Parses ComfyControl's comma-separated form, or an expression when the string
+    /// uses expression syntax ([`looks_like_expression`]). A string that is empty or
+    /// only whitespace is the wildcard.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         if input.trim().is_empty() {
             return Ok(Self::any());
         }
-        Self::build(input.split(','), || quote(&format!("{input:?}")))
+        if looks_like_expression(input) {
+            return Ok(Self::from_expression(Expression::parse(input)?));
+        }
+        Self::build(input.split(','), || error::quote(&format!("{input:?}")))
     }
 }
 
-/// The most characters of the input an error message repeats.
-const MAX_QUOTED_CHARS: usize = 512;
-
-/// Caps a quoted input so that hostile input cannot make a megabyte error message.
-fn quote(quoted: &str) -> String {
-    match quoted.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((cut, _)) => format!("{}…", &quoted[..cut]),
-        None => quoted.to_owned(),
+impl From<Expression> for Requirements {
+    fn from(expression: Expression) -> Self {
+        Self::from_expression(expression)
     }
 }
 
 impl fmt::Display for Requirements {
+    /// The tags joined by `", "`, or the expression in canonical form. Preferences are
+    /// not shown (they have their own `Display`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.tags.join(", "))
-    }
-}
-
-/// A tag list or comma string that cannot be a requirement.
-///
-/// The message names the problem, the tag's 1-based position and the whole input:
-/// `empty tag at position 2 in "a,,b"`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} at position {position} in {input}", self.describe())]
-pub struct RequirementError {
-    /// The rejected input, quoted (a string as `"a,,b"`, a list as `["a", ""]`), cut
-    /// after 512 characters.
-    pub input: String,
-    /// 1-based position of the offending tag.
-    pub position: usize,
-    /// The offending tag, trimmed.
-    pub tag: String,
-    /// What is wrong with it.
-    pub kind: TagProblem,
-}
-
-/// What is wrong with a tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TagProblem {
-    /// Empty or whitespace-only.
-    Empty,
-    /// Longer than [`MAX_TAG_BYTES`].
-    TooLong,
-    /// Contains a control character (NUL, newline, …).
-    ControlCharacter,
-    /// Contains a comma, which ComfyControl's comma-separated form cannot carry.
-    Comma,
-    /// Beyond the [`MAX_TAGS`]th tag.
-    TooMany,
-}
-
-impl RequirementError {
-    fn describe(&self) -> String {
-        match self.kind {
-            TagProblem::Empty => "empty tag".to_owned(),
-            TagProblem::TooLong => format!("tag longer than {MAX_TAG_BYTES} bytes"),
-            TagProblem::ControlCharacter => format!("control character in tag {:?}", self.tag),
-            TagProblem::Comma => format!("comma in tag {:?}", self.tag),
-            TagProblem::TooMany => format!("more than {MAX_TAGS} tags"),
+        match &self.expression {
+            Some(expression) => fmt::Display::fmt(expression, f),
+            None => f.write_str(&self.tags.join(", ")),
         }
     }
 }
@@ -251,6 +356,9 @@ mod tests {
 
         let err = Requirements::from_tags([" "]).unwrap_err();
         assert_eq!(err.to_string(), r#"empty tag at position 1 in [" "]"#);
+        let RequirementError::Tag(err) = err else {
+            panic!("a tag error");
+        };
         assert_eq!((err.kind, err.position), (TagProblem::Empty, 1));
         let err = Requirements::from_tags(["a", "b,c"]).unwrap_err();
         assert_eq!(
@@ -262,9 +370,73 @@ mod tests {
     #[test]
     fn too_many_tags() {
         let tags: Vec<String> = (0..=MAX_TAGS).map(|i| format!("t{i}")).collect();
-        let err = Requirements::from_tags(&tags).unwrap_err();
+        let RequirementError::Tag(err) = Requirements::from_tags(&tags).unwrap_err() else {
+            panic!("a tag error");
+        };
         assert_eq!(err.kind, TagProblem::TooMany);
         assert_eq!(err.position, MAX_TAGS + 1);
         assert!(Requirements::from_tags(&tags[..MAX_TAGS]).is_ok());
+    }
+
+    #[test]
+    fn expression_syntax_switches_the_language() {
+        // (input, tags(), the expression when not a plain list)
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("a & b", &["a", "b"], None),
+            ("a && b, a", &["a", "b"], None),
+            ("\"a\", b", &["a", "b"], None),
+            ("(a)", &["a"], None),
+            ("gpu a100, x", &["gpu a100", "x"], None),
+            ("a | b", &[], Some("a | b")),
+            ("gpu, type:pro", &["gpu"], Some("gpu & type:pro")),
+            ("type:pro", &[], Some("type:pro")),
+            ("gpu-*", &[], Some("gpu-*")),
+            ("flux, !dev", &["flux"], Some("flux & !dev")),
+            ("\"a,b\"", &["a,b"], Some("\"a,b\"")),
+        ];
+        for &(input, tags, expression) in cases {
+            let req: Requirements = input.parse().unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(req.tags(), tags, "{input:?}");
+            let shown = req.expression().map(ToString::to_string);
+            assert_eq!(shown.as_deref(), expression, "{input:?}");
+            assert_eq!(
+                req.to_string(),
+                expression.map_or(tags.join(", "), str::to_owned)
+            );
+            assert!(!req.is_wildcard());
+        }
+        assert!("  ".parse::<Requirements>().unwrap().is_wildcard());
+        let req: Requirements = "\"a,b\" & c & \" d\" & (e | f)".parse().unwrap();
+        assert_eq!(req.to_comma_string(), "c");
+        // A list is always literal, whatever its characters.
+        let req = Requirements::from_tags(["a|b", "c*"]).unwrap();
+        assert_eq!(
+            (req.tags(), req.expression()),
+            (&["a|b".to_owned(), "c*".to_owned()][..], None)
+        );
+    }
+
+    #[test]
+    fn expression_errors_point_at_the_spot() {
+        let cases: &[(&str, &str, usize)] = &[
+            ("gpu a100 & x", "missing operator at 4", 4),
+            (
+                "a & (b",
+                "unexpected end of input at 6: expected ')' to close '(' at 4",
+                6,
+            ),
+            ("hello!", "missing operator at 5", 5),
+            ("a &", "unexpected end of input at 3: expected a tag", 3),
+            ("a, , b | c", "empty tag at 3", 3),
+        ];
+        for &(input, message, offset) in cases {
+            let err = input.parse::<Requirements>().unwrap_err();
+            assert!(matches!(err, RequirementError::Expression(_)), "{input:?}");
+            assert_eq!(err.to_string(), message, "{input:?}");
+            assert_eq!(err.offset(), Some(offset), "{input:?}");
+            assert_eq!(err.render().lines().next(), Some(input));
+        }
+        let err = "a,,b".parse::<Requirements>().unwrap_err();
+        assert_eq!((err.offset(), err.render()), (None, err.to_string()));
     }
 }

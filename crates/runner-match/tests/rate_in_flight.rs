@@ -30,14 +30,13 @@ fn simulate(limit: u32, window: u64, workers: usize, requests: &[(u64, u8)]) -> 
         }
         // Free workers ask the budget.
         for w in 0..workers {
-            if pending[w].is_none() && next < requests.len() && free_at[w] <= now {
-                if budget.delay_ms(now) == 0 {
-                    let (latency, fraction) = requests[next];
-                    next += 1;
-                    budget.begin(now);
-                    arrivals.push(now + latency * u64::from(fraction) / 255);
-                    pending[w] = Some(now + latency);
-                }
+            let idle = pending[w].is_none() && next < requests.len() && free_at[w] <= now;
+            if idle && budget.delay_ms(now) == 0 {
+                let (latency, fraction) = requests[next];
+                next += 1;
+                budget.begin(now);
+                arrivals.push(now + latency * u64::from(fraction) / 255);
+                pending[w] = Some(now + latency);
             }
         }
         now += 1;

@@ -2,13 +2,16 @@
 //! The language is documented on [`Expression`] (this module is private; its items
 //! are re-exported at the crate root).
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+mod eval;
 mod glob;
 mod lexer;
 mod parser;
+
+use eval::Untagged;
 
 pub use parser::{ExpressionError, ExpressionErrorKind};
 
@@ -108,6 +111,9 @@ pub const MAX_EXPRESSION_TERMS: usize = 1000;
 pub struct Expression {
     root: ExpressionNode,
     source: String,
+    /// The tag and glob leaves under an even number of negations, computed once
+    /// because scoring asks about them for every tag of every matching runner.
+    wanted: Vec<ExpressionNode>,
 }
 
 /// A node of an expression's syntax tree.
@@ -157,10 +163,17 @@ impl Expression {
     /// Parses an expression (see [`Expression`] for the language). Empty or blank
     /// input is the wildcard expression, which every runner satisfies.
     pub fn parse(input: &str) -> Result<Self, ExpressionError> {
-        Ok(Self {
-            root: parser::parse(input)?,
-            source: input.to_owned(),
-        })
+        Ok(Self::new(parser::parse(input)?, input.to_owned()))
+    }
+
+    fn new(root: ExpressionNode, source: String) -> Self {
+        let mut wanted = Vec::new();
+        eval::positive_terms(&root, false, &mut wanted);
+        Self {
+            root,
+            source,
+            wanted,
+        }
     }
 
     /// The text this expression was parsed from, verbatim.
@@ -183,7 +196,24 @@ impl Expression {
     /// untagged wildcard runner: only `type:` constraints are checked (see [`Expression`]).
     /// Runner status is not considered.
     pub fn eval(&self, tags: &[String], runner_type: Option<&str>) -> bool {
-        holds(&self.root, tags, runner_type, false)
+        eval::holds(&self.root, tags, runner_type, false, Untagged::Wildcard)
+    }
+
+    /// Like [`eval`](Self::eval), but with plain boolean logic: an untagged runner is
+    /// not a wildcard, it simply has no tags. Preferences are evaluated this way (an
+    /// untagged runner does not *have* `gpu-h100`, and does avoid `development`).
+    ///
+    /// ```
+    /// use runner_match::Expression;
+    /// let h100 = Expression::parse("gpu-h100")?;
+    /// assert!(h100.eval(&[], Some("pro"))); // ComfyControl: untagged takes anything
+    /// assert!(!h100.eval_strict(&[], Some("pro"))); // but it has no gpu-h100
+    /// assert!(Expression::parse("!development")?.eval_strict(&[], None));
+    /// assert!(Expression::parse("type:pro")?.eval_strict(&[], Some("pro")));
+    /// # Ok::<(), runner_match::ExpressionError>(())
+    /// ```
+    pub fn eval_strict(&self, tags: &[String], runner_type: Option<&str>) -> bool {
+        eval::holds(&self.root, tags, runner_type, false, Untagged::HasNoTags)
     }
 
     /// The top-level clauses (operands of the outermost AND, commas included) a runner
@@ -205,10 +235,10 @@ impl Expression {
     pub fn unmet(&self, tags: &[String], runner_type: Option<&str>) -> Vec<Unmet> {
         let mut found: Vec<Unmet> = Vec::new();
         for clause in self.conjuncts() {
-            if holds(clause, tags, runner_type, false) {
+            if clause_holds(clause, tags, runner_type) {
                 continue;
             }
-            let why = explain(clause, tags, runner_type);
+            let why = eval::explain(clause, tags, runner_type);
             if !found.contains(&why) {
                 found.push(why);
             }
@@ -224,7 +254,7 @@ impl Expression {
     /// [`Requirements`](crate::Requirements) with the same meaning. The wildcard
     /// expression gives `Some(vec![])`.
     pub fn as_plain_tags(&self) -> Option<Vec<String>> {
-        let mut seen = HashSet::new();
+        let mut seen = BTreeSet::new();
         let mut tags = Vec::new();
         for clause in self.conjuncts() {
             let ExpressionNode::Tag(tag) = clause else {
@@ -240,74 +270,62 @@ impl Expression {
         Some(tags)
     }
 
-    /// The operands of the outermost AND, or the root alone.
-    fn conjuncts(&self) -> &[ExpressionNode] {
+    /// The operands of the outermost AND (its top-level clauses), or the root alone.
+    pub(crate) fn conjuncts(&self) -> &[ExpressionNode] {
         match &self.root {
             ExpressionNode::And(items) => items,
             other => std::slice::from_ref(other),
         }
     }
-}
 
-/// Whether `node` (or, when `negated`, `!node`) holds, with negation pushed down to the
-/// leaves so that an untagged runner (empty `tags`) satisfies every tag literal.
-fn holds(node: &ExpressionNode, tags: &[String], runner_type: Option<&str>, negated: bool) -> bool {
-    let wildcard = tags.is_empty();
-    match node {
-        ExpressionNode::Tag(tag) => wildcard || tags.contains(tag) != negated,
-        ExpressionNode::Glob(pattern) => {
-            wildcard || tags.iter().any(|tag| glob::matches(pattern, tag)) != negated
-        }
-        ExpressionNode::Type(pattern) => {
-            runner_type.is_some_and(|actual| glob::matches(pattern, actual)) != negated
-        }
-        ExpressionNode::Not(inner) => holds(inner, tags, runner_type, !negated),
-        // !(a & b) = !a | !b ; !(a | b) = !a & !b
-        ExpressionNode::And(items) if negated => items
-            .iter()
-            .any(|item| holds(item, tags, runner_type, true)),
-        ExpressionNode::And(items) => items
-            .iter()
-            .all(|item| holds(item, tags, runner_type, false)),
-        ExpressionNode::Or(items) if negated => items
-            .iter()
-            .all(|item| holds(item, tags, runner_type, true)),
-        ExpressionNode::Or(items) => items
-            .iter()
-            .any(|item| holds(item, tags, runner_type, false)),
-    }
-}
-
-/// Why a failed top-level clause fails.
-fn explain(clause: &ExpressionNode, tags: &[String], runner_type: Option<&str>) -> Unmet {
-    match clause {
-        ExpressionNode::Tag(tag) => Unmet::Missing(tag.clone()),
-        ExpressionNode::Glob(pattern) => Unmet::NoTagMatches(pattern.clone()),
-        ExpressionNode::Type(wanted) => Unmet::TypeMismatch {
-            wanted: wanted.clone(),
-            actual: runner_type.map(str::to_owned),
-        },
-        ExpressionNode::Not(inner) => match &**inner {
-            ExpressionNode::Tag(tag) => Unmet::Excluded(tag.clone()),
-            ExpressionNode::Glob(pattern) => {
-                match tags.iter().find(|t| glob::matches(pattern, t)) {
-                    Some(tag) => Unmet::Excluded(tag.clone()),
-                    None => Unmet::ClauseFailed(clause.to_string()),
+    /// The literal tags that are top-level clauses, without repeats: every *tagged*
+    /// runner that satisfies the expression carries all of them, so an index can
+    /// narrow its candidates to their carriers (plus the untagged runners).
+    pub(crate) fn required_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for clause in self.conjuncts() {
+            if let ExpressionNode::Tag(tag) = clause {
+                if !tags.contains(tag) {
+                    tags.push(tag.clone());
                 }
             }
-            _ => Unmet::ClauseFailed(clause.to_string()),
-        },
-        _ => Unmet::ClauseFailed(clause.to_string()),
+        }
+        tags
     }
+
+    /// `true` when `tag` satisfies a tag or glob term that sits under an even number of
+    /// negations: a tag the expression asks for, as opposed to one it merely tolerates.
+    pub(crate) fn wants(&self, tag: &str) -> bool {
+        eval::wanted_by(&self.wanted, tag)
+    }
+
+    /// `true` when the expression asks for some tag (has a non-negated tag or glob term).
+    pub(crate) fn wants_tags(&self) -> bool {
+        !self.wanted.is_empty()
+    }
+
+    /// Every literal tag the expression names, whatever its polarity, first-seen order.
+    pub(crate) fn literal_tags(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        eval::literal_tags(&self.root, &mut out);
+        out
+    }
+}
+
+/// Whether one clause (a subtree) holds for a runner, under ComfyControl's wildcard rule
+/// for untagged runners.
+pub(crate) fn clause_holds(
+    clause: &ExpressionNode,
+    tags: &[String],
+    runner_type: Option<&str>,
+) -> bool {
+    eval::holds(clause, tags, runner_type, false, Untagged::Wildcard)
 }
 
 impl Default for Expression {
     /// The wildcard expression (empty source).
     fn default() -> Self {
-        Self {
-            root: ExpressionNode::And(Vec::new()),
-            source: String::new(),
-        }
+        Self::new(ExpressionNode::And(Vec::new()), String::new())
     }
 }
 

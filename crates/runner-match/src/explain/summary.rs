@@ -1,0 +1,116 @@
+//! The one-glance summary line of an explanation.
+
+use std::collections::BTreeMap;
+
+use super::{Reason, Verdict};
+
+/// The most reason groups the summary lists before `and N more reasons`.
+const MAX_GROUPS: usize = 6;
+
+/// How many runners fail for one reason, and for a status reason how many of those
+/// would match with a good status.
+#[derive(Debug, Default)]
+struct Count {
+    runners: usize,
+    would_match: usize,
+}
+
+pub(super) fn summary(verdicts: &[Verdict<'_>]) -> String {
+    let matched = verdicts.iter().filter(|v| v.is_match()).count();
+    let total = verdicts.len();
+    let mut line = format!(
+        "{matched} of {total} {} {}",
+        if total == 1 { "runner" } else { "runners" },
+        if matched == 1 { "matches" } else { "match" },
+    );
+
+    // Keyed by the reason without its runner-specific part (a type mismatch's actual
+    // type), so that runners group by what the requirement asked. A map keeps this
+    // fast however many reasons there are (and a `BTreeMap` needs no random hasher
+    // state); the output is sorted below.
+    let mut groups: BTreeMap<Reason, Count> = BTreeMap::new();
+    for verdict in verdicts {
+        let reasons = verdict.reasons();
+        // An unschedulable runner counts once, by its status: the tag counts are then
+        // about the runners a change of requirements could actually win.
+        let counted = match reasons.iter().find(|r| r.is_status()) {
+            Some(status) => std::slice::from_ref(status),
+            None => reasons,
+        };
+        for reason in counted {
+            let count = groups.entry(group_key(reason)).or_default();
+            count.runners += 1;
+            if reason.is_status() && reasons.len() == 1 {
+                count.would_match += 1;
+            }
+        }
+    }
+
+    // Every key has its own wording, so (count, phrase) orders the groups totally.
+    let mut phrases: Vec<(usize, String)> = groups
+        .iter()
+        .map(|(key, count)| {
+            let text = phrase(key, count.runners, count.would_match);
+            (count.runners, text)
+        })
+        .collect();
+    phrases.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (index, (count, text)) in phrases.iter().enumerate() {
+        line.push_str(if index == 0 { "; " } else { ", " });
+        if index == MAX_GROUPS {
+            let more = phrases.len() - MAX_GROUPS;
+            line.push_str(&format!("and {more} more reason{}", plural(more)));
+            break;
+        }
+        line.push_str(&format!("{count} {text}"));
+    }
+    line
+}
+
+fn group_key(reason: &Reason) -> Reason {
+    match reason {
+        Reason::TypeMismatch { wanted, .. } => Reason::TypeMismatch {
+            wanted: wanted.clone(),
+            actual: None,
+        },
+        other => other.clone(),
+    }
+}
+
+/// The words after the count, agreeing with it.
+fn phrase(key: &Reason, count: usize, would_match: usize) -> String {
+    let one = count == 1;
+    let (has, lack, are, fail) = if one {
+        ("has", "lacks", "is", "fails")
+    } else {
+        ("have", "lack", "are", "fail")
+    };
+    match key {
+        Reason::Disabled => format!("{are} disabled{}", note(would_match, "enabled")),
+        Reason::UnknownStatus(status) => format!(
+            "{has} unknown status {status:?}{}",
+            note(would_match, "active")
+        ),
+        Reason::Missing(tag) => format!("{lack} {tag:?}"),
+        Reason::Excluded(tag) => format!("{has} {tag:?}"),
+        Reason::NoTagMatches(pattern) => format!("{has} no tag matching {pattern}"),
+        Reason::TypeMismatch { wanted, .. } => format!("{are} not type:{wanted}"),
+        Reason::ClauseFailed(clause) => format!("{fail} `{clause}`"),
+    }
+}
+
+fn note(would_match: usize, state: &str) -> String {
+    if would_match == 0 {
+        String::new()
+    } else {
+        format!(" ({would_match} would match if {state})")
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,129 @@
+//! Evaluating a syntax tree against one runner, explaining a failed clause, and the
+//! structural questions scoring and explanations ask (which terms are wanted, which
+//! literal tags are named).
+//!
+//! Every function here recurses over the tree; the parser bounds its depth by
+//! [`MAX_EXPRESSION_DEPTH`](super::MAX_EXPRESSION_DEPTH), so the recursion is bounded.
+
+use super::{glob, ExpressionNode, Unmet};
+
+/// How an untagged runner is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Untagged {
+    /// ComfyControl's rule for requirements: an untagged runner satisfies every tag
+    /// literal, positive or negated.
+    Wildcard,
+    /// Plain boolean logic, for preferences: an untagged runner simply has no tags.
+    HasNoTags,
+}
+
+/// Whether `node` (or, when `negated`, `!node`) holds, with negation pushed down to the
+/// leaves so that under [`Untagged::Wildcard`] an untagged runner (empty `tags`)
+/// satisfies every tag literal.
+pub(super) fn holds(
+    node: &ExpressionNode,
+    tags: &[String],
+    runner_type: Option<&str>,
+    negated: bool,
+    untagged: Untagged,
+) -> bool {
+    let wildcard = tags.is_empty() && untagged == Untagged::Wildcard;
+    let all = |items: &[ExpressionNode], negated: bool| {
+        items
+            .iter()
+            .all(|item| holds(item, tags, runner_type, negated, untagged))
+    };
+    let any = |items: &[ExpressionNode], negated: bool| {
+        items
+            .iter()
+            .any(|item| holds(item, tags, runner_type, negated, untagged))
+    };
+    match node {
+        ExpressionNode::Tag(tag) => wildcard || tags.contains(tag) != negated,
+        ExpressionNode::Glob(pattern) => {
+            wildcard || tags.iter().any(|tag| glob::matches(pattern, tag)) != negated
+        }
+        ExpressionNode::Type(pattern) => {
+            runner_type.is_some_and(|actual| glob::matches(pattern, actual)) != negated
+        }
+        ExpressionNode::Not(inner) => holds(inner, tags, runner_type, !negated, untagged),
+        // !(a & b) = !a | !b ; !(a | b) = !a & !b
+        ExpressionNode::And(items) if negated => any(items, true),
+        ExpressionNode::And(items) => all(items, false),
+        ExpressionNode::Or(items) if negated => all(items, true),
+        ExpressionNode::Or(items) => any(items, false),
+    }
+}
+
+/// Why a failed top-level clause fails.
+pub(super) fn explain(
+    clause: &ExpressionNode,
+    tags: &[String],
+    runner_type: Option<&str>,
+) -> Unmet {
+    match clause {
+        ExpressionNode::Tag(tag) => Unmet::Missing(tag.clone()),
+        ExpressionNode::Glob(pattern) => Unmet::NoTagMatches(pattern.clone()),
+        ExpressionNode::Type(wanted) => Unmet::TypeMismatch {
+            wanted: wanted.clone(),
+            actual: runner_type.map(str::to_owned),
+        },
+        ExpressionNode::Not(inner) => match &**inner {
+            ExpressionNode::Tag(tag) => Unmet::Excluded(tag.clone()),
+            ExpressionNode::Glob(pattern) => {
+                match tags.iter().find(|t| glob::matches(pattern, t)) {
+                    Some(tag) => Unmet::Excluded(tag.clone()),
+                    None => Unmet::ClauseFailed(clause.to_string()),
+                }
+            }
+            _ => Unmet::ClauseFailed(clause.to_string()),
+        },
+        _ => Unmet::ClauseFailed(clause.to_string()),
+    }
+}
+
+/// Appends the tag and glob leaves that sit under an even number of negations (the
+/// tags the expression *wants*), without repeats.
+pub(super) fn positive_terms(node: &ExpressionNode, negated: bool, out: &mut Vec<ExpressionNode>) {
+    match node {
+        ExpressionNode::Tag(_) | ExpressionNode::Glob(_) => {
+            if !negated && !out.contains(node) {
+                out.push(node.clone());
+            }
+        }
+        ExpressionNode::Type(_) => {}
+        ExpressionNode::Not(inner) => positive_terms(inner, !negated, out),
+        ExpressionNode::And(items) | ExpressionNode::Or(items) => {
+            for item in items {
+                positive_terms(item, negated, out);
+            }
+        }
+    }
+}
+
+/// Appends every literal tag the tree names, whatever its polarity, without repeats.
+pub(super) fn literal_tags<'a>(node: &'a ExpressionNode, out: &mut Vec<&'a str>) {
+    match node {
+        ExpressionNode::Tag(tag) => {
+            if !out.contains(&tag.as_str()) {
+                out.push(tag);
+            }
+        }
+        ExpressionNode::Glob(_) | ExpressionNode::Type(_) => {}
+        ExpressionNode::Not(inner) => literal_tags(inner, out),
+        ExpressionNode::And(items) | ExpressionNode::Or(items) => {
+            for item in items {
+                literal_tags(item, out);
+            }
+        }
+    }
+}
+
+/// `true` when `tag` satisfies one of `terms` (tag or glob leaves).
+pub(super) fn wanted_by(terms: &[ExpressionNode], tag: &str) -> bool {
+    terms.iter().any(|term| match term {
+        ExpressionNode::Tag(wanted) => wanted == tag,
+        ExpressionNode::Glob(pattern) => glob::matches(pattern, tag),
+        _ => false,
+    })
+}
