@@ -25,12 +25,46 @@ use crate::timestamp::Timestamp;
 /// assert_eq!(page.runners[0].tags, ["gpu-a100"]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunnerPage {
     /// The runners on this page, newest `created_at` first.
     pub runners: Vec<Runner>,
     /// How many runners there are across all pages.
     pub total: u64,
+}
+
+#[derive(Deserialize)]
+struct WirePage {
+    runners: Vec<Runner>,
+    total: u64,
+}
+
+impl<'de> Deserialize<'de> for RunnerPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let WirePage { runners, total } =
+            map_only(deserializer, "a runner page object {runners, total}")?;
+        Ok(RunnerPage { runners, total })
+    }
+}
+
+/// Deserializes `T` from a map only: serde's derive would also take a sequence of the
+/// field values, which is not the documented wire shape.
+fn map_only<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct MapOnly<T>(std::marker::PhantomData<T>, &'static str);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for MapOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.1)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(MapOnly(std::marker::PhantomData, expecting))
 }
 
 /// A runner as ComfyControl lists it.
@@ -204,9 +238,17 @@ open_enum! {
     }
 }
 
-/// The union of both listings' runner shapes, as received.
+/// The union of both listings' runner shapes, as received (objects only).
+struct WireRunner(WireFields);
+
+impl<'de> Deserialize<'de> for WireRunner {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        map_only(deserializer, "a runner object").map(WireRunner)
+    }
+}
+
 #[derive(Deserialize)]
-struct WireRunner {
+struct WireFields {
     id: String,
     name: String,
     #[serde(default)]
@@ -224,7 +266,7 @@ struct WireRunner {
 }
 
 impl From<WireRunner> for Runner {
-    fn from(wire: WireRunner) -> Self {
+    fn from(WireRunner(wire): WireRunner) -> Self {
         let source = match wire.endpoint {
             Some(endpoint) => RunnerSource::SelfHosted {
                 user_id: wire.user_id.unwrap_or_default(),

@@ -116,6 +116,15 @@ pub enum PagingError {
         /// The page size in use.
         page_size: u32,
     },
+    /// A page after the one that ended the listing (empty or short) holds runners: the
+    /// pages do not tile the listing. The read cannot complete.
+    #[error("page {page} holds runners although page {end} ended the listing: the listing changed while it was read; read it again")]
+    RunnersAfterEnd {
+        /// The page with runners.
+        page: u32,
+        /// The page that ended the listing.
+        end: u32,
+    },
     /// Pages are still to be requested or still in flight.
     #[error("listing incomplete: {received} of {expected} pages received")]
     Incomplete {
@@ -191,6 +200,8 @@ pub struct Pager {
     runners: BTreeMap<String, Runner>,
     /// Set by [`PagingError::PageTooLong`]: the read can no longer complete.
     broken: Option<PagingError>,
+    /// The highest page received with runners on it.
+    last_nonempty: u32,
 }
 
 impl Default for Pager {
@@ -231,6 +242,7 @@ impl Pager {
             stop_at: None,
             runners: BTreeMap::new(),
             broken: None,
+            last_nonempty: 0,
         }
     }
 
@@ -279,7 +291,14 @@ impl Pager {
         let len_u32 = u32::try_from(len).unwrap_or(u32::MAX);
         if number == 1 {
             // Later pages are only issued once page 1 is in, so they all use this size.
-            self.page_size = self.page_size.max(len_u32);
+            // A page 1 shorter than asked while `total` says there is more: the server
+            // pages by its own, smaller size (it ignores or clamps `per_page`).
+            self.page_size = if len_u32 > 0 && len_u32 < self.per_page && (len as u64) < page.total
+            {
+                len_u32
+            } else {
+                self.page_size.max(len_u32)
+            };
             self.first_total = Some(page.total);
         } else if len_u32 > self.page_size {
             let error = PagingError::PageTooLong {
@@ -295,6 +314,10 @@ impl Pager {
         if len_u32 < self.page_size {
             self.stop_at = Some(self.stop_at.map_or(number, |stop| stop.min(number)));
         }
+        if len > 0 {
+            self.last_nonempty = self.last_nonempty.max(number);
+        }
+
         for runner in page.runners {
             match self.runners.entry(runner.id.clone()) {
                 Entry::Vacant(slot) => {
@@ -356,6 +379,17 @@ impl Pager {
                 })
             }
         }
+        // Runners on a page after the one that ended the listing, and fewer runners than
+        // the server counts: the pages do not tile the listing (a hole, not the end).
+        if let Some(end) = self.stop_at {
+            let seen = u64::try_from(self.runners.len()).unwrap_or(u64::MAX);
+            if self.last_nonempty > end && seen < self.latest_total {
+                return Err(PagingError::RunnersAfterEnd {
+                    page: self.last_nonempty,
+                    end,
+                });
+            }
+        }
         let mut runners: Vec<Runner> = self.runners.into_values().collect();
         runners.sort_by(compare_runners);
         Ok(runners)
@@ -382,7 +416,7 @@ impl Pager {
         let seen = u64::try_from(self.runners.len()).unwrap_or(u64::MAX);
         // Every page so far was full (no stop) yet runners are missing: they were pushed
         // past the last page, so look one page further while the margin lasts.
-        if self.in_flight.is_empty() && seen < self.latest_total {
+        if self.in_flight.is_empty() && seen != self.latest_total {
             if self.issued < cap {
                 return Plan::UpTo(self.issued.saturating_add(1));
             }

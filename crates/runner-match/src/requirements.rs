@@ -74,9 +74,7 @@ impl Requirements {
     {
         let tags: Vec<S> = tags.into_iter().collect();
         let as_strs = || tags.iter().map(AsRef::as_ref);
-        Self::build(as_strs(), || {
-            error::quote(&format!("{:?}", as_strs().collect::<Vec<&str>>()))
-        })
+        Self::build(as_strs(), || error::quote_list(as_strs()))
     }
 
     /// Builds requirements from a parsed expression. One that is a plain conjunction of
@@ -270,7 +268,7 @@ impl FromStr for Requirements {
         if looks_like_expression(input) {
             return Ok(Self::from_expression(Expression::parse(input)?));
         }
-        Self::build(input.split(','), || error::quote(&format!("{input:?}")))
+        Self::build(input.split(','), || error::quote_str(input))
     }
 }
 

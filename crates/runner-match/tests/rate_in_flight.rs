@@ -49,7 +49,12 @@ fn peak(arrivals: &[u64], window: u64) -> usize {
     arrivals
         .iter()
         .enumerate()
-        .map(|(i, &t)| arrivals[i..].iter().take_while(|&&a| a < t + window).count())
+        .map(|(i, &t)| {
+            arrivals[i..]
+                .iter()
+                .take_while(|&&a| a < t + window)
+                .count()
+        })
         .max()
         .unwrap_or(0)
 }
@@ -74,9 +79,17 @@ fn unfinished_requests_hold_their_slots() {
     budget.begin(0);
     budget.begin(0);
     assert_eq!(budget.in_flight(), 2);
-    assert_eq!(budget.delay_ms(5_000), IN_FLIGHT_POLL_MS, "no telling when they finish");
+    assert_eq!(
+        budget.delay_ms(5_000),
+        IN_FLIGHT_POLL_MS,
+        "no telling when they finish"
+    );
     budget.finish(5_000);
-    assert_eq!(budget.delay_ms(5_000), 1_000, "the answered one counts from its answer");
+    assert_eq!(
+        budget.delay_ms(5_000),
+        1_000,
+        "the answered one counts from its answer"
+    );
     assert_eq!(budget.delay_ms(6_000), 0);
     budget.begin(6_000);
     assert_eq!(budget.delay_ms(6_000), IN_FLIGHT_POLL_MS);

@@ -103,8 +103,36 @@ impl TagError {
 /// The most characters of the input an error message repeats.
 const MAX_QUOTED_CHARS: usize = 512;
 
+/// Quotes a string input as `"…"`, looking at no more of it than the message can show,
+/// so that a 10 MB input costs no more than a short one.
+pub(super) fn quote_str(input: &str) -> String {
+    let head = match input.char_indices().nth(MAX_QUOTED_CHARS + 1) {
+        Some((cut, _)) => &input[..cut],
+        None => input,
+    };
+    quote(&format!("{head:?}"))
+}
+
+/// Quotes a list input as `["a", "b"]`, formatting only the items the message can show.
+pub(super) fn quote_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut shown = Vec::new();
+    let mut chars = 0;
+    for item in items {
+        if chars > MAX_QUOTED_CHARS {
+            break;
+        }
+        let head = match item.char_indices().nth(MAX_QUOTED_CHARS + 1) {
+            Some((cut, _)) => &item[..cut],
+            None => item,
+        };
+        chars += head.chars().count() + 4;
+        shown.push(head);
+    }
+    quote(&format!("{shown:?}"))
+}
+
 /// Caps a quoted input so that hostile input cannot make a megabyte error message.
-pub(super) fn quote(quoted: &str) -> String {
+fn quote(quoted: &str) -> String {
     match quoted.char_indices().nth(MAX_QUOTED_CHARS) {
         Some((cut, _)) => format!("{}…", &quoted[..cut]),
         None => quoted.to_owned(),
