@@ -12,13 +12,14 @@ PKG_SOURCES := $(shell find crates -name '*.rs' -o -name 'Cargo.toml' -o -path '
 PORT ?= 8080
 
 .PHONY: help demo test tools tools-rust tools-wasm-bindgen tools-browser tools-npm \
-        pkg test-rust test-wasm test-js clean
+        pkg test-rust test-wasm test-js clean fuzz fuzz-cmin
 
 help:
 	@echo "make demo   # serve the demo page + a stand-in API with a sample fleet on http://127.0.0.1:$(PORT)"
 	@echo "             (native: cargo run -p runner-match --example rank -- gpu-a100, flux)"
 	@echo "make test   # install what is needed and run every test"
 	@echo "make pkg    # build the npm package into pkg/"
+	@echo "make fuzz   # cargo-fuzz (nightly) each target for FUZZ_SECONDS (default 60); make fuzz-cmin merges finds into fuzz/corpus"
 
 # ---- tools -----------------------------------------------------------------------
 tools: tools-rust tools-wasm-bindgen tools-browser tools-npm
@@ -82,5 +83,14 @@ test-wasm: tools-rust tools-wasm-bindgen tools-browser
 test-js: pkg tools-npm tools-browser
 	cd tests && node --test --test-concurrency=1 *.test.mjs
 
+# ---- fuzzing (nightly + cargo-fuzz; `make test` replays fuzz/corpus on stable) ----
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+fuzz-cmin:
+	bash fuzz/run.sh cmin
+
 clean:
-	rm -rf pkg tests/node_modules target
+	rm -rf pkg tests/node_modules target fuzz/target

@@ -1,0 +1,127 @@
+//! Fuzz target functions for `runner-match`.
+//!
+//! Each function takes the fuzzer's raw bytes, never panics on any input unless the
+//! core breaks one of its documented contracts, and is called from two places:
+//!
+//! - the cargo-fuzz targets in `fuzz/fuzz_targets/` (nightly, libFuzzer), and
+//! - `tests/corpus_replay.rs`, which replays the checked-in corpus `fuzz/corpus/<target>/`
+//!   through the same functions on stable, so the targets cannot rot.
+//!
+//! | target | input | asserts |
+//! |---|---|---|
+//! | [`decode_page`] | JSON bytes | page / runner / runner-list decoding never panics; a decoded value re-serializes and re-decodes equal (self-hosted runners come back managed), with the same timestamp texts and stable output; timestamps agree with a reference RFC 3339 parser |
+//! | [`parse_requirements`] | text | comma strings and line lists agree with a reference `Requirements` builder (tags, or the first bad tag's position and problem); both string forms round-trip; an expression's canonical form re-parses equal; `eval` agrees with a reference evaluator on sample runners; `unmet` is empty iff `eval` holds; errors point inside the input at what they name, and `render` never panics |
+//! | [`differential`] | structured bytes (below) | `RunnerIndex::rank` = `rank` = a naive README implementation (same runners, order, score bits, fit) for plain lists, expressions and preferences; `Expression::eval` = a reference evaluator; `rank` returns exactly the active runners `eval` admits; score breakdowns reproduce the scores |
+//!
+//! # The differential input
+//!
+//! Read by hand, byte by byte (an exhausted input reads as zeros):
+//!
+//! 1. `mode`: `mode % 4` is 0 or 1 for a plain tag list, 2 for a generated
+//!    expression (bit `0x10`: spaces around operators), 3 for raw expression text;
+//!    bit `0x20` adds preferences;
+//! 2. the fleet: a count byte (`% 65`, at most 64 runners), then per runner a `kind`
+//!    byte (status in the low three bits, runner type in the next two, self-hosted in
+//!    the top bit), a `when` byte (`created_at`, `id` and `updated_at` from small tables
+//!    with equal instants spelled differently), a tag-count byte (`% 6`) and one byte per
+//!    tag from a small alphabet with case variants, `""`, `" flux"` and `"gpu-*"`;
+//! 3. with bit `0x20`: a count byte (`% 4`) and one byte per preference (key from a
+//!    small table of expressions, prefer or avoid, weight from `1e-6` to `1e6`);
+//! 4. the requirement: a count byte (`% 5`) and one byte per tag (mode 0/1); a tree of
+//!    depth at most 4 (mode 2); or the remaining bytes as text (mode 3, skipped when it
+//!    does not parse); then, for modes 0–2, a `pick` seed.
+
+mod decode;
+mod differential;
+mod input;
+mod parse;
+mod reference;
+
+pub use differential::MAX_RUNNERS;
+
+/// Decodes `data` as a `RunnerPage`, a `Runner` and a runner list (each may fail, none
+/// may panic), checks every success round-trips, and checks short inputs as
+/// timestamps against a reference parser.
+pub fn decode_page(data: &[u8]) {
+    decode::decode_page(data);
+}
+
+/// Reads `data` as text (lossy UTF-8) and parses it as a comma-separated
+/// `Requirements`, as a `Requirements::from_tags` list of its lines, and as an
+/// `Expression`, checking each result (or error) against the documentation.
+pub fn parse_requirements(data: &[u8]) {
+    parse::parse_requirements(data);
+}
+
+/// Decodes `data` into a fleet of at most [`MAX_RUNNERS`] runners and a requirement
+/// (see the crate docs) and checks that every way of ranking agrees.
+pub fn differential(data: &[u8]) {
+    differential::differential(data);
+}
+
+/// `true` when `RUNNER_MATCH_FUZZ_STRICT=1`: known, reported core issues (fuzz/README.md,
+/// findings 1 and 3) are no longer tolerated. Remove the tolerances once the core is
+/// fixed.
+pub(crate) fn strict() -> bool {
+    static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *STRICT.get_or_init(|| std::env::var_os("RUNNER_MATCH_FUZZ_STRICT").is_some_and(|v| v == "1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runner_match::{Expression, Requirements, MAX_EXPRESSION_DEPTH};
+
+    /// An AND of ORs under `!` nested to the depth limit: accepted, but its canonical
+    /// form (`!…!((a | b) & c)`) is one level deeper.
+    fn at_depth_limit() -> String {
+        format!("{}(a|b,c)", "!".repeat(MAX_EXPRESSION_DEPTH - 1))
+    }
+
+    #[test]
+    fn canonical_depth_is_measured_like_the_parser() {
+        let e = Expression::parse(&at_depth_limit()).expect("within the depth limit");
+        assert!(parse::exceeds_canonical_depth(e.root()));
+        let shallower = format!("{}(a|b,c)", "!".repeat(MAX_EXPRESSION_DEPTH - 2));
+        let e = Expression::parse(&shallower).expect("within the depth limit");
+        assert!(!parse::exceeds_canonical_depth(e.root()));
+        Expression::parse(&e.to_string()).expect("canonical form within the limit");
+    }
+
+    /// Finding 1 (core): the canonical form of an expression at the depth limit does
+    /// not parse back (`nesting deeper than 64 at 64`). Un-ignore once fixed.
+    #[test]
+    #[ignore = "core issue, fuzz/README.md finding 1: canonical form exceeds MAX_EXPRESSION_DEPTH"]
+    fn canonical_form_of_a_depth_limit_expression_parses_back() {
+        let e = Expression::parse(&at_depth_limit()).expect("within the depth limit");
+        let canonical = e.to_string();
+        let again = Expression::parse(&canonical);
+        assert_eq!(again.as_ref().ok(), Some(&e), "{canonical:?}: {again:?}");
+    }
+
+    /// Finding 3 (core): a plain tag list's `Display` reads back as an expression when
+    /// a tag holds expression syntax, so `a|b` (one literal tag) becomes `a | b`.
+    /// Un-ignore once fixed.
+    #[test]
+    #[ignore = "core issue, fuzz/README.md finding 3: Display of a plain list does not parse back"]
+    fn display_of_a_plain_list_parses_back() {
+        for tag in ["a|b", "gpu-*", "type:pro", "(x)"] {
+            let req = Requirements::from_tags([tag]).expect("a valid tag");
+            let again = req.to_string().parse::<Requirements>();
+            assert_eq!(again.as_ref(), Ok(&req), "{tag:?} displays as {req}");
+        }
+    }
+
+    /// The tolerated display form is really different: the literal tag `a|b` reads back
+    /// as an OR of two tags (so the tolerance hides exactly finding 3, nothing else).
+    #[test]
+    fn finding_3_is_what_the_tolerance_hides() {
+        let req = Requirements::from_tags(["a|b"]).expect("a valid tag");
+        assert_eq!(req.to_string(), "a|b");
+        let again: Requirements = req.to_string().parse().expect("parses as an expression");
+        assert_eq!(
+            again.expression().map(|e| e.to_string()).as_deref(),
+            Some("a | b")
+        );
+    }
+}
