@@ -119,12 +119,8 @@ fn check_requirement_value(req: &Requirements) {
                 "to_comma_string of {req:?}"
             );
             assert_eq!(Requirements::from_tags(req.tags()).as_ref(), Ok(req));
-            // Known core issue (fuzz/README.md, finding 3): a plain list whose tags hold
-            // expression syntax (`a|b`, `gpu-*`, `type:pro`) displays as text that
-            // parses as an expression. Tolerated unless `RUNNER_MATCH_FUZZ_STRICT=1`.
-            if crate::strict() || !reference::looks_like_expression(&shown) {
-                assert_eq!(shown.parse::<Requirements>().as_ref(), Ok(req), "{shown:?}");
-            }
+            // Display parses back, also when tags hold expression syntax (finding 3).
+            assert_eq!(shown.parse::<Requirements>().as_ref(), Ok(req), "{shown:?}");
         }
         Some(expression) => {
             assert!(expression.as_plain_tags().is_none(), "{shown:?} is plain");

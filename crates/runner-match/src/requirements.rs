@@ -279,19 +279,51 @@ impl From<Expression> for Requirements {
 }
 
 impl fmt::Display for Requirements {
-    /// The tags joined by `", "`, or the expression in canonical form. Preferences are
-    /// not shown (they have their own `Display`).
+    /// The tags joined by `", "`, or the expression in canonical form; either parses
+    /// back to the same requirement. Preferences are not shown (they have their own
+    /// `Display`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.expression {
-            Some(expression) => fmt::Display::fmt(expression, f),
-            None => f.write_str(&self.tags.join(", ")),
+        if let Some(expression) = &self.expression {
+            return fmt::Display::fmt(expression, f);
         }
+        // A tag such as `a|b` or `gpu-*` would read back as expression syntax: then
+        // every tag is quoted, which the expression language reads as literal tags.
+        let quote = self.tags.iter().any(|tag| looks_like_expression(tag));
+        for (i, tag) in self.tags.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if quote {
+                write!(f, "\"{}\"", tag.replace('\\', "\\\\").replace('"', "\\\""))?;
+            } else {
+                f.write_str(tag)?;
+            }
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_parses_back_to_the_same_plain_list() {
+        for tags in [
+            vec!["a|b", "flux"],
+            vec!["gpu-*", "gpu a100"],
+            vec!["type:pro"],
+            vec![r#"say "hi" \ bye"#, "(x)"],
+            vec!["plain", "gpu a100"],
+        ] {
+            let req = Requirements::from_tags(&tags).unwrap();
+            let again: Requirements = req.to_string().parse().unwrap();
+            assert_eq!(again.tags(), req.tags(), "{req}");
+            assert!(again.expression().is_none(), "{req}");
+        }
+        let req = Requirements::from_tags(["a|b", "flux"]).unwrap();
+        assert_eq!(req.to_string(), r#""a|b", "flux""#);
+    }
 
     #[test]
     fn comma_strings() {

@@ -5,6 +5,8 @@
 //! Every function here recurses over the tree; the parser bounds its depth by
 //! [`MAX_EXPRESSION_DEPTH`](super::MAX_EXPRESSION_DEPTH), so the recursion is bounded.
 
+use std::collections::BTreeSet;
+
 use super::{glob, ExpressionNode, Unmet};
 
 /// How an untagged runner is treated.
@@ -85,35 +87,64 @@ pub(super) fn explain(
 /// Appends the tag and glob leaves that sit under an even number of negations (the
 /// tags the expression *wants*), without repeats.
 pub(super) fn positive_terms(node: &ExpressionNode, negated: bool, out: &mut Vec<ExpressionNode>) {
+    let mut found = Vec::new();
+    collect_positive(node, negated, &mut found);
+    // Up to 1,000 terms: de-duplicate through an ordered set, not a quadratic scan.
+    let mut seen = BTreeSet::new();
+    out.extend(
+        found
+            .into_iter()
+            .filter(|term| seen.insert(term_key(term)))
+            .cloned(),
+    );
+}
+
+fn collect_positive<'a>(
+    node: &'a ExpressionNode,
+    negated: bool,
+    out: &mut Vec<&'a ExpressionNode>,
+) {
     match node {
         ExpressionNode::Tag(_) | ExpressionNode::Glob(_) => {
-            if !negated && !out.contains(node) {
-                out.push(node.clone());
+            if !negated {
+                out.push(node);
             }
         }
         ExpressionNode::Type(_) => {}
-        ExpressionNode::Not(inner) => positive_terms(inner, !negated, out),
+        ExpressionNode::Not(inner) => collect_positive(inner, !negated, out),
         ExpressionNode::And(items) | ExpressionNode::Or(items) => {
             for item in items {
-                positive_terms(item, negated, out);
+                collect_positive(item, negated, out);
             }
         }
     }
 }
 
+/// What makes two leaf terms the same term.
+fn term_key(term: &ExpressionNode) -> (bool, &str) {
+    match term {
+        ExpressionNode::Glob(pattern) => (true, pattern.as_str()),
+        ExpressionNode::Tag(tag) => (false, tag.as_str()),
+        _ => (false, ""),
+    }
+}
+
 /// Appends every literal tag the tree names, whatever its polarity, without repeats.
 pub(super) fn literal_tags<'a>(node: &'a ExpressionNode, out: &mut Vec<&'a str>) {
+    let mut found = Vec::new();
+    collect_literal(node, &mut found);
+    let mut seen: BTreeSet<&str> = out.iter().copied().collect();
+    out.extend(found.into_iter().filter(|tag| seen.insert(tag)));
+}
+
+fn collect_literal<'a>(node: &'a ExpressionNode, out: &mut Vec<&'a str>) {
     match node {
-        ExpressionNode::Tag(tag) => {
-            if !out.contains(&tag.as_str()) {
-                out.push(tag);
-            }
-        }
+        ExpressionNode::Tag(tag) => out.push(tag),
         ExpressionNode::Glob(_) | ExpressionNode::Type(_) => {}
-        ExpressionNode::Not(inner) => literal_tags(inner, out),
+        ExpressionNode::Not(inner) => collect_literal(inner, out),
         ExpressionNode::And(items) | ExpressionNode::Or(items) => {
             for item in items {
-                literal_tags(item, out);
+                collect_literal(item, out);
             }
         }
     }

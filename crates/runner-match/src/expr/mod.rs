@@ -282,15 +282,14 @@ impl Expression {
     /// runner that satisfies the expression carries all of them, so an index can
     /// narrow its candidates to their carriers (plus the untagged runners).
     pub(crate) fn required_tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = Vec::new();
-        for clause in self.conjuncts() {
-            if let ExpressionNode::Tag(tag) = clause {
-                if !tags.contains(tag) {
-                    tags.push(tag.clone());
-                }
-            }
-        }
-        tags
+        let mut seen = std::collections::BTreeSet::new();
+        self.conjuncts()
+            .iter()
+            .filter_map(|clause| match clause {
+                ExpressionNode::Tag(tag) if seen.insert(tag.as_str()) => Some(tag.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// `true` when `tag` satisfies a tag or glob term that sits under an even number of
