@@ -12,13 +12,14 @@ PKG_SOURCES := $(shell find crates -name '*.rs' -o -name 'Cargo.toml' -o -path '
 PORT ?= 8080
 
 .PHONY: help demo test tools tools-rust tools-wasm-bindgen tools-browser tools-npm \
-        pkg test-rust test-wasm test-js clean fuzz fuzz-cmin
+        pkg test-rust test-wasm test-js clean fuzz fuzz-cmin bench bench-smoke
 
 help:
 	@echo "make demo   # serve the demo page + a stand-in API with a sample fleet on http://127.0.0.1:$(PORT)"
 	@echo "             (native: cargo run -p runner-match --example rank -- gpu-a100, flux)"
 	@echo "make test   # install what is needed and run every test"
 	@echo "make pkg    # build the npm package into pkg/"
+	@echo "make bench  # native, WASM-vs-JS (Chromium), paging and size benchmarks; rewrites BENCHMARKS.md"
 	@echo "make fuzz   # cargo-fuzz (nightly) each target for FUZZ_SECONDS (default 60); make fuzz-cmin merges finds into fuzz/corpus"
 
 # ---- tools -----------------------------------------------------------------------
@@ -48,10 +49,18 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 # ---- build -----------------------------------------------------------------------
 pkg: pkg/package.json
 
-pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen
+# npm's binaryen and esbuild (tests/package.json); never Debian's binaryen.
+WASM_OPT := tests/node_modules/.bin/wasm-opt
+ESBUILD := tests/node_modules/.bin/esbuild
+
+pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen tools-npm
 	$(CARGO) build --release -p runner-match-wasm --target $(WASM_TARGET)
 	rm -rf pkg && mkdir -p pkg
 	wasm-bindgen --target web --out-dir pkg --out-name runner_match $(WASM_OUT)
+	$(WASM_OPT) -Oz --strip-debug --strip-producers pkg/runner_match_bg.wasm -o pkg/runner_match_bg.wasm
+	for js in pkg/runner_match.js $$(find pkg/snippets -name '*.js'); do \
+	  $(ESBUILD) --minify --format=esm --target=es2020 --log-level=warning "$$js" --outfile="$$js" --allow-overwrite || exit 1; \
+	done
 	@# The generated classes declare [Symbol.dispose]: make the .d.ts say which lib that needs.
 	sed -i '1i /// <reference lib="esnext.disposable" />' pkg/runner_match.d.ts
 	cp crates/runner-match-wasm/js/node.js crates/runner-match-wasm/README.md pkg/
@@ -63,7 +72,7 @@ demo: pkg
 	PORT=$(PORT) node standin/demo.mjs
 
 # ---- tests -----------------------------------------------------------------------
-test: test-rust test-wasm test-js
+test: test-rust test-wasm test-js bench-smoke
 	@echo "make test: all suites passed"
 
 test-rust: tools-rust
@@ -82,6 +91,13 @@ test-wasm: tools-rust tools-wasm-bindgen tools-browser
 # The built package, imported exactly as consumers import it, in Node and Chromium.
 test-js: pkg tools-npm tools-browser
 	cd tests && node --test --test-concurrency=1 *.test.mjs
+
+# ---- benchmarks (never timed in tests: bench-smoke only checks they build and agree) ----
+bench: pkg tools-npm tools-browser
+	CRITERION_HOME=$(CURDIR)/target/criterion node bench/run.mjs
+
+bench-smoke: pkg tools-npm tools-browser
+	CRITERION_HOME=$(CURDIR)/target/criterion node bench/run.mjs --smoke
 
 # ---- fuzzing (nightly + cargo-fuzz; `make test` replays fuzz/corpus on stable) ----
 FUZZ_SECONDS ?= 60

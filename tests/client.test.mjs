@@ -574,7 +574,7 @@ describe('errors', () => {
   });
 
   test('invalid requiredTags → invalid_input before any request', async () => {
-    const bad = ['a,,b', 'a,', ',', [1], {}, ['ok', null], 42, true, ['a,b'], ['x\ny'], [''], [['a']]];
+    const bad = ['a,,b', 'a,', ',', [1], { requier: 'a' }, new Set(['a']), ['ok', null], 42, true, ['a,b'], ['x\ny'], [''], [['a']]];
     rm.configure({ token: TOKEN, baseUrl: s.url });
     const c = client();
     for (const tags of bad) {

@@ -277,8 +277,14 @@ describe('npm pack', () => {
   test('the tarball holds exactly the package files, all under package/', () => {
     for (const entry of tarEntries) assert.match(entry, /^package\//, `tar entry ${entry}`);
     const files = tarEntries.map((e) => e.replace(/^package\//, '')).filter((e) => e && !e.endsWith('/')).sort();
-    const unexpected = files.filter((f) => !REQUIRED_FILES.includes(f) && !OPTIONAL_FILES.includes(f));
+    // wasm-bindgen puts the crate's own JS snippets (js/results.js, js/snapshot.js) under
+    // snippets/<crate-hash>/js/; the glue imports them, so they must ship.
+    const SNIPPET = /^snippets\/runner-match-wasm-[0-9a-f]+\/js\/(results|snapshot)\.js$/;
+    const unexpected = files.filter((f) => !REQUIRED_FILES.includes(f) && !OPTIONAL_FILES.includes(f) && !SNIPPET.test(f));
     const missing = REQUIRED_FILES.filter((f) => !files.includes(f));
+    for (const name of ['results', 'snapshot']) {
+      if (!files.some((f) => SNIPPET.test(f) && f.endsWith(`/${name}.js`))) missing.push(`snippets/…/js/${name}.js`);
+    }
     assert.deepEqual({ missing, unexpected }, { missing: [], unexpected: [] }, `tarball files: ${files.join(', ')}`);
     // npm's own report agrees with the archive.
     assert.deepEqual(packInfo.files.map((f) => f.path).sort(), files);
@@ -340,8 +346,11 @@ describe('Node consumer (npm install <tarball>)', () => {
     const installed = path.join(dir, 'node_modules', 'runner-match');
     assert.equal((await lstat(installed)).isSymbolicLink(), false);
     assert.ok(!(await realpath(installed)).startsWith(await realpath(PKG_DIR)));
-    const files = (await readdir(installed)).sort();
-    assert.deepEqual(files, packInfo.files.map((f) => f.path).sort());
+    const files = [];
+    for (const entry of await readdir(installed, { recursive: true })) {
+      if ((await lstat(path.join(installed, entry))).isFile()) files.push(entry);
+    }
+    assert.deepEqual(files.sort(), packInfo.files.map((f) => f.path).sort());
     const consumer = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
     assert.match(consumer.dependencies['runner-match'], /^file:.*\.tgz$/);
   });
@@ -375,7 +384,7 @@ describe('Node consumer (npm install <tarball>)', () => {
     assert.deepEqual(out.types, {
       init: 'function', configure: 'function', findRunners: 'function', matchRunners: 'function', RunnerClient: 'function',
     });
-    assert.equal(out.initResult, null, 'init() is a no-op in Node');
+    assert.ok(out.initResult && 'memory' in out.initResult, 'init() resolves at once to the instance exports (InitOutput) in Node');
     assert.deepEqual(out.beforeConfigure, { ok: false, name: 'RunnerMatchError', code: 'not_configured', isError: true });
     assert.deepEqual(out.insecure, { ok: false, name: 'RunnerMatchError', code: 'insecure_url' });
     assert.match(out.clientBaseUrl, /^http:\/\/127\.0\.0\.1:9\/?$/);

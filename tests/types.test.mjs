@@ -26,7 +26,7 @@ const CONSUMER = `
 import init, {
   configure, findRunners, initSync, matchRunners, RunnerClient,
   type ApiRunner, type ClientOptions, type ErrorCode, type FitKind, type InitInput, type InitOutput,
-  type RateLimitOptions, type RunnerMatch, type RunnerMatchError, type SourceKind, type SyncInitInput,
+  type RateLimitOptions, type RequiredTags, type RunnerMatch, type RunnerMatchError, type SourceKind, type SyncInitInput,
 } from 'runner-match';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -57,7 +57,7 @@ configure(options);
 configure(minimal);
 
 // --- module-level findRunners -------------------------------------------------------
-expectType<Equal<Parameters<typeof findRunners>, [required_tags: string | string[]]>>();
+expectType<Equal<Parameters<typeof findRunners>, [required_tags: RequiredTags]>>();
 expectType<Equal<ReturnType<typeof findRunners>, Promise<RunnerMatch[]>>>();
 const ranked: RunnerMatch[] = await findRunners('gpu-a100, flux');
 const ranked2: RunnerMatch[] = await findRunners(['gpu-a100', 'flux']);
@@ -87,7 +87,7 @@ if (best) {
 const client = new RunnerClient(options);
 expectType<Equal<ConstructorParameters<typeof RunnerClient>, [options: ClientOptions]>>();
 expectType<Equal<ReturnType<RunnerClient['findRunners']>, Promise<RunnerMatch[]>>>();
-expectType<Equal<Parameters<RunnerClient['findRunners']>, [required_tags: string | string[]]>>();
+expectType<Equal<Parameters<RunnerClient['findRunners']>, [required_tags: RequiredTags]>>();
 expectType<Equal<ReturnType<RunnerClient['listRunners']>, Promise<ApiRunner[]>>>();
 expectType<Equal<ReturnType<RunnerClient['refresh']>, Promise<void>>>();
 expectType<Equal<RunnerClient['baseUrl'], string>>();
@@ -104,7 +104,7 @@ client.free();
 // --- ApiRunner and matchRunners -------------------------------------------------------
 expectType<Equal<keyof ApiRunner, 'id' | 'name' | 'runner_type' | 'status' | 'tags' | 'created_at' | 'updated_at'>>();
 expectType<Equal<ApiRunner['runner_type'], string | undefined>>();
-expectType<Equal<Parameters<typeof matchRunners>, [runners: ApiRunner[], required_tags: string | string[]]>>();
+expectType<Equal<Parameters<typeof matchRunners>, [runners: ApiRunner[], required_tags: RequiredTags]>>();
 expectType<Equal<ReturnType<typeof matchRunners>, RunnerMatch[]>>();
 const fetched: ApiRunner[] = [{
   id: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', name: 'Managed Pro Runner 1', runner_type: 'pro', status: 'active',

@@ -5,6 +5,9 @@ use crate::error::{ClientError, ErrorCode};
 /// ComfyControl's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
 
+/// The longest base URL accepted.
+const MAX_URL_BYTES: usize = 2048;
+
 /// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl(String);
@@ -14,6 +17,11 @@ impl BaseUrl {
     /// `localhost`, `[::1]`): anywhere else the bearer token would cross a network
     /// unencrypted, which is an `insecure_url` error.
     pub fn parse(input: &str) -> Result<Self, ClientError> {
+        if input.len() > MAX_URL_BYTES {
+            return Err(ClientError::invalid_input(format!(
+                "baseUrl is longer than {MAX_URL_BYTES} bytes"
+            )));
+        }
         let invalid = |why: &str| {
             ClientError::invalid_input(format!("baseUrl {input:?} is not a usable URL: {why}"))
         };
@@ -91,18 +99,24 @@ fn host_of(authority: &str) -> Option<&str> {
         {
             return None;
         }
-        (&authority[..v6.len() + 2], after.strip_prefix(':'))
+        let port = match after {
+            "" => None,
+            // Only a port may follow `]`: `[::1].evil.example` is not loopback.
+            _ => Some(after.strip_prefix(':')?),
+        };
+        (&authority[..v6.len() + 2], port)
     } else {
         match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }
     };
-    let host_ok = host.starts_with('[')
-        || (!host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_')));
+    // DNS names are at most 253 bytes.
+    let name_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'));
+    let host_ok = host.len() <= 253 && (host.starts_with('[') || name_ok);
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
     (host_ok && port_ok).then_some(host)
 }
@@ -184,6 +198,12 @@ mod tests {
             ),
             ("https://a/?x=1", "query or fragment"),
             ("https://a b", "whitespace"),
+            ("http://[::1].evil.example", "the host or port is malformed"),
+            ("http://[::1]x:80", "the host or port is malformed"),
+            (
+                &format!("https://{}.example", "a".repeat(300)),
+                "the host or port is malformed",
+            ),
             ("javascript:alert(1)", "expected http(s)://host"),
         ];
         for (input, want) in cases {

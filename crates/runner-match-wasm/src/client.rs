@@ -12,9 +12,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{ClientError, ErrorCode};
+use crate::explain::ExplanationReport;
 use crate::fetch::{fetch_page, AttemptError};
 use crate::options::ClientConfig;
-use crate::tags::requirements_from_js;
+use crate::requirements::requirements_from_js;
 use crate::timer::{now_ms, sleep};
 use crate::types::{ApiRunner, RunnerMatch};
 
@@ -70,7 +71,7 @@ impl RunnerClient {
     #[wasm_bindgen(js_name = findRunners, unchecked_return_type = "Promise<RunnerMatch[]>")]
     pub fn find_runners(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | string[]")] required_tags: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
     ) -> Promise {
         find_runners_with(self.inner.clone(), required_tags)
     }
@@ -83,6 +84,21 @@ impl RunnerClient {
             let index = inner.index(false).await?;
             let runners: Vec<ApiRunner> = index.runners().iter().map(ApiRunner::from).collect();
             to_js(&runners)
+        })
+    }
+
+    /// Why each runner can or cannot run a workflow with these requirements, with a
+    /// one-line summary, near-miss hints and the change that would match the most.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ExplanationReport>")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let requirements = requirements_from_js(&required_tags)?;
+            let index = inner.index(false).await?;
+            to_js(&ExplanationReport::new(&index.explain(&requirements)))
         })
     }
 
@@ -103,17 +119,17 @@ impl RunnerClient {
     }
 }
 
-/// `findRunners` for any client: validates the tags before any request.
+/// `findRunners` for any client: validates the tags before any request. The ranking
+/// comes from the cached index and crosses into JS as typed arrays, turned into result
+/// objects over JS copies of the runners made once per loaded list (see
+/// `match_runners::results`).
 pub(crate) fn find_runners_with(inner: Rc<Inner>, required_tags: JsValue) -> Promise {
     future_to_promise(async move {
         let requirements = requirements_from_js(&required_tags)?;
         let index = inner.index(false).await?;
-        let ranked: Vec<RunnerMatch> = index
-            .rank(&requirements)
-            .iter()
-            .map(|m| RunnerMatch::new(m, requirements.tags()))
-            .collect();
-        to_js(&ranked)
+        let ranked: crate::match_runners::results::JsArrayOf<RunnerMatch> =
+            crate::match_runners::results::rank_cached(&index, &requirements);
+        Ok(ranked.into())
     })
 }
 

@@ -28,7 +28,7 @@ pub fn configure(
 /// client set up by `configure`. Rejects with `not_configured` before `configure`.
 #[wasm_bindgen(js_name = findRunners, unchecked_return_type = "Promise<RunnerMatch[]>")]
 pub fn find_runners(
-    #[wasm_bindgen(unchecked_param_type = "string | string[]")] required_tags: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Promise {
     match DEFAULT_CLIENT.with(|client| client.borrow().clone()) {
         Some(inner) => find_runners_with(inner, required_tags),

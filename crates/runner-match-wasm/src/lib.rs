@@ -11,11 +11,13 @@ pub mod base_url;
 pub mod client;
 pub mod default_client;
 pub mod error;
+pub mod explain;
 pub mod fetch;
 pub mod match_runners;
 pub mod options;
+pub mod requirements;
 pub mod secret;
-pub mod tags;
+pub mod snapshot;
 pub mod timer;
 pub mod types;
 

@@ -1,44 +1,107 @@
-//! `matchRunners`: the pure matcher over runner objects the caller already has.
+//! `matchRunners` and `RunnerSet`: the pure matcher over runner objects the caller
+//! already has. No fetch.
 
-use runner_match::{rank, Runner};
+use js_sys::Array;
+use runner_match::{compare_runners, rank, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
-use crate::client::to_js;
 use crate::error::ClientError;
-use crate::tags::{describe, requirements_from_js};
-use crate::types::RunnerMatch;
+use crate::requirements::requirements_from_js;
+use results::Columns;
+
+// Declared here rather than in lib.rs; it is shared with `client::find_runners_with`.
+#[path = "results.rs"]
+pub(crate) mod results;
 
 /// Ranks runners as the API returns them (snake_case objects) for the required tags.
 /// Pure: no fetch. Throws `invalid_input` for bad tags or runner objects.
+///
+/// Every call reads the whole list; to ask many questions of one list, build a
+/// `RunnerSet` once.
 #[wasm_bindgen(js_name = matchRunners, unchecked_return_type = "RunnerMatch[]")]
 pub fn match_runners(
     #[wasm_bindgen(unchecked_param_type = "ApiRunner[]")] runners: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | string[]")] required_tags: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let runners = runners_from_js(&runners)?;
-    let ranked: Vec<RunnerMatch> = rank(&runners, &requirements)
-        .iter()
-        .map(|m| RunnerMatch::new(m, requirements.tags()))
-        .collect();
-    to_js(&ranked)
+    let (objects, runners) = results::runners_from_js(&runners)?;
+    let matches = rank(&runners, &requirements);
+    let columns = Columns::new(&runners, &matches);
+    let wanted = results::wanted_tags(&requirements, &matches);
+    Ok(results::from_runners(&objects, &columns, &wanted)?.into())
 }
 
-/// Reads an array of API runner objects, naming the first bad element.
+/// Reads an array of API runner objects, naming the first bad element (the fast reader
+/// of `results`, for callers that need only the runners).
 pub(crate) fn runners_from_js(value: &JsValue) -> Result<Vec<Runner>, ClientError> {
-    let array = value.dyn_ref::<js_sys::Array>().ok_or_else(|| {
-        ClientError::invalid_input(format!(
-            "runners must be an array of runner objects, got {}",
-            describe(value)
-        ))
-    })?;
-    array
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            serde_wasm_bindgen::from_value::<Runner>(item).map_err(|err| {
-                ClientError::invalid_input(format!("runners[{index}] is not a runner: {err}"))
-            })
+    results::runners_from_js(value).map(|(_, runners)| runners)
+}
+
+/// A runner list prepared once for many `matchRunners` questions: the runners are read,
+/// checked and indexed by tag at construction (a snapshot: later changes to the objects
+/// do not show), and each `match` then costs about as much as its results.
+///
+/// ```js
+/// const set = new RunnerSet(await client.listRunners());
+/// set.match('gpu-a100, flux');   // the same answer as matchRunners(runners, 'gpu-a100, flux')
+/// ```
+#[wasm_bindgen]
+pub struct RunnerSet {
+    index: RunnerIndex,
+    /// Per position in `index`, the JS fields of a result that do not depend on the query.
+    bases: Array,
+}
+
+impl std::fmt::Debug for RunnerSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunnerSet")
+            .field("runners", &self.index.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl RunnerSet {
+    /// Reads and indexes runners as the API returns them. Throws `invalid_input`, naming
+    /// the first bad element, like `matchRunners`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ApiRunner[]")] runners: JsValue,
+    ) -> Result<RunnerSet, JsValue> {
+        let (objects, runners) = results::runners_from_js(&runners)?;
+        // Listing order, remembering where each runner came from; the index's own
+        // (stable) sort then finds the list already in order.
+        let mut order: Vec<u32> = (0..runners.len() as u32).collect();
+        order.sort_by(|&a, &b| compare_runners(&runners[a as usize], &runners[b as usize]));
+        let mut slots: Vec<Option<Runner>> = runners.into_iter().map(Some).collect();
+        let sorted: Vec<Runner> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
+        let bases = results::snapshot_bases(&objects, &order, &sorted)?;
+        Ok(Self {
+            index: RunnerIndex::new(sorted),
+            bases,
         })
-        .collect()
+    }
+
+    /// Active runners that can run a workflow with these tags, best fit first: what
+    /// `matchRunners(runners, requiredTags)` returns. Throws `invalid_input` for bad tags.
+    #[wasm_bindgen(js_name = match, unchecked_return_type = "RunnerMatch[]")]
+    pub fn match_tags(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let requirements = requirements_from_js(&required_tags)?;
+        let matches = self.index.rank(&requirements);
+        let columns = Columns::new(self.index.runners(), &matches);
+        let wanted = results::wanted_tags(&requirements, &matches);
+        Ok(results::from_bases(&self.bases, &columns, &wanted).into())
+    }
+
+    /// How many runners the set holds, active or not.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.index.len() as u32
+    }
 }

@@ -3,11 +3,13 @@
 use runner_match::{RequestBudget, RetryPolicy, MAX_PER_PAGE};
 use serde::Deserialize;
 use tsify::Tsify;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::base_url::BaseUrl;
 use crate::error::ClientError;
+use crate::requirements::reject_unknown_keys;
 use crate::secret::Token;
+use crate::snapshot::{describe, is_plain_object, snapshot};
 
 /// Options of `new RunnerClient(options)` and `configure(options)`.
 #[derive(Debug, Default, Deserialize, Tsify)]
@@ -73,10 +75,11 @@ impl ClientConfig {
     /// Reads and validates options from JS. Every problem is an `invalid_input` (or
     /// `insecure_url`) error; the token never appears in a message.
     pub fn from_js(options: JsValue) -> Result<Self, ClientError> {
-        if !options.is_object() || js_sys::Array::is_array(&options) {
+        let options = snapshot(&options, "options")?;
+        if !is_plain_object(&options) {
             return Err(ClientError::invalid_input(format!(
                 "options must be an object such as {{ token: 'cfc_…' }}, got {}",
-                crate::tags::describe(&options)
+                describe(&options)
             )));
         }
         // The token is checked by hand first: serde's type errors quote the value.
@@ -84,7 +87,7 @@ impl ClientConfig {
         let Some(token_text) = token.as_string() else {
             return Err(ClientError::invalid_input(format!(
                 "token must be a string such as 'cfc_…', got {}",
-                crate::tags::describe(&token)
+                describe(&token)
             )));
         };
         let redact = |err: ClientError| ClientError {
@@ -94,7 +97,7 @@ impl ClientConfig {
         reject_unknown_keys(&options, "options", OPTION_KEYS).map_err(redact)?;
         let rate_limit =
             js_sys::Reflect::get(&options, &JsValue::from_str("rateLimit")).unwrap_or_default();
-        if rate_limit.is_object() {
+        if is_plain_object(&rate_limit) {
             reject_unknown_keys(&rate_limit, "rateLimit", RATE_LIMIT_KEYS).map_err(redact)?;
         }
         let parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
@@ -161,21 +164,6 @@ const OPTION_KEYS: &[&str] = &[
 
 /// The keys `RateLimitOptions` knows.
 const RATE_LIMIT_KEYS: &[&str] = &["requests", "windowMs"];
-
-/// A typo in an option name (`timeoutMS`) must not be silently ignored.
-fn reject_unknown_keys(object: &JsValue, what: &str, known: &[&str]) -> Result<(), ClientError> {
-    let object: &js_sys::Object = object.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
-            return Err(ClientError::invalid_input(format!(
-                "unknown {what} key {key:?} (known: {})",
-                known.join(", ")
-            )));
-        }
-    }
-    Ok(())
-}
 
 /// A whole number option within `range`, or its default when absent.
 fn whole(

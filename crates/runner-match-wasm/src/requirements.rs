@@ -1,29 +1,117 @@
-//! Reading `requiredTags` from JS: a comma-separated string or an array of strings.
+//! Reading `requiredTags` from JS: a comma-separated string or expression, an array of
+//! tags, or a `{ require, prefer, avoid }` object with soft preferences.
 
-use runner_match::Requirements;
+use runner_match::{PreferenceKind, Preferences, RequirementError, Requirements};
+use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::ClientError;
+pub use crate::snapshot::describe;
+use crate::snapshot::{is_plain_object, snapshot};
 
-/// The TypeScript type of every `requiredTags` parameter.
-pub const REQUIRED_TAGS_TS: &str = "string | string[]";
+/// Hard requirements plus soft, weighted preferences that rank without filtering.
+///
+/// ```js
+/// { require: 'flux', prefer: { 'gpu-h100': 3, 'eu-west': 1 }, avoid: { development: 2 } }
+/// ```
+///
+/// Declared for TypeScript only: the value is read key by key
+/// ([`requirements_from_js`]) so that every mistake gets a precise message.
+#[derive(Debug, Tsify)]
+pub struct RequirementSpec {
+    /// Tags or an expression every match must satisfy (default: none).
+    #[tsify(optional, type = "string | string[]")]
+    pub require: Option<String>,
+    /// Terms to prefer (a tag, glob or `type:pro`) with their weights (> 0).
+    #[tsify(optional)]
+    pub prefer: Option<std::collections::BTreeMap<String, f64>>,
+    /// Terms to avoid with their weights (> 0).
+    #[tsify(optional)]
+    pub avoid: Option<std::collections::BTreeMap<String, f64>>,
+}
 
-/// Builds requirements from a JS value, with the core's rules. `undefined` and `null`
-/// mean no tags (any runner). Anything else is an `invalid_input` error that says what
-/// was passed.
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const REQUIRED_TAGS_DECL: &str = r#"
+/**
+ * What a workflow requires: a comma-separated string (`'gpu-a100, flux'`), an
+ * expression (`'gpu-* & (flux | sdxl) & !development'`), an array of tags, or a
+ * `RequirementSpec` with soft preferences. `undefined`/`null`/`''` mean no tags.
+ */
+export type RequiredTags = string | string[] | RequirementSpec | null | undefined;
+"#;
+
+/// Builds requirements from a JS value, with the core's rules. Anything else is an
+/// `invalid_input` error that says what was passed (and, for expressions, where).
 pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError> {
-    let parsed = if value.is_undefined() || value.is_null() {
+    let value = &snapshot(value, "requiredTags")?;
+    if value.is_undefined() || value.is_null() {
         return Ok(Requirements::any());
-    } else if let Some(text) = value.as_string() {
+    }
+    if value.is_string() || js_sys::Array::is_array(value) {
+        return hard_requirements(value, "requiredTags");
+    }
+    if !is_plain_object(value) {
+        return Err(ClientError::invalid_input(format!(
+            "requiredTags must be a string, an array of strings or a plain object {{ require, prefer, avoid }}, got {}",
+            describe(value)
+        )));
+    }
+    reject_unknown_keys(value, "requiredTags", &["require", "prefer", "avoid"])?;
+    let require = get(value, "require");
+    let hard = if require.is_undefined() || require.is_null() {
+        Requirements::any()
+    } else {
+        hard_requirements(&require, "requiredTags.require")?
+    };
+    let mut preferences = Preferences::new();
+    for (field, kind) in [
+        ("prefer", PreferenceKind::Prefer),
+        ("avoid", PreferenceKind::Avoid),
+    ] {
+        let weights = get(value, field);
+        if weights.is_undefined() || weights.is_null() {
+            continue;
+        }
+        if !is_plain_object(&weights) {
+            return Err(ClientError::invalid_input(format!(
+                "requiredTags.{field} must be an object of weights such as {{ 'gpu-h100': 3 }}, got {}",
+                describe(&weights)
+            )));
+        }
+        // Own enumerable string keys only: `__proto__` from JSON.parse is just a key.
+        let entries = js_sys::Object::entries(weights.unchecked_ref());
+        for entry in entries.iter() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let Some(weight) = entry.get(1).as_f64() else {
+                return Err(ClientError::invalid_input(format!(
+                    "requiredTags.{field}[{key:?}] must be a number, got {}",
+                    describe(&entry.get(1))
+                )));
+            };
+            preferences.add(kind, &key, weight).map_err(|err| {
+                requirement_error(
+                    &RequirementError::from(err),
+                    &format!("requiredTags.{field}"),
+                )
+            })?;
+        }
+    }
+    Ok(hard.with_preferences(preferences))
+}
+
+/// A string (comma list or expression) or an array of tag strings.
+fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, ClientError> {
+    let parsed = if let Some(text) = value.as_string() {
         text.parse()
     } else if let Some(array) = value.dyn_ref::<js_sys::Array>() {
-        let mut tags = Vec::with_capacity(array.length() as usize);
+        let mut tags = Vec::with_capacity(array.length().min(1024) as usize);
         for (index, item) in array.iter().enumerate() {
             match item.as_string() {
                 Some(tag) => tags.push(tag),
                 None => {
                     return Err(ClientError::invalid_input(format!(
-                        "requiredTags[{index}] is {}, expected a string",
+                        "{what}[{index}] is {}, expected a string",
                         describe(&item)
                     )))
                 }
@@ -32,35 +120,44 @@ pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError
         Requirements::from_tags(&tags)
     } else {
         return Err(ClientError::invalid_input(format!(
-            "requiredTags must be a string or an array of strings, got {}",
+            "{what} must be a string or an array of strings, got {}",
             describe(value)
         )));
     };
-    parsed.map_err(|err| ClientError::invalid_input(format!("invalid requiredTags: {err}")))
+    parsed.map_err(|err| requirement_error(&err, what))
 }
 
-/// A short description of a JS value's type for error messages (never its content,
-/// which could be large or sensitive).
-pub fn describe(value: &JsValue) -> &'static str {
-    if value.is_undefined() {
-        "undefined"
-    } else if value.is_null() {
-        "null"
-    } else if value.as_bool().is_some() {
-        "a boolean"
-    } else if value.as_f64().is_some() {
-        "a number"
-    } else if value.is_string() {
-        "a string"
-    } else if value.is_bigint() {
-        "a bigint"
-    } else if value.is_symbol() {
-        "a symbol"
-    } else if value.is_function() {
-        "a function"
-    } else if js_sys::Array::is_array(value) {
-        "an array"
-    } else {
-        "an object"
+/// An `invalid_input` error for a core requirement error, with the byte offset and the
+/// caret picture for expression errors.
+fn requirement_error(err: &RequirementError, what: &str) -> ClientError {
+    match err.offset() {
+        Some(offset) => ClientError {
+            offset: Some(offset),
+            ..ClientError::invalid_input(format!("invalid {what}: {err}\n{}", err.render()))
+        },
+        None => ClientError::invalid_input(format!("invalid {what}: {err}")),
     }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+/// A typo in an option name (`requier`, `timeoutMS`) must not be silently ignored.
+pub fn reject_unknown_keys(
+    object: &JsValue,
+    what: &str,
+    known: &[&str],
+) -> Result<(), ClientError> {
+    let object: &js_sys::Object = object.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(ClientError::invalid_input(format!(
+                "unknown {what} key {key:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }

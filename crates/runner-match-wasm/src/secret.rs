@@ -25,10 +25,12 @@ impl Token {
                 "token is longer than {MAX_TOKEN_CHARS} characters"
             )));
         }
-        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            // A newline would let a token inject headers; spaces are never part of one.
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            // Tokens are `cfc_` + alphanumerics; anything else cannot travel in an HTTP
+            // header (fetch would throw deep inside the request), and a newline could
+            // inject one.
             return Err(ClientError::invalid_input(
-                "token contains whitespace or control characters",
+                "token must be printable ASCII without spaces, as ComfyControl's tokens are",
             ));
         }
         Ok(Self(token))
@@ -94,7 +96,16 @@ mod tests {
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
         assert_eq!(token.bearer(), "Bearer cfc_supersecret123");
         assert_eq!(token.redact("bad cfc_supersecret123!"), "bad <redacted>!");
-        for bad in ["", "  ", "cfc_a b", "cfc_a\nX-Evil: 1", "cfc_\0"] {
+        for bad in [
+            "",
+            "  ",
+            "cfc_a b",
+            "cfc_a\nX-Evil: 1",
+            "cfc_\0",
+            "cfc_x\u{2026}",
+            "cfc_\u{1F680}",
+            "cfc_\u{200B}",
+        ] {
             let err = Token::new(bad.into()).unwrap_err();
             assert!(!err.message.contains("cfc_"), "{}", err.message);
         }

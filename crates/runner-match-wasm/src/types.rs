@@ -10,6 +10,12 @@ use serde::Serialize;
 use tsify::Tsify;
 
 /// A runner that can run the workflow, best fit first. Flat and `console.table`-friendly.
+///
+/// This struct is the contract (and the source of the TypeScript type), but for speed
+/// `findRunners`, `matchRunners` and `RunnerSet.match` build these objects in JS
+/// (`js/results.js`, from the core's ranking as typed arrays; see `match_runners::results`)
+/// instead of serializing one per match. A field added here must be added there too;
+/// the JS tests and `make bench-smoke` compare both sides field by field.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerMatch {

@@ -20,12 +20,20 @@ pub(crate) fn tagged_score(wanted: usize, distinct_runner_tags: usize) -> f64 {
     0.5 + 0.5 * (wanted as f64 + 1.0) / (distinct_runner_tags as f64 + 1.0)
 }
 
-/// Distinct tags in a list; runners carry few tags, so a quadratic scan beats hashing.
+/// Distinct tags in a list. Runners carry few tags (ComfyControl allows 10), where a
+/// quadratic scan beats any set; past that, an ordered set keeps hostile input linear.
 pub(crate) fn distinct_count(tags: &[String]) -> usize {
+    if tags.len() <= 16 {
+        return tags
+            .iter()
+            .enumerate()
+            .filter(|(i, tag)| !tags[..*i].contains(tag))
+            .count();
+    }
     tags.iter()
-        .enumerate()
-        .filter(|(i, tag)| !tags[..*i].contains(tag))
-        .count()
+        .map(String::as_str)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 /// The fit score a [`Fit`] stands for, given the runner's distinct tag count: every

@@ -1,0 +1,240 @@
+// JS half of src/results.rs (see there): result objects built from Rust's typed arrays
+// in one call, and runner objects packed for Rust in one call. Nothing here decides
+// whether or how well a runner matches.
+
+const FITS = ['exact', 'superset', 'wildcard'];
+const SLOW = 0xffffffff;
+const BROKEN = 0xfffffffe;
+const encoder = new TextEncoder();
+
+// A fresh exact-size copy: literals allocate no slack, unlike slice/push (measured).
+function copy(t) {
+  switch (t.length) {
+    case 0: return [];
+    case 1: return [t[0]];
+    case 2: return [t[0], t[1]];
+    case 3: return [t[0], t[1], t[2]];
+    case 4: return [t[0], t[1], t[2], t[3]];
+    case 5: return [t[0], t[1], t[2], t[3], t[4]];
+    case 6: return [t[0], t[1], t[2], t[3], t[4], t[5]];
+    default: return t.slice();
+  }
+}
+
+const listOf = (tags) => (Array.isArray(tags) ? tags : Array.from(tags));
+
+// The distinct tags in first-seen order (the list itself when it has no repeats).
+function distinctOf(tags) {
+  if (tags.length > 16) {
+    const set = new Set(tags);
+    return set.size === tags.length ? tags : [...set];
+  }
+  for (let i = 1; i < tags.length; i++) {
+    if (tags.lastIndexOf(tags[i], i - 1) >= 0) return [...new Set(tags)];
+  }
+  return tags;
+}
+
+function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHosted) {
+  return { id, name, runnerType, status, tags, createdAt, updatedAt,
+    source: selfHosted ? 'self-hosted' : 'managed', distinct: distinctOf(tags) };
+}
+
+// Bases of packed runners: strings in `text` with UTF-16 `lens`, per runner id, name,
+// [runner_type], status, created_at, updated_at, tags…; `shapes`: two words per runner,
+// tag count and kinds flags. Repeated short values (tags, status, type) are shared.
+export function basesFromPacked(text, lens, shapes) {
+  const n = shapes.length >> 1;
+  const bases = new Array(n);
+  const shared = new Map();
+  const tags = [];
+  let at = 0;
+  let li = 0;
+  const next = () => text.slice(at, (at += lens[li++]));
+  const common = () => {
+    const s = next();
+    const known = shared.get(s);
+    if (known !== undefined) return known;
+    shared.set(s, s);
+    return s;
+  };
+  for (let i = 0; i < n; i++) {
+    const count = shapes[2 * i];
+    const flags = shapes[2 * i + 1];
+    const id = next();
+    const name = next();
+    const type = flags & 4 ? common() : undefined;
+    const status = common();
+    const createdAt = next();
+    const updatedAt = next();
+    tags.length = 0;
+    for (let k = count; k > 0; k--) tags.push(common());
+    bases[i] = base(id, name, type, status, copy(tags), createdAt, updatedAt, flags & 8);
+  }
+  return bases;
+}
+
+// Bases of the caller's (validated) runners: position p is runners[order[p]]; flags as kinds.
+export function basesFromRunners(runners, order, flags) {
+  const bases = new Array(order.length);
+  for (let p = 0; p < order.length; p++) {
+    const r = runners[order[p]];
+    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status, copy(listOf(r.tags)),
+      r.created_at, r.updated_at, flags[p] & 8);
+  }
+  return bases;
+}
+
+let matchedTags;
+let extraTags;
+function split(distinct, wanted) {
+  const required = wanted.length > 8 ? new Set(wanted) : wanted;
+  const has = (tag) => (required === wanted ? wanted.includes(tag) : required.has(tag));
+  let m = 0;
+  for (let k = 0; k < distinct.length; k++) if (has(distinct[k])) m++;
+  if (m === 0 || m === distinct.length) {
+    matchedTags = m ? copy(distinct) : [];
+    extraTags = m ? [] : copy(distinct);
+    return;
+  }
+  matchedTags = new Array(m);
+  extraTags = new Array(distinct.length - m);
+  let mi = 0;
+  let ei = 0;
+  for (let k = 0; k < distinct.length; k++) {
+    const tag = distinct[k];
+    if (has(tag)) matchedTags[mi++] = tag;
+    else extraTags[ei++] = tag;
+  }
+}
+
+// RunnerMatch objects: bases[positions[i]] with scores[i]; kinds[i]: fit in bits 0–1,
+// 4 = has runner_type, 8 = self-hosted; `required` lists what matchedTags may hold.
+export function resultsFromBases(bases, positions, scores, kinds, required) {
+  const out = new Array(positions.length);
+  for (let i = 0; i < positions.length; i++) {
+    const b = bases[positions[i]];
+    split(b.distinct, required);
+    const fit = FITS[kinds[i] & 3];
+    out[i] = b.runnerType === undefined
+      ? { id: b.id, name: b.name, status: b.status, tags: copy(b.tags), createdAt: b.createdAt,
+          updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags, source: b.source }
+      : { id: b.id, name: b.name, runnerType: b.runnerType, status: b.status, tags: copy(b.tags),
+          createdAt: b.createdAt, updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags,
+          source: b.source };
+  }
+  matchedTags = extraTags = undefined;
+  return out;
+}
+
+// The same straight from the caller's snake_case runners (one-shot matchRunners).
+export function resultsFromRunners(runners, positions, scores, kinds, required) {
+  const out = new Array(positions.length);
+  for (let i = 0; i < positions.length; i++) {
+    const r = runners[positions[i]];
+    const kind = kinds[i];
+    const tags = listOf(r.tags);
+    split(distinctOf(tags), required);
+    const fit = FITS[kind & 3];
+    const source = kind & 8 ? 'self-hosted' : 'managed';
+    out[i] = kind & 4
+      ? { id: r.id, name: r.name, runnerType: r.runner_type, status: r.status, tags: copy(tags),
+          createdAt: r.created_at, updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source }
+      : { id: r.id, name: r.name, status: r.status, tags: copy(tags), createdAt: r.created_at,
+          updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source };
+  }
+  matchedTags = extraTags = undefined;
+  return out;
+}
+
+// A plain managed runner (else Rust's complete reader takes it and words any error).
+function plain(r) {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
+  if (typeof r.id !== 'string' || typeof r.name !== 'string' || typeof r.status !== 'string') return false;
+  if (typeof r.created_at !== 'string' || typeof r.updated_at !== 'string') return false;
+  if (r.runner_type != null && typeof r.runner_type !== 'string') return false;
+  if (r.endpoint !== undefined || r.user_id !== undefined || r.headers !== undefined) return false;
+  const tags = r.tags;
+  if (!Array.isArray(tags) || tags.length > 0xffff) return false;
+  for (let k = 0; k < tags.length; k++) if (typeof tags[k] !== 'string') return false;
+  return true;
+}
+
+// Runners for Rust in one crossing: { bytes (UTF-8), lens, shapes } in the layout of
+// basesFromPacked; shape SLOW for any runner that is not plain(). The text is built
+// with += (a rope, flattened once) and encoded natively here: the generated glue
+// would copy it into wasm memory one character at a time.
+// Returns null for a non-array; a runner whose reads throw gets shape BROKEN and its
+// error text in `broken` (so Rust never reads it again); throws only if the array does.
+export function packRunners(runners) {
+  if (!Array.isArray(runners)) return null;
+  const n = runners.length;
+  const broken = [];
+  const shapes = new Uint32Array(n);
+  let lens = new Uint32Array(n * 12 + 16);
+  let li = 0;
+  let text = '';
+  const put = (s) => {
+    text += s;
+    lens[li++] = s.length;
+  };
+  for (let i = 0; i < n; i++) {
+    const r = runners[i];
+    try {
+      if (!plain(r)) {
+        shapes[i] = SLOW;
+        continue;
+      }
+    } catch (err) {
+      shapes[i] = BROKEN;
+      broken.push(errorText(err));
+      continue;
+    }
+    const tags = r.tags;
+    if (li + 7 + tags.length > lens.length) {
+      const grown = new Uint32Array(lens.length * 2 + tags.length);
+      grown.set(lens);
+      lens = grown;
+    }
+    const hasType = typeof r.runner_type === 'string';
+    put(r.id);
+    put(r.name);
+    if (hasType) put(r.runner_type);
+    put(r.status);
+    put(r.created_at);
+    put(r.updated_at);
+    for (let k = 0; k < tags.length; k++) put(tags[k]);
+    shapes[i] = tags.length | (hasType ? 0x10000 : 0);
+  }
+  // Rust strings are UTF-8: a lone surrogate would become U+FFFD and then match a
+  // requirement for U+FFFD. Such (rare) strings cross as NUL + hex instead, which no
+  // valid requirement can name; results still show the caller's own strings.
+  if (text.isWellFormed && !text.isWellFormed()) {
+    text = '';
+    li = 0;
+    for (let i = 0; i < n; i++) {
+      if (shapes[i] >= BROKEN) continue;
+      const r = runners[i];
+      put(wellFormed(r.id));
+      put(wellFormed(r.name));
+      if (typeof r.runner_type === 'string') put(wellFormed(r.runner_type));
+      put(wellFormed(r.status));
+      put(wellFormed(r.created_at));
+      put(wellFormed(r.updated_at));
+      for (let k = 0; k < r.tags.length; k++) put(wellFormed(r.tags[k]));
+    }
+  }
+  return { bytes: encoder.encode(text), lens: lens.subarray(0, li), shapes, broken };
+}
+
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (s) => (s.isWellFormed() ? s : s.replace(LONE, (c) => `\0${c.charCodeAt(0).toString(16)}`));
+
+// What an exception says, whatever was thrown (never throws itself).
+export function errorText(err) {
+  try {
+    return `${err?.name ?? 'Error'}: ${err?.message ?? err}`;
+  } catch {
+    return 'an exception';
+  }
+}

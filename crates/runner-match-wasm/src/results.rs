@@ -1,0 +1,435 @@
+//! Fast paths across the WebAssembly boundary, for `findRunners`, `matchRunners` and
+//! `RunnerSet` (measured in BENCHMARKS.md).
+//!
+//! Every call into JS and every string copied costs, and a ranking of 100 000 runners
+//! has tens of thousands of results. So nothing here builds JS objects field by field:
+//!
+//! - a fleet's result "bases" (the fields of a `RunnerMatch` that do not depend on the
+//!   query) are built once in JS and kept: for a client, in a mirror of its cached
+//!   index ([`rank_cached`]); for a [`RunnerSet`](crate::match_runners::RunnerSet), at
+//!   construction;
+//! - a query is answered entirely in Rust, by the core, and crosses as three typed-array
+//!   views into wasm memory (positions, scores, kinds) that one JS function
+//!   (`js/results.js`) turns into result objects;
+//! - runner objects coming in are packed by JS into one UTF-8 buffer plus lengths
+//!   ([`runners_from_js`]), not read with one crossing per field.
+//!
+//! The result objects are exactly those [`RunnerMatch`](crate::types::RunnerMatch)
+//! describes (and that serializing it would give).
+
+use std::cell::RefCell;
+use std::marker::PhantomData;
+use std::rc::{Rc, Weak};
+
+use js_sys::Array;
+use runner_match::{Fit, Match, Runner, RunnerIndex, RunnerSource, RunnerStatus, RunnerType};
+use wasm_bindgen::prelude::*;
+
+use crate::error::ClientError;
+use crate::requirements::describe;
+use crate::types::RunnerMatch;
+
+/// A JS array whose items are the plain objects `T` describes (built in JS, never
+/// serialized from a `T`).
+#[derive(Debug)]
+pub(crate) struct JsArrayOf<T> {
+    array: Array,
+    items: PhantomData<T>,
+}
+
+impl<T> From<Array> for JsArrayOf<T> {
+    fn from(array: Array) -> Self {
+        Self {
+            array,
+            items: PhantomData,
+        }
+    }
+}
+
+impl<T> From<JsArrayOf<T>> for JsValue {
+    fn from(list: JsArrayOf<T>) -> Self {
+        list.array.into()
+    }
+}
+
+#[wasm_bindgen(module = "/js/results.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = basesFromPacked)]
+    fn bases_from_packed(text: &str, lens: &[u32], shapes: &[u32]) -> Array;
+    #[wasm_bindgen(catch, js_name = basesFromRunners)]
+    fn bases_from_runners(runners: &Array, order: &[u32], flags: &[u8]) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = resultsFromBases)]
+    fn results_from_bases(
+        bases: &Array,
+        positions: &[u32],
+        scores: &[f64],
+        kinds: &[u8],
+        required: &Array,
+    ) -> Array;
+    #[wasm_bindgen(catch, js_name = resultsFromRunners)]
+    fn results_from_runners(
+        runners: &Array,
+        positions: &[u32],
+        scores: &[f64],
+        kinds: &[u8],
+        required: &Array,
+    ) -> Result<Array, JsValue>;
+    /// `null` for a value that is not an array; throws only if reading the array does.
+    #[wasm_bindgen(catch, js_name = packRunners)]
+    fn pack_runners(runners: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = errorText)]
+    fn error_text(error: &JsValue) -> String;
+
+    /// `{ bytes, lens, shapes, broken }` from `packRunners`.
+    type Packed;
+    #[wasm_bindgen(method, getter)]
+    fn bytes(this: &Packed) -> Vec<u8>;
+    #[wasm_bindgen(method, getter)]
+    fn lens(this: &Packed) -> Vec<u32>;
+    #[wasm_bindgen(method, getter)]
+    fn shapes(this: &Packed) -> Vec<u32>;
+    #[wasm_bindgen(method, getter)]
+    fn broken(this: &Packed) -> Array;
+}
+
+/// `kinds` bits: the fit in the low two bits (0 exact, 1 superset, 2 wildcard runner)…
+const FIT_SUPERSET: u8 = 1;
+const FIT_WILDCARD: u8 = 2;
+/// …whether the runner has a `runner_type`, and whether it is self-hosted.
+const HAS_TYPE: u8 = 4;
+const SELF_HOSTED: u8 = 8;
+
+/// `packRunners` shapes: a runner for the complete reader, and the flag bits above the
+/// 16-bit tag count.
+const SLOW: u32 = u32::MAX;
+/// A runner whose property reads threw (a revoked proxy, a throwing getter).
+const BROKEN: u32 = u32::MAX - 1;
+const SHAPE_HAS_TYPE: u32 = 0x1_0000;
+
+/// The per-runner bits of `kinds` (no fit).
+pub(crate) fn runner_flags(runner: &Runner) -> u8 {
+    let mut flags = 0;
+    if runner.runner_type.is_some() {
+        flags |= HAS_TYPE;
+    }
+    if matches!(runner.source, RunnerSource::SelfHosted { .. }) {
+        flags |= SELF_HOSTED;
+    }
+    flags
+}
+
+/// A ranking as parallel columns, ready to cross as typed arrays.
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    positions: Vec<u32>,
+    scores: Vec<f64>,
+    kinds: Vec<u8>,
+}
+
+impl Columns {
+    /// The core's matches over `runners`; a position is the match's index in `runners`.
+    pub(crate) fn new(runners: &[Runner], matches: &[Match<'_>]) -> Self {
+        let start = runners.as_ptr() as usize;
+        let size = std::mem::size_of::<Runner>().max(1);
+        let mut columns = Self {
+            positions: Vec::with_capacity(matches.len()),
+            scores: Vec::with_capacity(matches.len()),
+            kinds: Vec::with_capacity(matches.len()),
+        };
+        for found in matches {
+            // Every match borrows an element of `runners`: its address gives its index.
+            let position = (std::ptr::from_ref(found.runner) as usize - start) / size;
+            debug_assert!(std::ptr::eq(&runners[position], found.runner));
+            let fit = match found.fit {
+                Fit::Exact => 0,
+                Fit::Superset { .. } => FIT_SUPERSET,
+                Fit::WildcardRunner => FIT_WILDCARD,
+            };
+            columns.positions.push(position as u32);
+            columns.scores.push(found.score);
+            columns.kinds.push(fit | runner_flags(found.runner));
+        }
+        columns
+    }
+}
+
+/// The tags `matchedTags` may hold: a plain list's required tags; for an expression,
+/// the matched runners' tags it asks for (`gpu-*` wants `gpu-a100`, `!x` wants nothing).
+pub(crate) fn wanted_tags(
+    requirements: &runner_match::Requirements,
+    matches: &[Match<'_>],
+) -> Vec<String> {
+    if requirements.expression().is_none() {
+        return requirements.tags().to_vec();
+    }
+    let mut wanted = std::collections::BTreeSet::new();
+    for found in matches {
+        for tag in &found.runner.tags {
+            if !wanted.contains(tag.as_str()) && requirements.wants(tag) {
+                wanted.insert(tag.as_str());
+            }
+        }
+    }
+    wanted.into_iter().map(str::to_owned).collect()
+}
+
+/// The requirement's literal tags as a JS array (what `matchedTags` draws from).
+fn required_array(required: &[String]) -> Array {
+    required.iter().map(|tag| JsValue::from_str(tag)).collect()
+}
+
+/// Result objects over prebuilt bases (`bases[p]` for position `p`).
+pub(crate) fn from_bases(
+    bases: &Array,
+    columns: &Columns,
+    required: &[String],
+) -> JsArrayOf<RunnerMatch> {
+    results_from_bases(
+        bases,
+        &columns.positions,
+        &columns.scores,
+        &columns.kinds,
+        &required_array(required),
+    )
+    .into()
+}
+
+/// Result objects straight from the caller's runner objects (`runners[p]`).
+///
+/// The objects are the caller's: if reading one throws now, that is an `invalid_input`.
+pub(crate) fn from_runners(
+    runners: &Array,
+    columns: &Columns,
+    required: &[String],
+) -> Result<JsArrayOf<RunnerMatch>, ClientError> {
+    results_from_runners(
+        runners,
+        &columns.positions,
+        &columns.scores,
+        &columns.kinds,
+        &required_array(required),
+    )
+    .map(JsArrayOf::from)
+    .map_err(unreadable)
+}
+
+/// The error for runner objects whose reads threw.
+fn unreadable(error: JsValue) -> ClientError {
+    ClientError::invalid_input(format!("runners could not be read: {}", error_text(&error)))
+}
+
+/// Bases snapshotted from the caller's objects: position `p` is `runners[order[p]]`.
+pub(crate) fn snapshot_bases(
+    runners: &Array,
+    order: &[u32],
+    sorted: &[Runner],
+) -> Result<Array, ClientError> {
+    let flags: Vec<u8> = sorted.iter().map(runner_flags).collect();
+    bases_from_runners(runners, order, &flags).map_err(unreadable)
+}
+
+/// The UTF-16 length of a string (what JS's `length` counts).
+fn utf16_len(text: &str) -> u32 {
+    if text.is_ascii() {
+        text.len() as u32
+    } else {
+        text.encode_utf16().count() as u32
+    }
+}
+
+/// Bases for every runner of an index, built in one crossing: every string in one text
+/// with its UTF-16 length, and per runner its tag count and flags.
+fn bases_of(index: &RunnerIndex) -> Array {
+    let runners = index.runners();
+    let mut text = String::new();
+    let mut lens: Vec<u32> = Vec::with_capacity(runners.len() * 10);
+    let mut shapes: Vec<u32> = Vec::with_capacity(runners.len() * 2);
+    let mut push = |s: &str| {
+        text.push_str(s);
+        lens.push(utf16_len(s));
+    };
+    for runner in runners {
+        push(&runner.id);
+        push(&runner.name);
+        if let Some(kind) = &runner.runner_type {
+            push(kind.as_str());
+        }
+        push(runner.status.as_str());
+        push(runner.created_at.as_str());
+        push(runner.updated_at.as_str());
+        for tag in &runner.tags {
+            push(tag);
+        }
+        shapes.push(runner.tags.len() as u32);
+        shapes.push(u32::from(runner_flags(runner)));
+    }
+    bases_from_packed(&text, &lens, &shapes)
+}
+
+thread_local! {
+    /// JS bases of the indexes clients currently cache, keyed by the index itself: an
+    /// entry lives as long as its index (dead entries are dropped on the next lookup).
+    static MIRRORS: RefCell<Vec<(Weak<RunnerIndex>, Array)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The bases of a client's cached index: built on its first query, then reused until the
+/// client drops the index (refresh, expiry).
+fn mirror_of(index: &Rc<RunnerIndex>) -> Array {
+    MIRRORS.with(|mirrors| {
+        let mut mirrors = mirrors.borrow_mut();
+        mirrors.retain(|(weak, _)| weak.strong_count() > 0);
+        if let Some((_, bases)) = mirrors
+            .iter()
+            .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Rc::as_ptr(index)))
+        {
+            return bases.clone();
+        }
+        let bases = bases_of(index);
+        mirrors.push((Rc::downgrade(index), bases.clone()));
+        bases
+    })
+}
+
+/// `findRunners` over a client's cached index: the core's ranking, as result objects.
+pub(crate) fn rank_cached(
+    index: &Rc<RunnerIndex>,
+    requirements: &runner_match::Requirements,
+) -> JsArrayOf<RunnerMatch> {
+    let bases = mirror_of(index);
+    let matches = index.rank(requirements);
+    let columns = Columns::new(index.runners(), &matches);
+    from_bases(&bases, &columns, &wanted_tags(requirements, &matches))
+}
+
+/// A string of `len` UTF-16 units from the packed text.
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+    lens: std::slice::Iter<'a, u32>,
+}
+
+impl<'a> Cursor<'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        let units = *self.lens.next()? as usize;
+        let rest = self.text.get(self.at..)?;
+        let bytes = rest.as_bytes();
+        let end = if bytes.len() >= units && bytes[..units].is_ascii() {
+            units
+        } else {
+            let mut counted = 0;
+            let mut end = 0;
+            for ch in rest.chars() {
+                if counted >= units {
+                    break;
+                }
+                counted += ch.len_utf16();
+                end += ch.len_utf8();
+            }
+            if counted != units {
+                return None;
+            }
+            end
+        };
+        self.at += end;
+        Some(&rest[..end])
+    }
+}
+
+/// The packed text ran out or split a character: the lengths do not describe it.
+struct Misaligned;
+
+/// A packed runner; `Ok(None)` when a field is not valid (a bad timestamp): the complete
+/// reader then words the error. Consumes exactly the runner's strings either way.
+fn unpack(cursor: &mut Cursor<'_>, shape: u32) -> Result<Option<Runner>, Misaligned> {
+    let mut next = || cursor.next().ok_or(Misaligned);
+    let id = next()?.to_owned();
+    let name = next()?.to_owned();
+    let runner_type = if shape & SHAPE_HAS_TYPE != 0 {
+        Some(RunnerType::from(next()?))
+    } else {
+        None
+    };
+    let status = RunnerStatus::from(next()?);
+    let created = next()?.parse().ok();
+    let updated = next()?.parse().ok();
+    let count = (shape & 0xffff) as usize;
+    let mut tags = Vec::with_capacity(count);
+    for _ in 0..count {
+        tags.push(next()?.to_owned());
+    }
+    let (Some(created_at), Some(updated_at)) = (created, updated) else {
+        return Ok(None);
+    };
+    Ok(Some(Runner {
+        id,
+        name,
+        runner_type,
+        status,
+        tags,
+        created_at,
+        updated_at,
+        source: RunnerSource::Managed,
+    }))
+}
+
+/// One runner through the complete (serde) reader, which also words the errors.
+fn read_one(item: JsValue, index: usize) -> Result<Runner, ClientError> {
+    serde_wasm_bindgen::from_value::<Runner>(item).map_err(|err| {
+        ClientError::invalid_input(format!("runners[{index}] is not a runner: {err}"))
+    })
+}
+
+/// Reads an array of API runner objects (snake_case, as the API lists them), naming the
+/// first bad element. Plain managed runners are packed by JS and read in one go; any
+/// other element (self-hosted runners, wrong types) goes through the complete reader.
+pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), ClientError> {
+    let packed = pack_runners(value).map_err(unreadable)?;
+    if packed.is_null() {
+        return Err(ClientError::invalid_input(format!(
+            "runners must be an array of runner objects, got {}",
+            describe(value)
+        )));
+    }
+    let array: &Array = value.unchecked_ref();
+    let packed: Packed = packed.unchecked_into();
+    let (bytes, lens, shapes) = (packed.bytes(), packed.lens(), packed.shapes());
+    let broken = packed.broken();
+    let mut broken = broken.iter();
+    // TextEncoder output is always UTF-8; should it ever not be, every runner simply
+    // takes the complete reader.
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    let mut cursor = Cursor {
+        text,
+        at: 0,
+        lens: lens.iter(),
+    };
+    let mut runners = Vec::with_capacity(shapes.len());
+    // Cleared if the packed text ever disagrees with its lengths (it cannot, short of a
+    // bug): every later runner then takes the complete reader too.
+    let mut aligned = true;
+    for (index, &shape) in shapes.iter().enumerate() {
+        if shape == BROKEN {
+            let why = broken.next().and_then(|text| text.as_string());
+            return Err(ClientError::invalid_input(format!(
+                "runners[{index}] is not a runner: reading it threw {}",
+                why.unwrap_or_default()
+            )));
+        }
+        let fast = if shape == SLOW || !aligned {
+            None
+        } else {
+            match unpack(&mut cursor, shape) {
+                Ok(runner) => runner,
+                Err(Misaligned) => {
+                    aligned = false;
+                    None
+                }
+            }
+        };
+        runners.push(match fast {
+            Some(runner) => runner,
+            None => read_one(array.get(index as u32), index)?,
+        });
+    }
+    Ok((array.clone(), runners))
+}
