@@ -95,7 +95,10 @@ pub const MAX_EXPRESSION_TERMS: usize = 1000;
 ///
 /// Equality and hashing compare the tree only, so `a,b` equals `a && b`.
 /// `Display` writes the canonical form (`a & b`), which parses back to an equal
-/// expression (as long as it stays within [`MAX_EXPRESSION_BYTES`]).
+/// expression as long as it stays within [`MAX_EXPRESSION_BYTES`] and
+/// [`MAX_EXPRESSION_DEPTH`]: the canonical form may add parentheses (`!(a | b, c)`
+/// prints as `!((a | b) & c)`), so an input right at the depth limit can print one
+/// level deeper than the parser accepts.
 ///
 /// ```
 /// use runner_match::Expression;
