@@ -20,6 +20,8 @@
 //!   status's default then applies).
 //! - Every retry, 429s included, counts against `max_retries`.
 
+use crate::timestamp::{days_from_civil, days_in_month};
+
 /// The cooldown ComfyControl documents after a `429`: nothing is served for 10 s.
 pub const RATE_LIMIT_COOLDOWN_MS: u64 = 10_000;
 
@@ -197,7 +199,12 @@ fn imf_fixdate_unix_seconds(value: &str) -> Option<i64> {
         digits(&b[23..25])?,
     );
     // Second 60 is a leap second, which IMF-fixdate allows.
-    if day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+    if day == 0
+        || day > days_in_month(i64::from(year), month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let days = days_from_civil(i64::from(year), month, day);
@@ -208,27 +215,6 @@ fn digits(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
         c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
     })
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm; a
-/// copy of the private one in `timestamp.rs`, which parses RFC 3339 rather than HTTP dates).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// SplitMix64, as in `rank.rs`: consecutive seeds give unrelated draws.
