@@ -200,6 +200,9 @@ impl RunnerIndex {
                 .collect(),
         };
         let preferences = requirements.preferences();
+        if requirements.expression().is_none() && preferences.is_empty() {
+            return self.order_plain(scored);
+        }
         if !preferences.is_empty() {
             for (position, score, _) in &mut scored {
                 *score = preferences.combine(*score, &self.runners[*position as usize]);
@@ -210,6 +213,37 @@ impl RunnerIndex {
         // Positions are unique, so an unstable sort gives the same, deterministic order.
         scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         scored
+    }
+
+    /// Orders a plain list's matches without comparing scores: for a fixed number of
+    /// required tags the score falls strictly as the runner's distinct tag count rises,
+    /// and wildcard runners come last, so a stable counting sort on that count (matches
+    /// arrive in position order) gives exactly the ranking order, in linear time.
+    fn order_plain(&self, scored: Vec<(u32, f64, Fit)>) -> Vec<(u32, f64, Fit)> {
+        let key = |entry: &(u32, f64, Fit)| match entry.2 {
+            Fit::WildcardRunner => 0,
+            _ => self.distinct_tags[entry.0 as usize] as usize + 1,
+        };
+        // Bucket k > 0 holds the matches with k - 1 distinct tags; bucket 0, the
+        // wildcard runners, goes last.
+        let buckets = scored.iter().map(key).max().map_or(0, |max| max + 1);
+        let mut counts = vec![0usize; buckets];
+        for entry in &scored {
+            counts[key(entry)] += 1;
+        }
+        let mut offsets = vec![0usize; buckets];
+        let mut next = 0;
+        for bucket in (1..buckets).chain((buckets > 0).then_some(0)) {
+            offsets[bucket] = next;
+            next += counts[bucket];
+        }
+        let mut ordered = vec![(0u32, 0.0f64, Fit::Exact); scored.len()];
+        for entry in scored {
+            let bucket = key(&entry);
+            ordered[offsets[bucket]] = entry;
+            offsets[bucket] += 1;
+        }
+        ordered
     }
 
     /// The fast path for a plain tag list: posting lists and tag counts only, never a
