@@ -130,13 +130,35 @@ async function search() {
 async function explain(runners, query) {
   if (typeof mod.explainRunners === 'function') {
     try {
-      const explanation = await mod.explainRunners(runners, query);
-      if (explanation && Array.isArray(explanation.tags)) return { explanation, source: 'package' };
+      return { explanation: fromPackageReport(mod.explainRunners(runners, query), query), source: 'package' };
     } catch (err) {
       console.warn('explainRunners failed; using the local explanation', err);
     }
   }
   return { explanation: explainLocally(runners, query), source: 'local' };
+}
+
+/** The package's ExplanationReport in the shape renderExplanation draws (explainLocally's). */
+function fromPackageReport(report, query) {
+  const missing = (reasons) => reasons.filter((r) => r.kind === 'missing' || r.kind === 'no_tag_matches')
+    .map((r) => r.subject);
+  return {
+    // The fix buttons rewrite a comma list tag by tag; an expression keeps its text.
+    tags: /[&|!()"*?]|type:/.test(query) ? [query] : query.split(',').map((t) => t.trim()).filter(Boolean),
+    summary: report.summary,
+    wildcards: report.runners.filter((v) => v.matched && v.fit === 'wildcard').map((v) => v.name),
+    hints: report.hints.map((hint) => ({
+      tag: hint.tag,
+      kind: hint.suggestions[0].similarity === 'typo' ? 'typo' : 'case',
+      suggestion: hint.suggestions[0].tag,
+    })),
+    drop: report.bestChange?.kind === 'drop_tag'
+      ? { tag: report.bestChange.subject, runners: report.bestChange.runners }
+      : null,
+    closest: report.closest.map((v) => ({ id: v.id, name: v.name, missing: missing(v.reasons) })),
+    perTag: [],
+    disabled: [],
+  };
 }
 
 function applyQuery(query) {

@@ -122,13 +122,13 @@ impl RunnerClient {
 /// `findRunners` for any client: validates the tags before any request. The ranking
 /// comes from the cached index and crosses into JS as typed arrays, turned into result
 /// objects over JS copies of the runners made once per loaded list (see
-/// `match_runners::results`).
+/// `results`).
 pub(crate) fn find_runners_with(inner: Rc<Inner>, required_tags: JsValue) -> Promise {
     future_to_promise(async move {
         let requirements = requirements_from_js(&required_tags)?;
         let index = inner.index(false).await?;
-        let ranked: crate::match_runners::results::JsArrayOf<RunnerMatch> =
-            crate::match_runners::results::rank_cached(&index, &requirements);
+        let ranked: crate::results::JsArrayOf<RunnerMatch> =
+            crate::results::rank_cached(&index, &requirements);
         Ok(ranked.into())
     })
 }

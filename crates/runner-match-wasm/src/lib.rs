@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod match_runners;
 pub mod options;
 pub mod requirements;
+mod results;
 pub mod secret;
 pub mod snapshot;
 pub mod timer;

@@ -7,11 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::ClientError;
 use crate::requirements::requirements_from_js;
-use results::Columns;
-
-// Declared here rather than in lib.rs; it is shared with `client::find_runners_with`.
-#[path = "results.rs"]
-pub(crate) mod results;
+use crate::results::{self, Columns};
 
 /// Ranks runners as the API returns them (snake_case objects) for the required tags.
 /// Pure: no fetch. Throws `invalid_input` for bad tags or runner objects.

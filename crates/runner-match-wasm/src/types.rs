@@ -13,7 +13,7 @@ use tsify::Tsify;
 ///
 /// This struct is the contract (and the source of the TypeScript type), but for speed
 /// `findRunners`, `matchRunners` and `RunnerSet.match` build these objects in JS
-/// (`js/results.js`, from the core's ranking as typed arrays; see `match_runners::results`)
+/// (`js/results.js`, from the core's ranking as typed arrays; see `results`)
 /// instead of serializing one per match. A field added here must be added there too;
 /// the JS tests and `make bench-smoke` compare both sides field by field.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]

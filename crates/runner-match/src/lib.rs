@@ -1,18 +1,52 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-mod explain;
-mod expr;
-mod index;
+// The wire model.
 mod model;
-pub mod paging;
-mod preferences;
-mod rank;
-pub mod rate;
-mod requirements;
-pub mod retry;
-mod score;
 mod timestamp;
+
+// What a workflow asks for: tag lists, expressions, preferences.
+mod expr;
+mod preferences;
+mod requirements;
+
+// Matching, scoring and ranking, plain and indexed, and why.
+mod explain;
+mod index;
+mod rank;
+mod score;
+
+// Sans-IO client logic: callers bring the I/O and the clock. Public modules, because
+// their module docs state the policies.
+pub mod paging;
+pub mod rate;
+pub mod retry;
+
+pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
+pub use timestamp::{Timestamp, TimestampError};
+
+pub use expr::{
+    Expression, ExpressionError, ExpressionErrorKind, ExpressionNode, Unmet, MAX_EXPRESSION_BYTES,
+    MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_TERMS,
+};
+pub use preferences::{
+    Preference, PreferenceError, PreferenceKind, Preferences, MAX_PREFERENCES,
+    MAX_PREFERENCE_WEIGHT, PREFERENCE_INFLUENCE,
+};
+pub use requirements::{
+    looks_like_expression, RequirementError, Requirements, TagError, TagProblem, MAX_TAGS,
+    MAX_TAG_BYTES,
+};
+
+pub use explain::{
+    explain, Change, Explanation, Hint, Reason, Similarity, Suggestion, TagSuggestion, Verdict,
+};
+pub use index::{Ranked, RunnerIndex};
+pub use rank::{
+    compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,
+};
+pub use score::{ScoreBreakdown, TermScore};
+
 pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
 pub use rate::{
     BudgetError, RequestBudget, IN_FLIGHT_POLL_MS, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
@@ -21,26 +55,3 @@ pub use retry::{
     parse_retry_after, Failure, RetryDecision, RetryPolicy, MAX_RETRY_AFTER_MS,
     RATE_LIMIT_COOLDOWN_MS,
 };
-
-pub use explain::{
-    explain, Change, Explanation, Hint, Reason, Similarity, Suggestion, TagSuggestion, Verdict,
-};
-pub use expr::{
-    Expression, ExpressionError, ExpressionErrorKind, ExpressionNode, Unmet, MAX_EXPRESSION_BYTES,
-    MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_TERMS,
-};
-pub use index::{Ranked, RunnerIndex};
-pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
-pub use preferences::{
-    Preference, PreferenceError, PreferenceKind, Preferences, MAX_PREFERENCES,
-    MAX_PREFERENCE_WEIGHT, PREFERENCE_INFLUENCE,
-};
-pub use rank::{
-    compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,
-};
-pub use requirements::{
-    looks_like_expression, RequirementError, Requirements, TagError, TagProblem, MAX_TAGS,
-    MAX_TAG_BYTES,
-};
-pub use score::{ScoreBreakdown, TermScore};
-pub use timestamp::{Timestamp, TimestampError};
