@@ -64,10 +64,8 @@ pub(super) fn hints(runners: &[Runner], requirements: &Requirements) -> Vec<Hint
     // Distinct tags of schedulable runners, each with how many such runners carry it.
     let mut fleet: BTreeMap<&str, usize> = BTreeMap::new();
     for runner in runners.iter().filter(|r| r.is_schedulable()) {
-        for (i, tag) in runner.tags.iter().enumerate() {
-            if !runner.tags[..i].contains(tag) {
-                *fleet.entry(tag.as_str()).or_default() += 1;
-            }
+        for tag in crate::score::distinct_tags(&runner.tags) {
+            *fleet.entry(tag).or_default() += 1;
         }
     }
     let fleet: Vec<(&str, String, usize)> = fleet
