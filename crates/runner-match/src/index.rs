@@ -14,9 +14,9 @@
 
 use crate::explain::{explain, Explanation};
 use crate::model::Runner;
-use crate::rank::{compare_runners, Fit, Match, WILDCARD_RUNNER_SCORE};
+use crate::rank::{compare_runners, compare_scored, Fit, Match, WILDCARD_RUNNER_SCORE};
 use crate::requirements::Requirements;
-use crate::score::{self, tagged_score};
+use crate::score;
 
 /// A match as a position into [`RunnerIndex::runners`] and its score: a compact answer
 /// that needs no borrow of the index (handy across the WebAssembly boundary).
@@ -211,7 +211,9 @@ impl RunnerIndex {
         // `rank` orders by score, then by `compare_runners`, which is position order here
         // (runners that compare equal keep their position order in its stable sort).
         // Positions are unique, so an unstable sort gives the same, deterministic order.
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scored.sort_unstable_by(|a, b| {
+            compare_scored(a.2, a.1, b.2, b.1).then_with(|| a.0.cmp(&b.0))
+        });
         scored
     }
 
@@ -250,14 +252,11 @@ impl RunnerIndex {
     /// runner's strings.
     fn scored_plain(&self, requirements: &Requirements) -> Vec<(u32, f64, Fit)> {
         let required = requirements.tags().len();
+        let names_terms = score::names_terms(requirements);
         let tagged = |position: u32| {
             let distinct = self.distinct_tags[position as usize] as usize;
-            // A tagged match carries every required tag, so `distinct >= required`.
-            let fit = match distinct.saturating_sub(required) {
-                0 => Fit::Exact,
-                extra_tags => Fit::Superset { extra_tags },
-            };
-            (position, tagged_score(required, distinct), fit)
+            let fit = score::classify(distinct, required, names_terms);
+            (position, score::fit_score(fit, distinct), fit)
         };
         match self.tagged_matches(requirements) {
             // The wildcard workflow: every schedulable runner, untagged ones included,

@@ -301,11 +301,6 @@ impl Expression {
         eval::wanted_by(&self.wanted, tag)
     }
 
-    /// `true` when the expression asks for some tag (has a non-negated tag or glob term).
-    pub(crate) fn wants_tags(&self) -> bool {
-        !self.wanted.is_empty()
-    }
-
     /// Every literal tag the expression names, whatever its polarity, first-seen order.
     pub(crate) fn literal_tags(&self) -> Vec<&str> {
         let mut out = Vec::new();
