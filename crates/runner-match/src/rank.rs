@@ -162,7 +162,7 @@ pub fn rank<'a>(runners: &'a [Runner], requirements: &Requirements) -> Vec<Match
 }
 
 /// The ranking order: tagged matches before wildcard runners, then score descending,
-/// then newest `created_at`, then `id` (see the [module docs](self)).
+/// then newest `created_at`, then `id`: wildcard runners never outrank a tagged match.
 pub fn compare(a: &Match<'_>, b: &Match<'_>) -> Ordering {
     compare_scored(a.fit, a.score, b.fit, b.score).then_with(|| compare_runners(a.runner, b.runner))
 }
