@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod eval;
-mod glob;
+pub(crate) mod glob;
 mod lexer;
 mod parser;
 
