@@ -157,14 +157,11 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank(&self, requirements: &Requirements) -> Vec<Match<'_>> {
-        self.scored(requirements)
-            .into_iter()
-            .map(|found| Match {
-                runner: &self.runners[found.position as usize],
-                score: found.score,
-                fit: found.fit(),
-            })
-            .collect()
+        self.ranked(requirements, |position, score, fit| Match {
+            runner: &self.runners[position as usize],
+            score,
+            fit,
+        })
     }
 
     /// [`RunnerIndex::rank`] as positions into [`RunnerIndex::runners`] with scores, in
@@ -182,13 +179,10 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank_positions(&self, requirements: &Requirements) -> Vec<Ranked> {
-        self.scored(requirements)
-            .into_iter()
-            .map(|found| Ranked {
-                position: found.position,
-                score: found.score,
-            })
-            .collect()
+        self.ranked(requirements, |position, score, _| Ranked {
+            position,
+            score,
+        })
     }
 
     /// How many runners can run the workflow: `self.rank(requirements).len()`, without
