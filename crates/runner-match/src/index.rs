@@ -17,12 +17,13 @@
 
 mod bitset;
 mod build;
+mod explain;
 mod order;
 mod query;
 
 use bitset::{Bitset, PositionSet};
 
-use crate::explain::{explain, Explanation};
+use crate::explain::Explanation;
 use crate::model::Runner;
 use crate::rank::Match;
 use crate::requirements::Requirements;
@@ -228,8 +229,13 @@ impl RunnerIndex {
     }
 
     /// [`explain`] over [`RunnerIndex::runners`]: why each runner matches or not.
+    ///
+    /// Its counts ([`match_count`](Explanation::match_count),
+    /// [`summary`](Explanation::summary), [`best_change`](Explanation::best_change))
+    /// are popcounts over the index's sets; the per-runner verdicts are built on first
+    /// use only.
     pub fn explain(&self, requirements: &Requirements) -> Explanation<'_> {
-        explain(&self.runners, requirements)
+        Explanation::counted(&self.runners, requirements, self.tally(requirements))
     }
 }
 
