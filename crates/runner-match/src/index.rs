@@ -228,7 +228,7 @@ impl RunnerIndex {
         counts
     }
 
-    /// [`explain`] over [`RunnerIndex::runners`]: why each runner matches or not.
+    /// [`explain`](crate::explain()) over [`RunnerIndex::runners`]: why each runner matches or not.
     ///
     /// Its counts ([`match_count`](Explanation::match_count),
     /// [`summary`](Explanation::summary), [`best_change`](Explanation::best_change))
