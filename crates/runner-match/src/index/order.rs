@@ -107,7 +107,7 @@ impl RunnerIndex {
         if preferences.is_empty() {
             let mut classes: Vec<Class> = Vec::new();
             let mut table = vec![u8::MAX; TABLE * TABLE];
-            for position in positions {
+            positions.for_each(|position| {
                 let own = self.tag_ids_of(position);
                 let (distinct, m) = (own.len(), wanted_of(own));
                 let slot = (distinct < TABLE && m < TABLE).then(|| distinct * TABLE + m);
@@ -132,7 +132,7 @@ impl RunnerIndex {
                     table[slot] = class;
                 }
                 classes[class].positions.push(position);
-            }
+            });
             emit_classes(classes, |position, class: &Class| {
                 out.push(make(position, class.score, class.fit))
             });
