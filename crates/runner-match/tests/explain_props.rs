@@ -6,9 +6,11 @@
 
 use proptest::prelude::*;
 use runner_match::{
-    explain, rank, Change, Expression, Match, PreferenceKind, Preferences, Requirements, Runner,
-    RunnerIndex, RunnerSource, RunnerStatus, RunnerType, Timestamp, Verdict,
+    explain, rank, Change, Expression, Match, Preferences, Requirements, Runner, RunnerIndex,
+    RunnerSource, RunnerStatus, RunnerType, Timestamp, Verdict,
 };
+
+mod support;
 
 /// Tags that collide often, with a case variant that must not match.
 const TAGS: [&str; 7] = ["gpu", "GPU", "flux", "sdxl", "video", "gpu-a100", "dev"];
@@ -83,19 +85,8 @@ fn arb_clause() -> impl Strategy<Value = String> {
 
 fn arb_preferences() -> impl Strategy<Value = Preferences> {
     let weight = prop::sample::select(vec![0.25, 1.0, 2.0, 3.0, 1e6]);
-    prop::collection::vec((any::<bool>(), arb_expression(), weight), 0..5).prop_map(|items| {
-        let mut prefs = Preferences::new();
-        for (avoid, key, weight) in items {
-            let kind = if avoid {
-                PreferenceKind::Avoid
-            } else {
-                PreferenceKind::Prefer
-            };
-            // A duplicate key is an error; skipping it is fine here.
-            let _ = prefs.add(kind, &key, weight);
-        }
-        prefs
-    })
+    prop::collection::vec((any::<bool>(), arb_expression(), weight), 0..5)
+        .prop_map(support::preferences)
 }
 
 fn expression(source: &str) -> Requirements {

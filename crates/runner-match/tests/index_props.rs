@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use runner_match::{rank, Fit, PreferenceKind, Preferences, Requirements, Runner, RunnerIndex};
+use runner_match::{rank, Fit, Preferences, Requirements, Runner, RunnerIndex};
 
 mod support;
 use support::runner;
@@ -56,19 +56,8 @@ fn arb_expression() -> impl Strategy<Value = String> {
 
 fn arb_preferences() -> impl Strategy<Value = Preferences> {
     let weight = prop::sample::select(vec![0.1, 1.0, 3.0, 7.5, 1e6]);
-    prop::collection::vec((any::<bool>(), arb_expression(), weight), 0..4).prop_map(|items| {
-        let mut prefs = Preferences::new();
-        for (avoid, key, weight) in items {
-            let kind = if avoid {
-                PreferenceKind::Avoid
-            } else {
-                PreferenceKind::Prefer
-            };
-            // A repeated key is an error; skipping it is fine here.
-            let _ = prefs.add(kind, &key, weight);
-        }
-        prefs
-    })
+    prop::collection::vec((any::<bool>(), arb_expression(), weight), 0..4)
+        .prop_map(support::preferences)
 }
 
 fn arb_requirements() -> impl Strategy<Value = Requirements> {
@@ -253,4 +242,40 @@ fn duplicate_tags_count_once_and_listing_order_breaks_ties() {
         .collect();
     assert_eq!(positions, [1, 2, 0]);
     assert_eq!(index.tag_counts(), [("gpu", 3), ("flux", 1)]);
+}
+
+/// More distinct (tier, score) keys than the index's counting sort keeps buckets for,
+/// with and without preferences: the comparison sort it falls back to agrees too.
+#[test]
+fn many_distinct_scores() {
+    let mut fleet = Vec::new();
+    for wanted in 0..14 {
+        for other in 0..14 {
+            let tags: Vec<String> = (0..wanted)
+                .map(|i| format!("a{i}"))
+                .chain((0..other).map(|i| format!("b{i}")))
+                .collect();
+            let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+            let id = format!("r-{wanted:02}-{other:02}");
+            fleet.push(runner(
+                &id,
+                "pro",
+                "active",
+                &tags,
+                TIMES[(wanted + other) % 3],
+            ));
+        }
+    }
+    let index = RunnerIndex::new(fleet);
+    let expression: Requirements = "a* | !zzz".parse().unwrap();
+    let scores: std::collections::BTreeSet<u64> = rank(index.runners(), &expression)
+        .iter()
+        .map(|m| m.score.to_bits())
+        .collect();
+    assert!(scores.len() > 64, "{} distinct scores", scores.len());
+    assert_agrees(&index, &expression);
+    let weights = (0..10).map(|i| (format!("b{i}"), f64::from(i + 1) * 0.7));
+    let prefs = Preferences::from_weights(weights, Vec::<(String, f64)>::new()).unwrap();
+    assert_agrees(&index, &expression.with_preferences(prefs.clone()));
+    assert_agrees(&index, &Requirements::any().with_preferences(prefs));
 }

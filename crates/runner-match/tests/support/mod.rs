@@ -27,3 +27,19 @@ pub fn runner(id: &str, kind: &str, status: &str, tags: &[&str], created: &str) 
 pub fn active(id: &str, tags: &[&str]) -> Runner {
     runner(id, "pro", "active", tags, "2024-01-10T08:00:00Z")
 }
+
+/// Preferences from generated `(avoid, key, weight)` items, in order; a key listed
+/// twice is an error, skipped here.
+pub fn preferences(items: Vec<(bool, String, f64)>) -> runner_match::Preferences {
+    use runner_match::PreferenceKind;
+    let mut prefs = runner_match::Preferences::new();
+    for (avoid, key, weight) in items {
+        let kind = if avoid {
+            PreferenceKind::Avoid
+        } else {
+            PreferenceKind::Prefer
+        };
+        let _ = prefs.add(kind, &key, weight);
+    }
+    prefs
+}
