@@ -411,6 +411,20 @@ describe('options: every option, wrong type or out of range → invalid_input fr
     await assertStillWorks();
   });
 
+  test('rateLimit: only budgets at least as strict as 40 per 10 s (requests × ⌈10000 / windowMs⌉ ≤ 40)', async () => {
+    for (const ok of [{ requests: 40, windowMs: 10_000 }, { requests: 20, windowMs: 5_000 }, { requests: 10, windowMs: 2_500 },
+      { requests: 4, windowMs: 1_000 }, { requests: 13, windowMs: 3_334 }, { requests: 40, windowMs: 10_001 }]) {
+      assert.ok(new rm.RunnerClient({ ...base(), rateLimit: ok }), JSON.stringify(ok));
+    }
+    for (const [rateLimit, most] of [[{ requests: 40, windowMs: 1_000 }, 400], [{ requests: 40, windowMs: 9_999 }, 80],
+      [{ requests: 12, windowMs: 3_000 }, 48], [{ requests: 5, windowMs: 1_000 }, 50], [{ requests: 21, windowMs: 5_000 }, 42]]) {
+      assertOptionsRejected({ ...base(), rateLimit }, 'invalid_input', {
+        message: new RegExp(`^rateLimit of ${rateLimit.requests} requests per ${rateLimit.windowMs} ms lets up to ${most} through in 10000 ms`),
+      });
+    }
+    await assertStillWorks();
+  });
+
   test('token: non-empty, no whitespace or control characters, at most 4096 characters; never echoed', async () => {
     for (const ok of ['x', TOKEN, 'x'.repeat(4_096)]) assert.ok(new rm.RunnerClient({ ...base(), token: ok }));
     const bad = [
@@ -575,6 +589,18 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
     const nested = JSON.parse(`{"id":"s2","user_id":"u","name":"home","status":"active","endpoint":"https://comfy.example",
       "tags":[],"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","headers":{"__proto__":{"polluted":1}}}`);
     throwsWith(() => rm.matchRunners([nested], 'gpu-a100'), 'invalid_input', { message: /runners\[0\] is not a runner/ });
+    // A header value, an endpoint or a whole runner of the wrong type is named, never quoted.
+    for (const [fields, message] of [
+      // (a JS string is iterable, so serde-wasm-bindgen reads it as entries and fails there)
+      [{ headers: 'Bearer sk-secret' }, /^runners\[0\] is not a runner: invalid value for `headers`$/],
+      [{ headers: { Authorization: ['Bearer sk-secret'] } }, /^runners\[0\] is not a runner: invalid type for `headers`: object, expected a string$/],
+      [{ endpoint: { url: 'https://u:sk-secret@x' } }, /invalid type for `endpoint`: object, expected a string/],
+    ]) {
+      const err = throwsWith(() => rm.matchRunners([{ ...selfHosted, ...fields }], 'gpu-a100'), 'invalid_input', { message });
+      assert.ok(!err.message.includes('sk-secret'), err.message);
+    }
+    const whole = throwsWith(() => rm.matchRunners(['sk-secret-runner'], 'x'), 'invalid_input', { message: /runners\[0\]/ });
+    assert.ok(!whole.message.includes('sk-secret'), whole.message);
     assertNotPolluted();
     await assertStillWorks();
   });

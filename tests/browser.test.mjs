@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from './support/browser.mjs';
 import { PKG_DIR } from './support/package.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
-import { TOKEN, WRONG_TOKEN, apiRequests, startApi, startStandin } from './support/standin.mjs';
+import { TOKEN, WRONG_TOKEN, apiRequests, peakRequestsPerWindow, startApi, startStandin } from './support/standin.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -189,6 +189,40 @@ describe('web target in Chromium', () => {
       .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, token: TOKEN });
     assertBrowserError(timeout, 'timeout', undefined);
     api.reset();
+  });
+
+  test('a cross-origin read of 31 pages stays within 40 requests per 10 s, preflights included', { timeout: 60_000 }, async () => {
+    api.setFleet({ generate: 62, seed: 7 });
+    api.configure({ rateLimit: true });
+    await openTestPage();
+    const listed = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, perPage: 2 })
+      .listRunners(), { baseUrl: api.url, token: TOKEN });
+    assert.deepEqual(listed, referenceListing(fleet()), 'the complete list');
+    const log = api.requests();
+    const gets = apiRequests(api);
+    const preflights = log.filter((e) => e.method === 'OPTIONS');
+    assert.equal(gets.length, 31);
+    assert.equal(preflights.length, 31, 'every page URL needs its own preflight');
+    assert.deepEqual(log.filter((e) => e.rateLimited), [], 'no 429, preflights included');
+    const peak = peakRequestsPerWindow(log, 10_000);
+    assert.ok(peak <= 40, `${peak} requests (OPTIONS included) in one 10 s window`);
+    assert.ok(peak >= 38, `the budget was used, not undercut (${peak})`);
+  });
+
+  test('a redirect to another origin is not followed: the token never leaves baseUrl', async () => {
+    const elsewhere = await startApi();
+    try {
+      api.setFaults([{ path: '/v1/managed-runner', location: `${elsewhere.url}/v1/managed-runner?page=1&per_page=100`, status: 307 }]);
+      await openTestPage();
+      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl })
+        .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, token: TOKEN });
+      assertBrowserError(e, 'http', undefined);
+      assert.match(e.message, /redirect/);
+      assert.deepEqual(elsewhere.requests(), [], 'nothing reached the redirect target');
+      assert.equal(apiRequests(api).length, 1, 'not retried');
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   test('an API origin without CORS headers → network error', async () => {

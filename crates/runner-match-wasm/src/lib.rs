@@ -15,6 +15,7 @@ pub mod explain;
 pub mod fetch;
 pub mod match_runners;
 pub mod options;
+pub mod request_cost;
 pub mod requirements;
 mod results;
 pub mod secret;

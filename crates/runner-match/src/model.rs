@@ -104,7 +104,22 @@ impl Runner {
 }
 
 /// Where a runner comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` hides what an `endpoint` URL may carry besides its address: userinfo
+/// (`user:password@`), the query and the fragment (`?token=…`).
+///
+/// ```
+/// use runner_match::RunnerSource;
+/// let source = RunnerSource::SelfHosted {
+///     user_id: "u1".into(),
+///     endpoint: "https://me:hunter2@comfy.example:8188/api?key=s3cret#x".into(),
+///     headers: Default::default(),
+/// };
+/// let shown = format!("{source:?}");
+/// assert!(shown.contains(r#"endpoint: "https://<redacted>@comfy.example:8188/api?<redacted>""#), "{shown}");
+/// assert!(!shown.contains("hunter2") && !shown.contains("s3cret"));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum RunnerSource {
     /// A ComfyControl-managed runner (`GET /v1/managed-runner`).
     #[default]
@@ -118,6 +133,53 @@ pub enum RunnerSource {
         /// Headers ComfyControl sends to the endpoint; may contain secrets.
         headers: SecretHeaders,
     },
+}
+
+impl fmt::Debug for RunnerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Managed => f.write_str("Managed"),
+            Self::SelfHosted {
+                user_id,
+                endpoint,
+                headers,
+            } => f
+                .debug_struct("SelfHosted")
+                .field("user_id", user_id)
+                .field("endpoint", &redacted_url(endpoint))
+                .field("headers", headers)
+                .finish(),
+        }
+    }
+}
+
+/// `url` with its userinfo, query and fragment replaced by `<redacted>` (the scheme,
+/// host, port and path stay, to tell endpoints apart).
+fn redacted_url(url: &str) -> String {
+    let (address, hidden) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], Some(&url[at..at + 1])),
+        None => (url, None),
+    };
+    let authority_start = address.find("://").map_or(0, |at| at + 3);
+    let authority_end = address[authority_start..]
+        .find('/')
+        .map_or(address.len(), |at| authority_start + at);
+    let mut shown = match address[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>{}",
+            &address[..authority_start],
+            &address[authority_start + at..]
+        ),
+        None => address.to_owned(),
+    };
+    if let Some(mark) = hidden {
+        shown.push_str(if mark == "?" {
+            "?<redacted>"
+        } else {
+            "#<redacted>"
+        });
+    }
+    shown
 }
 
 /// The `headers` of a self-hosted runner. They may hold credentials, so this type
@@ -243,26 +305,144 @@ struct WireRunner(WireFields);
 
 impl<'de> Deserialize<'de> for WireRunner {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        map_only(deserializer, "a runner object").map(WireRunner)
+        // Errors from inside the object are worded by `field_error`; one about the
+        // value as a whole (a string in place of an object) gets the same treatment.
+        let entered = std::cell::Cell::new(false);
+        deserializer
+            .deserialize_map(WireVisitor(&entered))
+            .map(WireRunner)
+            .map_err(|err| match entered.get() {
+                true => err,
+                false => {
+                    <D::Error as serde::de::Error>::custom(field_error(None, &err.to_string()))
+                }
+            })
     }
 }
 
-#[derive(Deserialize)]
 struct WireFields {
     id: String,
     name: String,
-    #[serde(default)]
     runner_type: Option<RunnerType>,
     status: RunnerStatus,
     tags: Vec<String>,
     created_at: Timestamp,
     updated_at: Timestamp,
-    #[serde(default)]
     user_id: Option<String>,
-    #[serde(default)]
     endpoint: Option<String>,
-    #[serde(default)]
     headers: Option<SecretHeaders>,
+}
+
+/// Reads a runner object field by field, so that an error names the field and never
+/// quotes its value (a self-hosted runner's `headers` or `endpoint` may hold
+/// credentials). Unknown fields are skipped; `null` optional fields count as absent.
+struct WireVisitor<'a>(&'a std::cell::Cell<bool>);
+
+impl<'de> serde::de::Visitor<'de> for WireVisitor<'_> {
+    type Value = WireFields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a runner object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireFields, A::Error> {
+        use serde::de::Error;
+        self.0.set(true);
+        fn field<'de, A: serde::de::MapAccess<'de>, T: Deserialize<'de>>(
+            map: &mut A,
+            name: &'static str,
+            slot: &mut Option<T>,
+        ) -> Result<(), A::Error> {
+            if slot.is_some() {
+                return Err(A::Error::duplicate_field(name));
+            }
+            let value = map
+                .next_value::<T>()
+                .map_err(|err| A::Error::custom(field_error(Some(name), &err.to_string())))?;
+            *slot = Some(value);
+            Ok(())
+        }
+        fn required<T, E: Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+            value.ok_or_else(|| E::missing_field(name))
+        }
+        let (mut id, mut name, mut status, mut tags) = (None, None, None, None);
+        let (mut created_at, mut updated_at) = (None, None);
+        let mut runner_type: Option<Option<RunnerType>> = None;
+        let mut user_id: Option<Option<String>> = None;
+        let mut endpoint: Option<Option<String>> = None;
+        let mut headers: Option<Option<SecretHeaders>> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" => field(&mut map, "id", &mut id)?,
+                "name" => field(&mut map, "name", &mut name)?,
+                "status" => field(&mut map, "status", &mut status)?,
+                "tags" => field(&mut map, "tags", &mut tags)?,
+                "created_at" => field(&mut map, "created_at", &mut created_at)?,
+                "updated_at" => field(&mut map, "updated_at", &mut updated_at)?,
+                "runner_type" => field(&mut map, "runner_type", &mut runner_type)?,
+                "user_id" => field(&mut map, "user_id", &mut user_id)?,
+                "endpoint" => field(&mut map, "endpoint", &mut endpoint)?,
+                "headers" => field(&mut map, "headers", &mut headers)?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(WireFields {
+            id: required(id, "id")?,
+            name: required(name, "name")?,
+            status: required(status, "status")?,
+            tags: required(tags, "tags")?,
+            created_at: required(created_at, "created_at")?,
+            updated_at: required(updated_at, "updated_at")?,
+            runner_type: runner_type.flatten(),
+            user_id: user_id.flatten(),
+            endpoint: endpoint.flatten(),
+            headers: headers.flatten(),
+        })
+    }
+}
+
+/// `message` (serde's, about field `name` or the whole runner) rewritten to name the
+/// field and the kind of value found, never the value: serde quotes what it got
+/// (`invalid type: string "Bearer …", expected a map`), and a self-hosted runner's
+/// fields may carry credentials. Gives `invalid type for `tags`: string, expected a
+/// sequence`; serde_json's position suffix is dropped (it is added again outside).
+fn field_error(name: Option<&str>, message: &str) -> String {
+    let message = message
+        .rfind(" at line ")
+        .map_or(message, |at| &message[..at]);
+    // serde-wasm-bindgen shows its errors as JS `Error`s do.
+    let message = message.strip_prefix("Error: ").unwrap_or(message);
+    let field = name
+        .map(|name| format!(" for `{name}`"))
+        .unwrap_or_default();
+    if message.starts_with("missing field `") || message.starts_with("duplicate field `") {
+        return message.to_owned();
+    }
+    for kind in ["invalid type", "invalid value", "invalid length"] {
+        let Some(rest) = message
+            .strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(": "))
+        else {
+            continue;
+        };
+        let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "?"));
+        // The kind is the leading words (`floating point`), before any quoted value;
+        // serde-wasm-bindgen names other JS values `JsValue(…)`.
+        let found = found
+            .split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let found = if found == "JsValue" { "object" } else { found };
+        return format!("{kind}{field}: {found}, expected {expected}");
+    }
+    // A type's own message (a timestamp's): keep what it expected, if it says.
+    match message.rsplit_once(": expected ") {
+        Some((_, expected)) => format!("invalid value{field}: expected {expected}"),
+        None => format!("invalid value{field}"),
+    }
 }
 
 impl From<WireRunner> for Runner {

@@ -477,63 +477,38 @@ fn runner_result(fields: serde_json::Value) -> Result<Runner, String> {
 
 #[test]
 fn runners_with_wrong_types_or_missing_fields_are_typed_errors() {
-    let cases: Vec<(serde_json::Value, &str)> = vec![
-        (
-            json!({"id": 1}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (json!({"id": null}), "invalid type: null, expected a string"),
-        (
-            json!({"name": ["n"]}),
-            "invalid type: sequence, expected a string",
-        ),
-        (
-            json!({"tags": "gpu"}),
-            "invalid type: string \"gpu\", expected a sequence",
-        ),
-        (
-            json!({"tags": [null]}),
-            "invalid type: null, expected a string",
-        ),
-        (
-            json!({"tags": [1]}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (
-            json!({"tags": {"0": "gpu"}}),
-            "invalid type: map, expected a sequence",
-        ),
-        (
-            json!({"status": 1}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (
-            json!({"status": null}),
-            "invalid type: null, expected a string",
-        ),
-        (
-            json!({"runner_type": 5}),
-            "invalid type: integer `5`, expected a string",
-        ),
+    // Errors name the field and the kind of value, never the value itself.
+    let cases: Vec<(serde_json::Value, &str)> =
+        vec![
+        (json!({"id": 1}), "invalid type for `id`: integer, expected a string"),
+        (json!({"id": null}), "invalid type for `id`: null, expected a string"),
+        (json!({"name": ["n"]}), "invalid type for `name`: sequence, expected a string"),
+        (json!({"tags": "gpu"}), "invalid type for `tags`: string, expected a sequence"),
+        (json!({"tags": [null]}), "invalid type for `tags`: null, expected a string"),
+        (json!({"tags": [1]}), "invalid type for `tags`: integer, expected a string"),
+        (json!({"tags": {"0": "gpu"}}), "invalid type for `tags`: map, expected a sequence"),
+        (json!({"status": 1}), "invalid type for `status`: integer, expected a string"),
+        (json!({"status": null}), "invalid type for `status`: null, expected a string"),
+        (json!({"runner_type": 5}), "invalid type for `runner_type`: integer, expected a string"),
         (
             json!({"created_at": 1_700_000_000}),
-            "invalid type: integer `1700000000`, expected a string",
+            "invalid type for `created_at`: integer, expected a string",
         ),
         (
             json!({"created_at": "yesterday"}),
-            "invalid timestamp \"yesterday\": expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
+            "invalid value for `created_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
         ),
         (
             json!({"updated_at": ""}),
-            "invalid timestamp \"\": expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
+            "invalid value for `updated_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
         ),
         (
             json!({"headers": ["a"], "endpoint": "https://x"}),
-            "invalid type: sequence, expected a map",
+            "invalid type for `headers`: sequence, expected a map",
         ),
         (
             json!({"headers": {"a": 1}, "endpoint": "https://x"}),
-            "invalid type: integer `1`, expected a string",
+            "invalid type for `headers`: integer, expected a string",
         ),
         (json!({"-id": null}), "missing field `id`"),
         (json!({"-name": null}), "missing field `name`"),
@@ -599,12 +574,12 @@ fn deep_nesting_never_overflows_the_stack() {
         };
         let err = with("tags", &junk);
         assert!(
-            err.starts_with("invalid type: sequence, expected a string"),
+            err.starts_with("invalid type for `tags`: sequence, expected a string"),
             "{err}"
         );
         let err = with("name", &objects);
         assert!(
-            err.starts_with("invalid type: map, expected a string"),
+            err.starts_with("invalid type for `name`: map, expected a string"),
             "{err}"
         );
     }
