@@ -484,18 +484,6 @@ impl Gen {
             Gen::And(items, _) | Gen::Or(items, _) => items.iter().any(|i| i.wants(tag, negated)),
         }
     }
-
-    /// Whether some tag or glob leaf sits under an even number of negations.
-    fn asks_for_tags(&self, negated: bool) -> bool {
-        match self {
-            Gen::Tag(_) | Gen::Quoted(_) | Gen::Glob(_) => !negated,
-            Gen::Type(_) => false,
-            Gen::Not(inner, _) => inner.asks_for_tags(!negated),
-            Gen::And(items, _) | Gen::Or(items, _) => {
-                items.iter().any(|i| i.asks_for_tags(negated))
-            }
-        }
-    }
 }
 
 impl Spec for Gen {
@@ -507,7 +495,8 @@ impl Spec for Gen {
         Gen::wants(self, tag, false)
     }
 
-    fn asks_for_tags(&self) -> bool {
-        Gen::asks_for_tags(self, false)
+    fn names_terms(&self) -> bool {
+        // Every generated tree has at least one leaf (tag, glob or `type:`).
+        true
     }
 }

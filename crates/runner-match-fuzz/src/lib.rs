@@ -59,44 +59,44 @@ pub fn differential(data: &[u8]) {
     differential::differential(data);
 }
 
-/// `true` when `RUNNER_MATCH_FUZZ_STRICT=1`: known, reported core issues (fuzz/README.md,
-/// findings 1 and 3) are no longer tolerated. Remove the tolerances once the core is
-/// fixed.
-pub(crate) fn strict() -> bool {
-    static STRICT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *STRICT.get_or_init(|| std::env::var_os("RUNNER_MATCH_FUZZ_STRICT").is_some_and(|v| v == "1"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runner_match::{Expression, Requirements, MAX_EXPRESSION_DEPTH};
+    use runner_match::{Expression, ExpressionErrorKind, Requirements, MAX_EXPRESSION_DEPTH};
 
-    /// An AND of ORs under `!` nested to the depth limit: accepted, but its canonical
-    /// form (`!…!((a | b) & c)`) is one level deeper.
-    fn at_depth_limit() -> String {
-        format!("{}(a|b,c)", "!".repeat(MAX_EXPRESSION_DEPTH - 1))
+    /// An AND of ORs under `!` nested `bangs` deep: its canonical form
+    /// (`!…!((a | b) & c)`) nests one level deeper than the input.
+    fn and_of_or_under(bangs: usize) -> String {
+        format!("{}(a|b,c)", "!".repeat(bangs))
     }
 
     #[test]
     fn canonical_depth_is_measured_like_the_parser() {
-        let e = Expression::parse(&at_depth_limit()).expect("within the depth limit");
-        assert!(parse::exceeds_canonical_depth(e.root()));
-        let shallower = format!("{}(a|b,c)", "!".repeat(MAX_EXPRESSION_DEPTH - 2));
-        let e = Expression::parse(&shallower).expect("within the depth limit");
+        let e = Expression::parse(&and_of_or_under(MAX_EXPRESSION_DEPTH - 2)).expect("fits");
         assert!(!parse::exceeds_canonical_depth(e.root()));
         Expression::parse(&e.to_string()).expect("canonical form within the limit");
     }
 
-    /// Finding 1 (core): the canonical form of an expression at the depth limit does
-    /// not parse back (`nesting deeper than 64 at 64`). Un-ignore once fixed.
+    /// Finding 1 (fixed in the core): an input within the depth limit whose canonical
+    /// form would nest deeper is rejected with `TooDeep` at its innermost `(`, so every
+    /// accepted expression's canonical form parses back.
     #[test]
-    #[ignore = "core issue, fuzz/README.md finding 1: canonical form exceeds MAX_EXPRESSION_DEPTH"]
     fn canonical_form_of_a_depth_limit_expression_parses_back() {
-        let e = Expression::parse(&at_depth_limit()).expect("within the depth limit");
-        let canonical = e.to_string();
-        let again = Expression::parse(&canonical);
-        assert_eq!(again.as_ref().ok(), Some(&e), "{canonical:?}: {again:?}");
+        let input = and_of_or_under(MAX_EXPRESSION_DEPTH - 1);
+        let err = Expression::parse(&input).expect_err("its canonical form is too deep");
+        assert_eq!(err.kind, ExpressionErrorKind::TooDeep);
+        assert_eq!(err.offset, MAX_EXPRESSION_DEPTH - 1, "at the innermost '('");
+        assert_eq!(err.to_string(), "nesting deeper than 64 at 63");
+        for bangs in 0..MAX_EXPRESSION_DEPTH - 1 {
+            let e = Expression::parse(&and_of_or_under(bangs)).expect("fits");
+            let canonical = e.to_string();
+            let again = Expression::parse(&canonical);
+            assert_eq!(again.as_ref().ok(), Some(&e), "{canonical:?}: {again:?}");
+        }
+        // Plain nesting to the limit is unaffected.
+        let deep = format!("{}a", "!".repeat(MAX_EXPRESSION_DEPTH));
+        let e = Expression::parse(&deep).expect("at the limit");
+        assert_eq!(Expression::parse(&e.to_string()).ok(), Some(e));
     }
 
     /// Finding 3 (fixed in the core): a plain tag list whose tags hold expression

@@ -126,9 +126,8 @@ fn check_requirement_value(req: &Requirements) {
             assert!(expression.as_plain_tags().is_none(), "{shown:?} is plain");
             assert_eq!(shown, expression.to_string());
             assert_eq!(req.is_wildcard(), expression.is_wildcard());
-            let fits = shown.len() <= MAX_EXPRESSION_BYTES
-                && (crate::strict() || !exceeds_canonical_depth(expression.root()));
-            if fits {
+            assert!(!exceeds_canonical_depth(expression.root()), "{shown:?}");
+            if shown.len() <= MAX_EXPRESSION_BYTES {
                 assert_eq!(shown.parse::<Requirements>().as_ref(), Ok(req), "{shown:?}");
             }
             for (tags, runner_type) in sample_runners(expression.root()) {
@@ -173,8 +172,9 @@ fn check_plain_list_as_expression(text: &str, req: &Requirements) {
 /// the same as `Requirements`.
 pub(crate) fn check_expression(expression: &Expression) {
     let canonical = expression.to_string();
-    let tolerated = !crate::strict() && exceeds_canonical_depth(expression.root());
-    if canonical.len() <= MAX_EXPRESSION_BYTES && !tolerated {
+    // The parser accepts only what its canonical form can nest (finding 1, fixed).
+    assert!(!exceeds_canonical_depth(expression.root()), "{canonical:?}");
+    if canonical.len() <= MAX_EXPRESSION_BYTES {
         let again = Expression::parse(&canonical).unwrap_or_else(|err| {
             panic!(
                 "canonical form {canonical:?} of {:?} does not parse: {err}",
@@ -303,10 +303,9 @@ fn canonical_depth(node: &ExpressionNode, outer: u8) -> usize {
 }
 
 /// `true` when the canonical form of `node` nests deeper than [`MAX_EXPRESSION_DEPTH`]
-/// and so cannot parse back. Known core issue (fuzz/README.md, finding 1): the
-/// canonical form adds parentheses (`!(a | b, c)` prints as `!((a | b) & c)`), so an
-/// input at the depth limit can print deeper than the parser accepts. Tolerated unless
-/// `RUNNER_MATCH_FUZZ_STRICT=1`, until the core's `Display` contract covers it.
+/// and so could not parse back. The canonical form may add parentheses (`!(a | b, c)`
+/// prints as `!((a | b) & c)`), so the parser must reject such input (finding 1, fixed
+/// in the core): no accepted expression may exceed it.
 pub(crate) fn exceeds_canonical_depth(node: &ExpressionNode) -> bool {
     canonical_depth(node, 0) > MAX_EXPRESSION_DEPTH
 }

@@ -92,12 +92,12 @@ impl Nnf {
         }
     }
 
-    /// `true` when there is a positive tag or glob literal.
-    fn asks_for_tags(&self) -> bool {
+    /// `true` when there is any literal (tag, glob or type, of either polarity): the
+    /// expression is not the empty one.
+    fn names_terms(&self) -> bool {
         match self {
-            Nnf::Tag(_, true) | Nnf::Glob(_, true) => true,
-            Nnf::All(items) | Nnf::Any(items) => items.iter().any(Nnf::asks_for_tags),
-            _ => false,
+            Nnf::All(items) | Nnf::Any(items) => items.iter().any(Nnf::names_terms),
+            _ => true,
         }
     }
 }
@@ -133,8 +133,8 @@ impl Spec for Meaning {
         self.0.wants(tag)
     }
 
-    fn asks_for_tags(&self) -> bool {
-        self.0.asks_for_tags()
+    fn names_terms(&self) -> bool {
+        self.0.names_terms()
     }
 }
 
@@ -236,8 +236,9 @@ pub(crate) trait Spec {
     fn admits(&self, tags: &[String], runner_type: Option<&str>) -> bool;
     /// Whether the requirement asks for `tag` (counts towards `m`).
     fn wants(&self, tag: &str) -> bool;
-    /// Whether the requirement asks for any tag at all (`r > 0`).
-    fn asks_for_tags(&self) -> bool;
+    /// Whether the requirement names any tag or term at all (a non-empty list or
+    /// expression): then, or with preferences, an untagged runner is a wildcard fit.
+    fn names_terms(&self) -> bool;
 }
 
 /// A plain tag list: required tags trimmed and de-duplicated here.
@@ -266,7 +267,7 @@ impl Spec for PlainList {
         self.0.iter().any(|want| want == tag)
     }
 
-    fn asks_for_tags(&self) -> bool {
+    fn names_terms(&self) -> bool {
         !self.0.is_empty()
     }
 }
@@ -311,15 +312,17 @@ pub(crate) struct RefRunner<'a> {
 /// input order.
 ///
 /// With `m` the runner's distinct tags the requirement wants and `t` its distinct tags,
-/// a match scores `0.5` when `t = 0` and the requirement asks for some tag, and
-/// `0.5 + 0.5 · (m + 1) / (t + 1)` otherwise; preferences blend in as
-/// `0.5 · fit + 0.5 · (satisfied weight / total weight)`.
+/// a match scores `0.5` (a wildcard fit) when `t = 0` and the requirement names any tag
+/// or term or has preferences, and `0.5 + 0.5 · (m + 1) / (t + 1)` otherwise;
+/// preferences blend in as `0.5 · fit + 0.5 · (satisfied weight / total weight)`.
+/// Order: every non-wildcard match before every wildcard one; within each, score
+/// descending, newest `created_at`, then `id`.
 pub(crate) fn rank(
     runners: &[RefRunner<'_>],
     spec: &dyn Spec,
     preferences: &[RefPreference],
 ) -> Vec<RefMatch> {
-    let asks = spec.asks_for_tags();
+    let asks = spec.names_terms() || !preferences.is_empty();
     let mut found: Vec<RefMatch> = Vec::new();
     for (position, runner) in runners.iter().enumerate() {
         if runner.status != "active" || !spec.admits(runner.tags, runner.runner_type) {
@@ -358,9 +361,17 @@ pub(crate) fn rank(
             fit,
         });
     }
-    // Insertion sort, stable: score descending, newest `created_at`, then `id`.
+    // Insertion sort, stable: tagged before wildcard, then score descending, newest
+    // `created_at`, then `id`.
     let before = |a: &RefMatch, b: &RefMatch| {
         let (ra, rb) = (&runners[a.position], &runners[b.position]);
+        let (wa, wb) = (
+            a.fit == RefFit::WildcardRunner,
+            b.fit == RefFit::WildcardRunner,
+        );
+        if wa != wb {
+            return wb;
+        }
         if a.score != b.score {
             return a.score > b.score;
         }

@@ -34,7 +34,7 @@ const TAG_QUERIES: [(&str, &[&str]); 3] = [
     ("3tags", &["production", "sdxl", "us-east"]),
 ];
 
-/// The expression query (OR and NOT), once `Requirements` parses expressions.
+/// The expression query (a glob, OR and NOT).
 const EXPRESSION: &str = "gpu-* & (flux | sdxl) & !development";
 
 /// A runner as the naive baseline keeps it: nothing but strings.
@@ -114,16 +114,14 @@ fn naive<'a>(runners: &'a [NaiveRunner], query: &NaiveQuery) -> Vec<(f64, &'a Na
     found
 }
 
-/// `Some` once the core parses expressions in `Requirements` (today a string without
-/// commas parses as one literal tag, so the expression would silently match nothing).
-fn expression_requirements() -> Option<Requirements> {
-    let parsed = EXPRESSION.parse::<Requirements>().ok()?;
-    // TODO(expressions): drop this guard when `Requirements` parses expressions; until
-    // then the expression rows are skipped and the report says so.
-    if parsed.tags() == [EXPRESSION] {
-        return None;
-    }
-    Some(parsed)
+/// The expression query, parsed as `Requirements` parses any requirement string.
+fn expression_requirements() -> Requirements {
+    let parsed: Requirements = EXPRESSION.parse().expect("a valid expression");
+    assert!(
+        parsed.expression().is_some(),
+        "{EXPRESSION:?} is an expression"
+    );
+    parsed
 }
 
 fn check_agreement(
@@ -161,11 +159,6 @@ fn matching(c: &mut Criterion) {
     let smoke = std::env::var_os("BENCH_SMOKE").is_some();
     let sizes: &[usize] = if smoke { &[1_000] } else { &SIZES };
     let expression = expression_requirements();
-    if expression.is_none() {
-        eprintln!(
-            "note: Requirements does not parse expressions yet; skipping {EXPRESSION:?} (TODO)"
-        );
-    }
     for &n in sizes {
         let runners = fleet::generate_fleet(n, SEED);
         assert_eq!(runners.len(), n);
@@ -209,9 +202,7 @@ fn matching(c: &mut Criterion) {
                 )
             })
             .collect();
-        if let Some(req) = &expression {
-            cases.push(("expr", req.clone(), NaiveQuery::Expression));
-        }
+        cases.push(("expr", expression.clone(), NaiveQuery::Expression));
         for (name, req, query) in &cases {
             let matched = check_agreement(name, &runners, &naive_runners, &index, req, query);
             eprintln!("n{n}/{name}: {matched} of {n} runners match ({active} active)");

@@ -13,7 +13,7 @@ use std::fmt;
 
 use crate::expr::Unmet;
 use crate::model::{Runner, RunnerStatus};
-use crate::rank::{compare_runners, fit, Fit};
+use crate::rank::{compare_runners, compare_scored, fit, Fit};
 use crate::requirements::Requirements;
 use crate::score::ScoreBreakdown;
 
@@ -296,8 +296,7 @@ impl fmt::Display for Explanation<'_> {
                 Verdict::Rejected { .. } => None,
             })
             .min_by(|a, b| {
-                b.1.score
-                    .total_cmp(&a.1.score)
+                compare_scored(a.1.fit, a.1.score, b.1.fit, b.1.score)
                     .then_with(|| compare_runners(a.0, b.0))
             });
         if let Some((runner, breakdown)) = best {

@@ -1,22 +1,31 @@
-//! A precomputed index over a runner list, for answering many requirements quickly.
+//! A precomputed index over a runner list: a query bitset algebra.
 //!
 //! [`rank`](crate::rank) re-reads every runner's tag strings for every query. A
-//! [`RunnerIndex`] does that work once: it sorts the runners into listing order, interns
-//! tags to small integer ids, and keeps for each tag the sorted positions of the
-//! schedulable runners that carry it (a posting list). A query then looks up each
-//! required tag once and intersects integer lists; it never touches a runner's strings.
+//! [`RunnerIndex`] does that work once: it sorts the runners into listing order (so a
+//! runner's *position* is its tie-break rank), interns every fleet tag, and keeps sets
+//! of positions: per tag its carriers, the active runners, the untagged runners, and
+//! the runners of each type. Each set is `u64` words over the positions, or, for a tag
+//! fewer than one runner in 32 carries, its sorted position list (whichever is
+//! smaller). A query is then set algebra ([`query`]): a tag list is a word-wise AND, an
+//! expression AND / OR / NOT over sets with its globs matched against the vocabulary
+//! once, a preference one more set. Only the matches are scored, from per-runner
+//! distinct tag ids and the preference sets, and ordered by a counting sort on their
+//! (tier, score) keys ([`order`]).
 //!
 //! The answers are exactly those of [`rank`](crate::rank) over [`RunnerIndex::runners`]:
-//! same runners, same order, bit-identical scores. Plain tag lists take that integer
-//! path; an expression narrows its candidates by the posting lists of its top-level
-//! literal tags and then checks each candidate runner; preferences are evaluated on the
-//! matches only.
+//! same runners, same order, bit-identical scores and fits.
+
+mod bitset;
+mod build;
+mod order;
+mod query;
+
+use bitset::{Bitset, PositionSet};
 
 use crate::explain::{explain, Explanation};
 use crate::model::Runner;
-use crate::rank::{compare_runners, Fit, Match, WILDCARD_RUNNER_SCORE};
+use crate::rank::Match;
 use crate::requirements::Requirements;
-use crate::score::{self, tagged_score};
 
 /// A match as a position into [`RunnerIndex::runners`] and its score: a compact answer
 /// that needs no borrow of the index (handy across the WebAssembly boundary).
@@ -44,82 +53,74 @@ pub struct Ranked {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct RunnerIndex {
-    /// The runners, sorted by [`compare_runners`]. A position is an index into this.
+    /// The runners, sorted by [`compare_runners`](crate::compare_runners). A position
+    /// is an index into this.
     runners: Vec<Runner>,
     /// Every distinct tag in the fleet, sorted, so a tag's id is its index here and a
     /// lookup is a binary search (deterministic, no hasher state).
-    tag_names: Vec<String>,
-    /// Per tag id: ascending positions of the schedulable runners carrying the tag.
-    postings: Vec<Vec<u32>>,
-    /// Per position: how many distinct tags the runner carries (the `t` of the score).
-    distinct_tags: Vec<u32>,
-    /// Ascending positions of all schedulable runners: the wildcard requirement's answer.
-    schedulable: Vec<u32>,
-    /// Ascending positions of schedulable runners without tags: they take any workflow.
-    untagged: Vec<u32>,
+    vocabulary: Vec<String>,
+    /// Per tag id: the positions of the runners carrying it, whatever their status.
+    carriers: Vec<PositionSet>,
+    /// Runner `p`'s distinct tag ids are `tag_ids[tag_offsets[p]..tag_offsets[p + 1]]`.
+    tag_offsets: Vec<u32>,
+    tag_ids: Vec<u32>,
+    /// The schedulable (active) runners.
+    active: Bitset,
+    /// The runners without tags, whatever their status.
+    untagged: PositionSet,
+    /// Per runner type (wire string), sorted: the runners of that type.
+    types: Vec<(String, PositionSet)>,
 }
 
 impl RunnerIndex {
-    /// Indexes `runners`, sorting them into listing order ([`compare_runners`]: newest
-    /// `created_at` first, then `id`). The sort is stable, so runners that compare equal
-    /// keep their input order.
+    /// Indexes `runners`, sorting them into listing order
+    /// ([`compare_runners`](crate::compare_runners): newest `created_at` first, then
+    /// `id`). The sort is stable, so runners that compare equal keep their input order;
+    /// runners already in listing order (as the API lists them) are only checked.
     ///
     /// # Panics
     /// If there are more than `u32::MAX` runners (positions are `u32`).
-    pub fn new(mut runners: Vec<Runner>) -> Self {
-        runners.sort_by(compare_runners);
-        assert!(
-            u32::try_from(runners.len()).is_ok(),
-            "a RunnerIndex holds at most u32::MAX runners"
-        );
+    pub fn new(runners: Vec<Runner>) -> Self {
+        Self::build(runners)
+    }
 
-        let mut tag_names: Vec<String> = runners
+    /// The bytes the index holds beyond the runners themselves (its sets, tag ids and
+    /// vocabulary), for sizing: about `4 · (1 + t̄)` bytes per runner with `t̄` distinct
+    /// tags on average, plus `n / 8` bytes per common tag, per runner type and for the
+    /// active and untagged sets.
+    ///
+    /// ```
+    /// use runner_match::{RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// let index = RunnerIndex::new(page.runners);
+    /// assert!(index.index_bytes() > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn index_bytes(&self) -> usize {
+        let vocabulary: usize = self
+            .vocabulary
             .iter()
-            .flat_map(|runner| runner.tags.iter().cloned())
-            .collect();
-        tag_names.sort_unstable();
-        tag_names.dedup();
+            .map(|tag| tag.capacity() + std::mem::size_of::<String>())
+            .sum();
+        let sets: usize = self
+            .carriers
+            .iter()
+            .chain(self.types.iter().map(|(_, set)| set))
+            .chain([&self.untagged])
+            .map(|set| set.heap_bytes() + std::mem::size_of::<PositionSet>())
+            .sum();
+        let types: usize = self.types.iter().map(|(name, _)| name.capacity()).sum();
+        vocabulary
+            + sets
+            + types
+            + self.active.heap_bytes()
+            + (self.tag_offsets.capacity() + self.tag_ids.capacity()) * std::mem::size_of::<u32>()
+    }
 
-        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); tag_names.len()];
-        let mut distinct_tags = Vec::with_capacity(runners.len());
-        let mut schedulable = Vec::new();
-        let mut untagged = Vec::new();
-        let mut ids: Vec<u32> = Vec::new();
-        for (position, runner) in (0u32..).zip(&runners) {
-            ids.clear();
-            ids.extend(runner.tags.iter().map(|tag| {
-                let id = tag_names
-                    .binary_search(tag)
-                    .expect("every tag was interned");
-                id as u32
-            }));
-            // A runner may list a tag twice; the score counts distinct tags.
-            ids.sort_unstable();
-            ids.dedup();
-            distinct_tags.push(ids.len() as u32);
-
-            // Unschedulable runners never match, so they stay out of every list.
-            if !runner.is_schedulable() {
-                continue;
-            }
-            schedulable.push(position);
-            if ids.is_empty() {
-                untagged.push(position);
-            }
-            for &id in &ids {
-                // Positions are visited in ascending order, so each list stays sorted.
-                postings[id as usize].push(position);
-            }
-        }
-
-        Self {
-            runners,
-            tag_names,
-            postings,
-            distinct_tags,
-            schedulable,
-            untagged,
-        }
+    /// Runner `position`'s distinct tag ids.
+    fn tag_ids_of(&self, position: u32) -> &[u32] {
+        let p = position as usize;
+        &self.tag_ids[self.tag_offsets[p] as usize..self.tag_offsets[p + 1] as usize]
     }
 
     /// The runners in listing order; [`Ranked::position`] indexes this slice.
@@ -158,10 +159,10 @@ impl RunnerIndex {
     pub fn rank(&self, requirements: &Requirements) -> Vec<Match<'_>> {
         self.scored(requirements)
             .into_iter()
-            .map(|(position, score, fit)| Match {
-                runner: &self.runners[position as usize],
-                score,
-                fit,
+            .map(|found| Match {
+                runner: &self.runners[found.position as usize],
+                score: found.score,
+                fit: found.fit(),
             })
             .collect()
     }
@@ -183,108 +184,11 @@ impl RunnerIndex {
     pub fn rank_positions(&self, requirements: &Requirements) -> Vec<Ranked> {
         self.scored(requirements)
             .into_iter()
-            .map(|(position, score, _)| Ranked { position, score })
+            .map(|found| Ranked {
+                position: found.position,
+                score: found.score,
+            })
             .collect()
-    }
-
-    /// Every match as (position, score, fit), in ranking order.
-    fn scored(&self, requirements: &Requirements) -> Vec<(u32, f64, Fit)> {
-        let mut scored: Vec<(u32, f64, Fit)> = match requirements.expression() {
-            None => self.scored_plain(requirements),
-            Some(_) => self
-                .expression_candidates(requirements)
-                .filter_map(|position| {
-                    let runner = &self.runners[position as usize];
-                    score::fit_of(runner, requirements).map(|(score, fit)| (position, score, fit))
-                })
-                .collect(),
-        };
-        let preferences = requirements.preferences();
-        if requirements.expression().is_none() && preferences.is_empty() {
-            return self.order_plain(scored);
-        }
-        if !preferences.is_empty() {
-            for (position, score, _) in &mut scored {
-                *score = preferences.combine(*score, &self.runners[*position as usize]);
-            }
-        }
-        // `rank` orders by score, then by `compare_runners`, which is position order here
-        // (runners that compare equal keep their position order in its stable sort).
-        // Positions are unique, so an unstable sort gives the same, deterministic order.
-        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        scored
-    }
-
-    /// Orders a plain list's matches without comparing scores: for a fixed number of
-    /// required tags the score falls strictly as the runner's distinct tag count rises,
-    /// and wildcard runners come last, so a stable counting sort on that count (matches
-    /// arrive in position order) gives exactly the ranking order, in linear time.
-    fn order_plain(&self, scored: Vec<(u32, f64, Fit)>) -> Vec<(u32, f64, Fit)> {
-        let key = |entry: &(u32, f64, Fit)| match entry.2 {
-            Fit::WildcardRunner => 0,
-            _ => self.distinct_tags[entry.0 as usize] as usize + 1,
-        };
-        // Bucket k > 0 holds the matches with k - 1 distinct tags; bucket 0, the
-        // wildcard runners, goes last.
-        let buckets = scored.iter().map(key).max().map_or(0, |max| max + 1);
-        let mut counts = vec![0usize; buckets];
-        for entry in &scored {
-            counts[key(entry)] += 1;
-        }
-        let mut offsets = vec![0usize; buckets];
-        let mut next = 0;
-        for bucket in (1..buckets).chain((buckets > 0).then_some(0)) {
-            offsets[bucket] = next;
-            next += counts[bucket];
-        }
-        let mut ordered = vec![(0u32, 0.0f64, Fit::Exact); scored.len()];
-        for entry in scored {
-            let bucket = key(&entry);
-            ordered[offsets[bucket]] = entry;
-            offsets[bucket] += 1;
-        }
-        ordered
-    }
-
-    /// The fast path for a plain tag list: posting lists and tag counts only, never a
-    /// runner's strings.
-    fn scored_plain(&self, requirements: &Requirements) -> Vec<(u32, f64, Fit)> {
-        let required = requirements.tags().len();
-        let tagged = |position: u32| {
-            let distinct = self.distinct_tags[position as usize] as usize;
-            // A tagged match carries every required tag, so `distinct >= required`.
-            let fit = match distinct.saturating_sub(required) {
-                0 => Fit::Exact,
-                extra_tags => Fit::Superset { extra_tags },
-            };
-            (position, tagged_score(required, distinct), fit)
-        };
-        match self.tagged_matches(requirements) {
-            // The wildcard workflow: every schedulable runner, untagged ones included,
-            // scores by its own tag count (an untagged runner is its exact fit).
-            None => self.schedulable.iter().copied().map(tagged).collect(),
-            Some(found) => {
-                let wildcard = self
-                    .untagged
-                    .iter()
-                    .map(|&position| (position, WILDCARD_RUNNER_SCORE, Fit::WildcardRunner));
-                found.into_iter().map(tagged).chain(wildcard).collect()
-            }
-        }
-    }
-
-    /// The schedulable runners an expression can match: the carriers of its top-level
-    /// literal tags plus the untagged runners, or every schedulable runner when it has
-    /// no such tag. Each still has to be checked against the whole expression.
-    fn expression_candidates(&self, requirements: &Requirements) -> impl Iterator<Item = u32> {
-        let candidates = match self.tagged_matches(requirements) {
-            None => self.schedulable.clone(),
-            Some(mut found) => {
-                found.extend_from_slice(&self.untagged);
-                found
-            }
-        };
-        candidates.into_iter()
     }
 
     /// How many runners can run the workflow: `self.rank(requirements).len()`, without
@@ -299,20 +203,7 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn count_matches(&self, requirements: &Requirements) -> usize {
-        if requirements.expression().is_some() {
-            return self
-                .expression_candidates(requirements)
-                .filter(|&position| {
-                    let runner = &self.runners[position as usize];
-                    let runner_type = runner.runner_type.as_ref().map(|t| t.as_str());
-                    requirements.admits(&runner.tags, runner_type)
-                })
-                .count();
-        }
-        match self.tagged_matches(requirements) {
-            None => self.schedulable.len(),
-            Some(tagged) => tagged.len() + self.untagged.len(),
-        }
+        self.admitted(requirements).count()
     }
 
     /// Every tag in the fleet with how many schedulable runners carry it, most common
@@ -331,12 +222,12 @@ impl RunnerIndex {
     /// ```
     pub fn tag_counts(&self) -> Vec<(&str, usize)> {
         let mut counts: Vec<(&str, usize)> = self
-            .tag_names
+            .vocabulary
             .iter()
-            .zip(&self.postings)
-            .map(|(name, posting)| (name.as_str(), posting.len()))
+            .zip(&self.carriers)
+            .map(|(name, set)| (name.as_str(), set.count_in(&self.active)))
             .collect();
-        // `tag_names` is already alphabetical, so a stable sort by count keeps that order
+        // `vocabulary` is already alphabetical, so a stable sort by count keeps that order
         // among equal counts.
         counts.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
         counts
@@ -345,35 +236,6 @@ impl RunnerIndex {
     /// [`explain`] over [`RunnerIndex::runners`]: why each runner matches or not.
     pub fn explain(&self, requirements: &Requirements) -> Explanation<'_> {
         explain(&self.runners, requirements)
-    }
-
-    /// The positions (ascending) of the schedulable, tagged runners carrying every
-    /// required tag (for an expression: every top-level literal tag), or `None` when
-    /// there is no such tag, so that every schedulable runner is a candidate.
-    fn tagged_matches(&self, requirements: &Requirements) -> Option<Vec<u32>> {
-        let required = requirements.tags();
-        if required.is_empty() {
-            return None;
-        }
-        let mut lists: Vec<&[u32]> = Vec::with_capacity(required.len());
-        for tag in required {
-            match self.tag_names.binary_search(tag) {
-                Ok(id) => lists.push(&self.postings[id]),
-                // No runner carries this tag, so only untagged runners can match.
-                Err(_) => return Some(Vec::new()),
-            }
-        }
-        // Start from the shortest list: the result can only shrink from there.
-        lists.sort_unstable_by_key(|list| list.len());
-        let (shortest, rest) = lists.split_first().expect("at least one required tag");
-        let mut found = shortest.to_vec();
-        for list in rest {
-            if found.is_empty() {
-                break;
-            }
-            found.retain(|position| list.binary_search(position).is_ok());
-        }
-        Some(found)
     }
 }
 

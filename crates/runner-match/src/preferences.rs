@@ -223,13 +223,23 @@ impl Preferences {
     /// The satisfied share of the total weight for `runner`, in `[0, 1]`; `None`
     /// without preferences.
     pub fn share(&self, runner: &Runner) -> Option<f64> {
+        self.share_by(|_, item| item.is_satisfied_by(runner))
+    }
+
+    /// The satisfied share, with `satisfied(i, item)` saying whether the `i`-th
+    /// preference is satisfied: the one computation behind [`share`](Self::share) and
+    /// the index's set-based scoring, so both give the same bits.
+    pub(crate) fn share_by(
+        &self,
+        mut satisfied_by: impl FnMut(usize, &Preference) -> bool,
+    ) -> Option<f64> {
         if self.items.is_empty() {
             return None;
         }
         let (mut satisfied, mut total) = (0.0, 0.0);
-        for item in &self.items {
+        for (index, item) in self.items.iter().enumerate() {
             total += item.weight;
-            if item.is_satisfied_by(runner) {
+            if satisfied_by(index, item) {
                 satisfied += item.weight;
             }
         }

@@ -12,15 +12,19 @@
 //! plain list: the `r` required tags, all present; for an expression: the tags that
 //! satisfy a non-negated tag or glob term) and `t` the number of its distinct tags:
 //!
-//! | case | fit |
-//! |---|---|
-//! | untagged runner, requirement wants some tag (`t = 0`, `r > 0`) | `0.5` |
-//! | every other match | `0.5 + 0.5 · (m + 1) / (t + 1)` |
+//! | case | fit | score |
+//! |---|---|---|
+//! | untagged runner (`t = 0`), the requirement names any tag or term | [`Fit::WildcardRunner`] | `0.5` |
+//! | every other match | [`Fit::Exact`] if `m = t`, else [`Fit::Superset`] | `0.5 + 0.5 · (m + 1) / (t + 1)` |
 //!
-//! So a runner whose tags equal the requirement scores exactly `1.0` (an untagged runner
-//! is the exact fit for an untagged workflow); each extra, unwanted tag lowers the
-//! score (the runner is over-qualified: keep the video runner free for video jobs), and
-//! every tagged match scores above `0.5`, so wildcard runners rank after all of them.
+//! "Names any tag or term" means: a non-empty tag list, any non-empty expression (also
+//! one without a positive tag, such as `!development` or `type:plus`), or any
+//! [`Preferences`](crate::Preferences). Only the untagged workflow without preferences
+//! names nothing; there an untagged runner is the exact fit (`1.0`), like any runner
+//! whose tags equal the requirement. A runner whose tags equal the requirement scores
+//! exactly `1.0`; each extra, unwanted tag lowers the score (the runner is
+//! over-qualified: keep the video runner free for video jobs); every tagged match
+//! scores above `0.5`.
 //!
 //! With [`Preferences`](crate::Preferences) the score is
 //! `(1 − λ) · fit + λ · pref` with `λ =` [`PREFERENCE_INFLUENCE`](crate::PREFERENCE_INFLUENCE)
@@ -29,8 +33,12 @@
 //! without preferences it is exactly the fit. [`Match::breakdown`] shows it term by term.
 //!
 //! # The order
-//! Score (highest first), then `created_at` (newest first), then `id` (ascending), so a
-//! ranking never depends on the input order.
+//! Two tiers: first every match that is not a [`Fit::WildcardRunner`], then the
+//! wildcard runners. Within each tier: score (highest first), then `created_at` (newest
+//! first), then `id` (ascending). So a ranking never depends on the input order, and an
+//! untagged runner never outranks a tagged match, whatever preferences add to its score
+//! (it takes the workflow only as ComfyControl's fallback). Without preferences the
+//! tiers change nothing: a wildcard runner's `0.5` is below every tagged match's score.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -39,7 +47,8 @@ use crate::model::Runner;
 use crate::requirements::Requirements;
 use crate::score::{self, ScoreBreakdown};
 
-/// The score of a tagged workflow on an untagged (wildcard) runner.
+/// The fit score of an untagged (wildcard) runner under a requirement that names any
+/// tag or term (a tag list, an expression, preferences).
 pub const WILDCARD_RUNNER_SCORE: f64 = 0.5;
 
 /// A runner that can run the workflow, with how well it fits.
@@ -48,8 +57,9 @@ pub struct Match<'a> {
     /// The runner.
     pub runner: &'a Runner,
     /// Score in `[0, 1]`: `1.0` for an exact tag match, lower for over-qualified
-    /// runners, [`WILDCARD_RUNNER_SCORE`] for untagged runners taking a tagged workflow;
-    /// blended with the preference share when there are preferences.
+    /// runners, [`WILDCARD_RUNNER_SCORE`] for untagged runners taking a workflow that
+    /// names any tag or term; blended with the preference share when there are
+    /// preferences.
     pub score: f64,
     /// Why the runner matches.
     pub fit: Fit,
@@ -86,7 +96,8 @@ pub enum Fit {
         /// Distinct runner tags the workflow did not ask for.
         extra_tags: usize,
     },
-    /// The runner is untagged, so it takes any workflow.
+    /// The runner is untagged, so it takes any workflow; the requirement names some tag
+    /// or term, which the runner does not have. Ranked after every other fit.
     WildcardRunner,
 }
 
@@ -150,11 +161,19 @@ pub fn rank<'a>(runners: &'a [Runner], requirements: &Requirements) -> Vec<Match
     found
 }
 
-/// The ranking order: score descending, then newest `created_at`, then `id`.
+/// The ranking order: tagged matches before wildcard runners, then score descending,
+/// then newest `created_at`, then `id`: wildcard runners never outrank a tagged match.
 pub fn compare(a: &Match<'_>, b: &Match<'_>) -> Ordering {
-    b.score
-        .total_cmp(&a.score)
-        .then_with(|| compare_runners(a.runner, b.runner))
+    compare_scored(a.fit, a.score, b.fit, b.score).then_with(|| compare_runners(a.runner, b.runner))
+}
+
+/// The ranking order's first two keys: the tier (wildcard runners last), then the score
+/// (highest first).
+pub(crate) fn compare_scored(a_fit: Fit, a_score: f64, b_fit: Fit, b_score: f64) -> Ordering {
+    let wildcard = |fit: Fit| fit == Fit::WildcardRunner;
+    wildcard(a_fit)
+        .cmp(&wildcard(b_fit))
+        .then_with(|| b_score.total_cmp(&a_score))
 }
 
 /// Newest `created_at` first, then `id` ascending: the listing order used everywhere.
@@ -164,9 +183,10 @@ pub fn compare_runners(a: &Runner, b: &Runner) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// Picks one of the top-scored matches, as ComfyControl picks at random among matching
-/// runners, but reproducibly: the same `seed` over the same ranking picks the same
-/// runner. `ranked` must be in ranking order (as [`rank`] returns it).
+/// Picks one of the top-ranked matches (those tied with the first on tier and score),
+/// as ComfyControl picks at random among matching runners, but reproducibly: the same
+/// `seed` over the same ranking picks the same runner. `ranked` must be in ranking order
+/// (as [`rank`] returns it).
 ///
 /// ```
 /// use runner_match::{pick, rank, Requirements, RunnerPage};
@@ -177,8 +197,11 @@ pub fn compare_runners(a: &Runner, b: &Runner) -> Ordering {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn pick<'r, 'a>(ranked: &'r [Match<'a>], seed: u64) -> Option<&'r Match<'a>> {
-    let best = ranked.first()?.score;
-    let tied = ranked.iter().take_while(|m| m.score == best).count();
+    let best = ranked.first()?;
+    let tied = ranked
+        .iter()
+        .take_while(|m| compare_scored(m.fit, m.score, best.fit, best.score).is_eq())
+        .count();
     // `tied` is at least 1 (the first element), so the modulo is well defined.
     let index = (splitmix64(seed) % tied as u64) as usize;
     ranked.get(index)

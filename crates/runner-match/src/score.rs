@@ -1,8 +1,9 @@
 //! How well a matching runner fits, and the score's breakdown term by term.
 //!
 //! The fit: with `m` the runner's distinct tags the requirement *wants* and `t` its
-//! distinct tags, a match scores `0.5 + 0.5 · (m + 1) / (t + 1)`, except that a
-//! requirement wanting some tag scores [`WILDCARD_RUNNER_SCORE`] on an untagged runner.
+//! distinct tags, a match scores `0.5 + 0.5 · (m + 1) / (t + 1)`, except that an
+//! untagged runner scores [`WILDCARD_RUNNER_SCORE`] whenever the requirement names any
+//! tag or term (a tag list, any non-empty expression, any preference).
 //! For a plain list the wanted tags are the required ones, so `m` is their number; for
 //! an expression a tag is wanted when it satisfies a tag or glob term under an even
 //! number of negations (`gpu-*` and `flux` in `gpu-* & (flux | sdxl) & !development`).
@@ -64,28 +65,36 @@ pub(crate) fn fit_of(runner: &Runner, requirements: &Requirements) -> Option<(f6
     if !requirements.admits(&runner.tags, runner_type) {
         return None;
     }
-    let (asks_for_tags, distinct, wanted) = match requirements.expression() {
-        None => (
-            !requirements.tags().is_empty(),
-            distinct_count(&runner.tags),
-            requirements.tags().len(),
-        ),
+    let (distinct, wanted) = match requirements.expression() {
+        None => (distinct_count(&runner.tags), requirements.tags().len()),
         Some(expression) => {
             let distinct = distinct_tags(&runner.tags);
             let wanted = distinct.iter().filter(|tag| expression.wants(tag)).count();
-            (expression.wants_tags(), distinct.len(), wanted)
+            (distinct.len(), wanted)
         }
     };
-    let fit = if distinct == 0 && asks_for_tags {
-        Fit::WildcardRunner
-    } else {
-        // A plain-list match carries every required tag, so `distinct >= wanted`.
-        match distinct.saturating_sub(wanted) {
-            0 => Fit::Exact,
-            extra_tags => Fit::Superset { extra_tags },
-        }
-    };
+    let fit = classify(distinct, wanted, names_terms(requirements));
     Some((fit_score(fit, distinct), fit))
+}
+
+/// `true` when the requirement names any tag or term: a tag list, any non-empty
+/// expression (`!development` and `type:plus` included), or any preference. Then an
+/// untagged runner is only a wildcard stand-in ([`Fit::WildcardRunner`]); otherwise
+/// (the untagged workflow without preferences) it is an exact fit like any runner.
+pub(crate) fn names_terms(requirements: &Requirements) -> bool {
+    !requirements.is_wildcard() || !requirements.preferences().is_empty()
+}
+
+/// The fit of a match with `distinct` distinct tags of which `wanted` are wanted.
+pub(crate) fn classify(distinct: usize, wanted: usize, names_terms: bool) -> Fit {
+    if distinct == 0 && names_terms {
+        return Fit::WildcardRunner;
+    }
+    // A plain-list match carries every required tag, so `distinct >= wanted`.
+    match distinct.saturating_sub(wanted) {
+        0 => Fit::Exact,
+        extra_tags => Fit::Superset { extra_tags },
+    }
 }
 
 /// A match's score, term by term: the fit, and each preference with whether the runner

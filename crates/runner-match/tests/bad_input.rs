@@ -7,6 +7,8 @@
 //! Tests marked `BUG` fail on purpose until the bug they describe is fixed (see the
 //! closing note of ISSUE 7).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -15,6 +17,7 @@ use runner_match::{
     RunnerStatus, RunnerType, TagProblem, Timestamp, MAX_TAGS, MAX_TAG_BYTES,
 };
 use serde_json::json;
+use support::runner;
 
 /// `Ok(tags)` or `Err(exact message)`.
 type Want = Result<&'static [&'static str], &'static str>;
@@ -706,14 +709,6 @@ fn timestamp_mutations_never_panic() {
 
 // ---- adversarial fleets ---------------------------------------------------------------
 
-fn runner(id: &str, status: &str, tags: &[&str], created_at: &str) -> Runner {
-    serde_json::from_value(json!({
-        "id": id, "name": format!("runner {id}"), "runner_type": "pro", "status": status,
-        "tags": tags, "created_at": created_at, "updated_at": "2024-01-01T00:00:00Z",
-    }))
-    .expect("a valid runner")
-}
-
 fn ids<'a>(matches: &[runner_match::Match<'a>]) -> Vec<(&'a str, String)> {
     matches
         .iter()
@@ -753,11 +748,11 @@ fn assert_consistent(runners: &[Runner], req: &Requirements) -> Vec<(String, Str
 fn duplicate_ids_are_kept_and_ranked_consistently() {
     let t = "2024-01-01T00:00:00Z";
     let runners = vec![
-        runner("dup", "active", &["gpu"], t),
-        runner("dup", "active", &["gpu", "flux"], t),
-        runner("dup", "disabled", &["gpu"], t),
-        runner("dup", "active", &["gpu"], "2025-01-01T00:00:00Z"),
-        runner("other", "active", &["gpu"], t),
+        runner("dup", "pro", "active", &["gpu"], t),
+        runner("dup", "pro", "active", &["gpu", "flux"], t),
+        runner("dup", "pro", "disabled", &["gpu"], t),
+        runner("dup", "pro", "active", &["gpu"], "2025-01-01T00:00:00Z"),
+        runner("other", "pro", "active", &["gpu"], t),
     ];
     let ranked = assert_consistent(&runners, &"gpu".parse().unwrap());
     // The core does not de-duplicate (the pager does): three active copies of "dup".
@@ -774,9 +769,15 @@ fn ten_thousand_tags_on_one_runner() {
     let mut repeated = vec!["same"; 10_000];
     repeated.push("gpu");
     let runners = vec![
-        runner("wide", "active", &tags, "2024-01-01T00:00:00Z"),
-        runner("repeated", "active", &repeated, "2024-01-01T00:00:00Z"),
-        runner("plain", "active", &["gpu"], "2024-01-01T00:00:00Z"),
+        runner("wide", "pro", "active", &tags, "2024-01-01T00:00:00Z"),
+        runner(
+            "repeated",
+            "pro",
+            "active",
+            &repeated,
+            "2024-01-01T00:00:00Z",
+        ),
+        runner("plain", "pro", "active", &["gpu"], "2024-01-01T00:00:00Z"),
     ];
     let started = Instant::now();
     let ranked = assert_consistent(&runners, &"gpu".parse().unwrap());
@@ -806,10 +807,10 @@ fn ten_thousand_tags_on_one_runner() {
 fn empty_and_untrimmed_tags_from_the_wire_are_tags() {
     let t = "2024-01-01T00:00:00Z";
     let runners = vec![
-        runner("empty", "active", &[""], t),
-        runner("spaced", "active", &[" gpu "], t),
-        runner("gpu", "active", &["gpu"], t),
-        runner("untagged", "active", &[], t),
+        runner("empty", "pro", "active", &[""], t),
+        runner("spaced", "pro", "active", &[" gpu "], t),
+        runner("gpu", "pro", "active", &["gpu"], t),
+        runner("untagged", "pro", "active", &[], t),
     ];
     let ranked = assert_consistent(&runners, &"gpu".parse().unwrap());
     let found: Vec<&str> = ranked.iter().map(|(id, _)| id.as_str()).collect();
@@ -837,6 +838,7 @@ fn identical_timestamps_order_by_id_whatever_the_input_order() {
             };
             runner(
                 &format!("r{:05}", (i * 7919) % 2_000),
+                "pro",
                 "active",
                 &["gpu"],
                 created,
@@ -861,6 +863,7 @@ fn numbered(n: usize) -> Runner {
     let s = 100_000 - n; // r00000 is the newest
     runner(
         &format!("r{n:05}"),
+        "pro",
         "active",
         &["gpu"],
         &format!(

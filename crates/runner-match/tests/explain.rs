@@ -1,27 +1,15 @@
 //! `explain`, case by case on a small fleet: exact summaries, per-runner reasons, hints,
 //! the best change, the closest runners, and the terminal report.
 
+mod support;
+
 use runner_match::{
     explain, rank, Change, Expression, Preferences, Reason, Requirements, Runner, Similarity,
     Suggestion, TagSuggestion, Verdict,
 };
-use serde_json::json;
+use support::runner;
 
 /// A runner; `kind` is the managed type, or `"self"` for a self-hosted runner.
-fn runner(id: &str, kind: &str, status: &str, tags: &[&str], created: &str) -> Runner {
-    let mut value = json!({
-        "id": id, "name": format!("runner {id}"), "status": status, "tags": tags,
-        "created_at": created, "updated_at": created
-    });
-    if kind == "self" {
-        value["endpoint"] = json!("https://comfy.example");
-        value["user_id"] = json!("u-1");
-    } else {
-        value["runner_type"] = json!(kind);
-    }
-    serde_json::from_value(value).unwrap()
-}
-
 /// Seven runners: four active tagged ones, an untagged pool, a disabled runner and one
 /// with a status this crate does not know.
 fn fleet() -> Vec<Runner> {

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use runner_match::{
-    rank, Fit, Requirements, Runner, RunnerIndex, RunnerSource, RunnerStatus, Timestamp,
-};
+use runner_match::{rank, Fit, PreferenceKind, Preferences, Requirements, Runner, RunnerIndex};
+
+mod support;
+use support::runner;
 
 /// A small alphabet so that tags collide, with case variants that must not match.
 const TAGS: [&str; 8] = [
@@ -20,42 +21,53 @@ const TIMES: [&str; 3] = [
     "2024-03-01T08:00:00Z",
 ];
 
-fn at(time: &str) -> Timestamp {
-    time.parse().expect("valid timestamp")
-}
-
-fn runner(id: &str, status: RunnerStatus, tags: &[&str], created_at: &str) -> Runner {
-    Runner {
-        id: id.to_owned(),
-        name: format!("runner {id}"),
-        runner_type: None,
-        status,
-        tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
-        created_at: at(created_at),
-        updated_at: at(created_at),
-        source: RunnerSource::Managed,
-    }
-}
-
-fn arb_status() -> impl Strategy<Value = RunnerStatus> {
-    prop_oneof![
-        6 => Just(RunnerStatus::Active),
-        2 => Just(RunnerStatus::Disabled),
-        1 => Just(RunnerStatus::Other("inactive".to_owned())),
-    ]
-}
-
 fn arb_runner() -> impl Strategy<Value = Runner> {
+    let status = prop::sample::select(vec!["active", "active", "active", "disabled", "inactive"]);
     let tags = prop_oneof![
         // Untagged runners are the wildcard case: make them common.
         1 => Just(Vec::new()),
         // Indices may repeat, so a runner can list the same tag twice.
         4 => prop::collection::vec(0..TAGS.len(), 1..6),
     ];
+    let kind = prop::sample::select(vec!["pro", "plus", "self", "enterprise"]);
     // Ids from a small range, so duplicate ids (full ties in listing order) occur too.
-    (0u8..40, arb_status(), tags, 0..TIMES.len()).prop_map(|(id, status, tags, time)| {
+    (0u8..40, status, tags, 0..TIMES.len(), kind).prop_map(|(id, status, tags, time, kind)| {
         let tags: Vec<&str> = tags.into_iter().map(|i| TAGS[i]).collect();
-        runner(&format!("r-{id:02}"), status, &tags, TIMES[time])
+        runner(&format!("r-{id:02}"), kind, status, &tags, TIMES[time])
+    })
+}
+
+/// Expressions over the alphabet: globs, `type:`, negations, nesting.
+fn arb_expression() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(vec![
+        "gpu", "GPU", "flux", "video", "gpu*", "*a*", "F?ux", "type:pro", "type:p*", "type:*",
+        UNKNOWN,
+    ])
+    .prop_map(str::to_owned);
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|e| format!("!({e})")),
+            prop::collection::vec(inner.clone(), 2..4)
+                .prop_map(|v| format!("({})", v.join(") & ("))),
+            prop::collection::vec(inner, 2..4).prop_map(|v| format!("({})", v.join(") | ("))),
+        ]
+    })
+}
+
+fn arb_preferences() -> impl Strategy<Value = Preferences> {
+    let weight = prop::sample::select(vec![0.1, 1.0, 3.0, 7.5, 1e6]);
+    prop::collection::vec((any::<bool>(), arb_expression(), weight), 0..4).prop_map(|items| {
+        let mut prefs = Preferences::new();
+        for (avoid, key, weight) in items {
+            let kind = if avoid {
+                PreferenceKind::Avoid
+            } else {
+                PreferenceKind::Prefer
+            };
+            // A repeated key is an error; skipping it is fine here.
+            let _ = prefs.add(kind, &key, weight);
+        }
+        prefs
     })
 }
 
@@ -120,6 +132,25 @@ proptest! {
         }
     }
 
+    /// Expressions (globs, `type:`, negation) and preferences, over fleets large enough
+    /// for several words and both set representations (rare tags as lists).
+    #[test]
+    fn index_ranks_expressions_and_preferences_like_rank(
+        fleet in prop::collection::vec(arb_runner(), 0..150),
+        expressions in prop::collection::vec(arb_expression(), 1..4),
+        tags in arb_requirements(),
+        preferences in arb_preferences(),
+    ) {
+        let index = RunnerIndex::new(fleet);
+        for text in &expressions {
+            let req: Requirements = text.parse().expect("a valid expression");
+            assert_agrees(&index, &req);
+            assert_agrees(&index, &req.with_preferences(preferences.clone()));
+        }
+        assert_agrees(&index, &tags.clone().with_preferences(preferences.clone()));
+        assert_agrees(&index, &Requirements::any().with_preferences(preferences));
+    }
+
     #[test]
     fn tag_counts_count_schedulable_carriers(
         fleet in prop::collection::vec(arb_runner(), 0..60),
@@ -157,14 +188,9 @@ fn empty_fleet() {
 #[test]
 fn all_disabled() {
     let index: RunnerIndex = [
-        runner("a", RunnerStatus::Disabled, &["gpu"], TIMES[0]),
-        runner("b", RunnerStatus::Disabled, &[], TIMES[1]),
-        runner(
-            "c",
-            RunnerStatus::Other("inactive".into()),
-            &["gpu"],
-            TIMES[2],
-        ),
+        runner("a", "pro", "disabled", &["gpu"], TIMES[0]),
+        runner("b", "pro", "disabled", &[], TIMES[1]),
+        runner("c", "pro", "inactive", &["gpu"], TIMES[2]),
     ]
     .into_iter()
     .collect();
@@ -179,10 +205,10 @@ fn all_disabled() {
 #[test]
 fn unknown_tag_matches_only_untagged_runners() {
     let index = RunnerIndex::new(vec![
-        runner("tagged", RunnerStatus::Active, &["gpu", "flux"], TIMES[2]),
-        runner("old-any", RunnerStatus::Active, &[], TIMES[0]),
-        runner("new-any", RunnerStatus::Active, &[], TIMES[1]),
-        runner("off-any", RunnerStatus::Disabled, &[], TIMES[2]),
+        runner("tagged", "pro", "active", &["gpu", "flux"], TIMES[2]),
+        runner("old-any", "pro", "active", &[], TIMES[0]),
+        runner("new-any", "pro", "active", &[], TIMES[1]),
+        runner("off-any", "pro", "disabled", &[], TIMES[2]),
     ]);
     // A known tag next to the unknown one changes nothing.
     for req in ["nope", "gpu, nope", "GPU"] {
@@ -200,9 +226,9 @@ fn unknown_tag_matches_only_untagged_runners() {
 #[test]
 fn duplicate_tags_count_once_and_listing_order_breaks_ties() {
     let index = RunnerIndex::new(vec![
-        runner("b", RunnerStatus::Active, &["gpu", "gpu"], TIMES[0]),
-        runner("a", RunnerStatus::Active, &["gpu"], TIMES[0]),
-        runner("c", RunnerStatus::Active, &["gpu", "flux"], TIMES[1]),
+        runner("b", "pro", "active", &["gpu", "gpu"], TIMES[0]),
+        runner("a", "pro", "active", &["gpu"], TIMES[0]),
+        runner("c", "pro", "active", &["gpu", "flux"], TIMES[1]),
     ]);
     let ids: Vec<&str> = index.runners().iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["c", "a", "b"]);

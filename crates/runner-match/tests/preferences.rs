@@ -1,23 +1,13 @@
 //! Soft preferences: exact blended scores, strict evaluation on untagged runners,
 //! runner-type preferences, and the term-by-term breakdown.
 
+mod support;
+
 use runner_match::{
     rank, Fit, PreferenceKind, Preferences, RequirementError, Requirements, Runner, RunnerIndex,
     TermScore,
 };
-use serde_json::json;
-
-fn runner(id: &str, kind: Option<&str>, tags: &[&str], created: &str) -> Runner {
-    let mut value = json!({
-        "id": id, "name": format!("runner {id}"), "status": "active", "tags": tags,
-        "created_at": created, "updated_at": created
-    });
-    match kind {
-        Some(kind) => value["runner_type"] = json!(kind),
-        None => value["endpoint"] = json!("https://comfy.example"),
-    }
-    serde_json::from_value(value).unwrap()
-}
+use support::runner;
 
 /// Runner ids with their scores, in ranking order.
 type Ranking = &'static [(&'static str, f64)];
@@ -26,24 +16,27 @@ fn fleet() -> Vec<Runner> {
     vec![
         runner(
             "h100-eu",
-            Some("pro"),
+            "pro",
+            "active",
             &["gpu-h100", "flux", "eu-west"],
             "2024-05-01T00:00:00Z",
         ),
         runner(
             "h100-dev",
-            Some("plus"),
+            "plus",
+            "active",
             &["gpu-h100", "flux", "development"],
             "2024-04-01T00:00:00Z",
         ),
         runner(
             "a100-eu",
-            Some("pro"),
+            "pro",
+            "active",
             &["gpu-a100", "flux", "eu-west"],
             "2024-03-01T00:00:00Z",
         ),
-        runner("pool", Some("pro"), &[], "2024-02-01T00:00:00Z"),
-        runner("self", None, &["flux"], "2024-01-01T00:00:00Z"),
+        runner("pool", "pro", "active", &[], "2024-02-01T00:00:00Z"),
+        runner("self", "self", "active", &["flux"], "2024-01-01T00:00:00Z"),
     ]
 }
 
@@ -103,17 +96,19 @@ fn preferences_blend_into_the_score() {
 fn runner_type_preferences_and_expression_keys() {
     // (requirement, preferred key, the ranking as (id, score))
     let cases: &[(&str, &str, Ranking)] = &[
-        // The untagged pool is `pro`: `type:` applies to it even strictly.
+        // The untagged pool is `pro`: `type:` applies to it even strictly. With
+        // preferences the requirement names a term, so the pool is a wildcard fit
+        // (0.5) and ranks after every tagged match, even above their scores.
         // fit for the wildcard requirement: 0.5 + 0.5 / (t + 1).
         (
             "",
             "type:pro",
             &[
-                ("pool", 1.0),
                 ("h100-eu", 0.8125),
                 ("a100-eu", 0.8125),
                 ("self", 0.375),
                 ("h100-dev", 0.3125),
+                ("pool", 0.75),
             ],
         ),
         (

@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod eval;
-mod glob;
+pub(crate) mod glob;
 mod lexer;
 mod parser;
 
@@ -17,7 +17,8 @@ pub use parser::{ExpressionError, ExpressionErrorKind};
 
 /// The longest expression accepted, in bytes.
 pub const MAX_EXPRESSION_BYTES: usize = 8 * 1024;
-/// The deepest nesting of parentheses and `!` accepted.
+/// The deepest nesting of parentheses and `!` accepted, in the input and in its
+/// canonical form (see [`Expression`]).
 pub const MAX_EXPRESSION_DEPTH: usize = 64;
 /// The most terms (tags, glob patterns, `type:` constraints) one expression may hold.
 pub const MAX_EXPRESSION_TERMS: usize = 1000;
@@ -86,7 +87,8 @@ pub const MAX_EXPRESSION_TERMS: usize = 1000;
 ///
 /// # Limits
 ///
-/// Input up to [`MAX_EXPRESSION_BYTES`], `(`/`!` nesting up to [`MAX_EXPRESSION_DEPTH`],
+/// Input up to [`MAX_EXPRESSION_BYTES`], `(`/`!` nesting up to [`MAX_EXPRESSION_DEPTH`]
+/// (in the input and in its canonical form),
 /// up to [`MAX_EXPRESSION_TERMS`] terms, tags up to [`MAX_TAG_BYTES`](crate::MAX_TAG_BYTES)
 /// bytes; beyond them parsing fails with a typed [`ExpressionError`]. Parsing never
 /// panics and its recursion is bounded by the depth limit.
@@ -95,10 +97,11 @@ pub const MAX_EXPRESSION_TERMS: usize = 1000;
 ///
 /// Equality and hashing compare the tree only, so `a,b` equals `a && b`.
 /// `Display` writes the canonical form (`a & b`), which parses back to an equal
-/// expression as long as it stays within [`MAX_EXPRESSION_BYTES`] and
-/// [`MAX_EXPRESSION_DEPTH`]: the canonical form may add parentheses (`!(a | b, c)`
-/// prints as `!((a | b) & c)`), so an input right at the depth limit can print one
-/// level deeper than the parser accepts.
+/// expression as long as it stays within [`MAX_EXPRESSION_BYTES`] (it spaces its
+/// operators). The canonical form may add parentheses (`!(a | b, c)` prints as
+/// `!((a | b) & c)`), so the depth limit applies to the canonical form's nesting as
+/// well as the input's: an input whose canonical form would nest deeper than
+/// [`MAX_EXPRESSION_DEPTH`] is rejected (`TooDeep`, at its innermost `(` or `!`).
 ///
 /// ```
 /// use runner_match::Expression;
@@ -299,11 +302,6 @@ impl Expression {
     /// negations: a tag the expression asks for, as opposed to one it merely tolerates.
     pub(crate) fn wants(&self, tag: &str) -> bool {
         eval::wanted_by(&self.wanted, tag)
-    }
-
-    /// `true` when the expression asks for some tag (has a non-negated tag or glob term).
-    pub(crate) fn wants_tags(&self) -> bool {
-        !self.wanted.is_empty()
     }
 
     /// Every literal tag the expression names, whatever its polarity, first-seen order.

@@ -62,7 +62,8 @@ pub enum ExpressionErrorKind {
     TagTooLong,
     /// The input is longer than [`MAX_EXPRESSION_BYTES`].
     TooLong,
-    /// Parentheses and `!` nested deeper than [`MAX_EXPRESSION_DEPTH`].
+    /// Parentheses and `!` nested deeper than [`MAX_EXPRESSION_DEPTH`], in the input or
+    /// in its canonical form (which parenthesizes an OR inside an AND).
     TooDeep,
     /// More than [`MAX_EXPRESSION_TERMS`] tags, patterns and type constraints.
     TooManyTerms,
@@ -179,9 +180,89 @@ pub(super) fn parse(input: &str) -> Result<ExpressionNode, ExpressionError> {
     };
     let root = parser.clauses()?;
     let next = parser.bump()?;
-    match next.kind {
-        TokenKind::End => Ok(root),
-        _ => Err(parser.misplaced(next)),
+    if next.kind != TokenKind::End {
+        return Err(parser.misplaced(next));
+    }
+    // The canonical form may nest deeper than the input (`!(a | b, c)` prints as
+    // `!((a | b) & c)`): reject what would not parse back, at its innermost `(` or `!`.
+    if root.depth > MAX_EXPRESSION_DEPTH {
+        let at = root.deepest.unwrap_or(0);
+        return Err(parser.error(at, ExpressionErrorKind::TooDeep));
+    }
+    Ok(root.node)
+}
+
+/// A parsed subtree with how deeply its canonical form nests `(` and `!`.
+#[derive(Debug)]
+struct Parsed {
+    node: ExpressionNode,
+    /// Nesting of `(` and `!` in the canonical form of `node` standing alone.
+    depth: usize,
+    /// The offset of the innermost `(` or `!` on a deepest path, if any.
+    deepest: Option<usize>,
+}
+
+impl Parsed {
+    fn leaf(node: ExpressionNode) -> Self {
+        Self {
+            node,
+            depth: 0,
+            deepest: None,
+        }
+    }
+
+    /// The nesting this subtree adds as an operand of an AND (`and`) or an OR: an OR
+    /// inside an AND is parenthesized; a node of the same kind is spliced in.
+    fn depth_as_operand(&self, and: bool) -> usize {
+        self.depth + usize::from(and && matches!(self.node, ExpressionNode::Or(_)))
+    }
+}
+
+/// The operands of an AND or an OR being built, with the deepest canonical nesting.
+#[derive(Debug, Default)]
+struct Operands {
+    items: Vec<ExpressionNode>,
+    depth: usize,
+    deepest: Option<usize>,
+    /// The single operand, kept whole while it is the only one (it then stands alone).
+    only: Option<Parsed>,
+}
+
+impl Operands {
+    fn push(&mut self, parsed: Parsed, and: bool) {
+        if let Some(first) = self.only.take() {
+            self.add(first, and);
+        } else if self.items.is_empty() {
+            self.only = Some(parsed);
+            return;
+        }
+        self.add(parsed, and);
+    }
+
+    fn add(&mut self, parsed: Parsed, and: bool) {
+        let depth = parsed.depth_as_operand(and);
+        if depth > self.depth || self.deepest.is_none() {
+            self.depth = self.depth.max(depth);
+            self.deepest = parsed.deepest.or(self.deepest);
+        }
+        push_flat(&mut self.items, parsed.node, and);
+    }
+
+    /// One operand stands for itself; several make an AND or an OR.
+    fn finish(self, and: bool) -> Parsed {
+        if let Some(only) = self.only {
+            return only;
+        }
+        let node = if and {
+            ExpressionNode::And(self.items)
+        } else {
+            ExpressionNode::Or(self.items)
+        };
+        Parsed {
+            node,
+            depth: self.depth,
+            deepest: self.deepest,
+        }
     }
 }
 
@@ -226,8 +307,8 @@ impl Parser<'_> {
     }
 
     /// `clauses = disjunction { "," disjunction }`: the comma list, an AND.
-    fn clauses(&mut self) -> Result<ExpressionNode, ExpressionError> {
-        let mut items = Vec::new();
+    fn clauses(&mut self) -> Result<Parsed, ExpressionError> {
+        let mut items = Operands::default();
         let mut after_comma = false;
         loop {
             let token = self.peek()?;
@@ -241,9 +322,9 @@ impl Parser<'_> {
                 return Err(self.error(offset, ExpressionErrorKind::EmptyTag));
             }
             let clause = self.disjunction()?;
-            push_flat(&mut items, clause, true);
+            items.push(clause, true);
             if self.peek()?.kind != TokenKind::Comma {
-                return Ok(collapse(items, true));
+                return Ok(items.finish(true));
             }
             self.bump()?;
             after_comma = true;
@@ -251,33 +332,33 @@ impl Parser<'_> {
     }
 
     /// `disjunction = conjunction { ("|" | "||") conjunction }`.
-    fn disjunction(&mut self) -> Result<ExpressionNode, ExpressionError> {
-        let mut items = Vec::new();
+    fn disjunction(&mut self) -> Result<Parsed, ExpressionError> {
+        let mut items = Operands::default();
         loop {
             let conjunction = self.conjunction()?;
-            push_flat(&mut items, conjunction, false);
+            items.push(conjunction, false);
             if !matches!(self.peek()?.kind, TokenKind::Or(_)) {
-                return Ok(collapse(items, false));
+                return Ok(items.finish(false));
             }
             self.bump()?;
         }
     }
 
     /// `conjunction = unary { ("&" | "&&") unary }`.
-    fn conjunction(&mut self) -> Result<ExpressionNode, ExpressionError> {
-        let mut items = Vec::new();
+    fn conjunction(&mut self) -> Result<Parsed, ExpressionError> {
+        let mut items = Operands::default();
         loop {
             let unary = self.unary()?;
-            push_flat(&mut items, unary, true);
+            items.push(unary, true);
             if !matches!(self.peek()?.kind, TokenKind::And(_)) {
-                return Ok(collapse(items, true));
+                return Ok(items.finish(true));
             }
             self.bump()?;
         }
     }
 
     /// `unary = "!" unary | "(" clauses ")" | term`.
-    fn unary(&mut self) -> Result<ExpressionNode, ExpressionError> {
+    fn unary(&mut self) -> Result<Parsed, ExpressionError> {
         let token = self.bump()?;
         let offset = token.offset;
         match token.kind {
@@ -285,7 +366,13 @@ impl Parser<'_> {
                 self.enter(offset)?;
                 let inner = self.unary()?;
                 self.depth -= 1;
-                Ok(ExpressionNode::Not(Box::new(inner)))
+                // `!x`, or `!(…)` around an AND or an OR.
+                let parens = matches!(inner.node, ExpressionNode::And(_) | ExpressionNode::Or(_));
+                Ok(Parsed {
+                    depth: 1 + usize::from(parens) + inner.depth,
+                    deepest: inner.deepest.or(Some(offset)),
+                    node: ExpressionNode::Not(Box::new(inner.node)),
+                })
             }
             TokenKind::Open => {
                 self.enter(offset)?;
@@ -300,7 +387,12 @@ impl Parser<'_> {
                     _ => return Err(self.misplaced(close)),
                 }
                 self.depth -= 1;
-                Ok(inner)
+                // The parentheses themselves are kept only where the canonical form
+                // needs them, which its operator's parent accounts for.
+                Ok(Parsed {
+                    deepest: inner.deepest.or(Some(offset)),
+                    ..inner
+                })
             }
             TokenKind::Word(word) => {
                 self.count_term(offset)?;
@@ -308,16 +400,16 @@ impl Parser<'_> {
                     if runner_type.is_empty() {
                         return Err(self.error(offset, ExpressionErrorKind::EmptyType));
                     }
-                    Ok(ExpressionNode::Type(runner_type.to_owned()))
+                    Ok(Parsed::leaf(ExpressionNode::Type(runner_type.to_owned())))
                 } else if is_glob(&word) {
-                    Ok(ExpressionNode::Glob(word))
+                    Ok(Parsed::leaf(ExpressionNode::Glob(word)))
                 } else {
-                    Ok(ExpressionNode::Tag(word))
+                    Ok(Parsed::leaf(ExpressionNode::Tag(word)))
                 }
             }
             TokenKind::Quoted(tag) => {
                 self.count_term(offset)?;
-                Ok(ExpressionNode::Tag(tag))
+                Ok(Parsed::leaf(ExpressionNode::Tag(tag)))
             }
             TokenKind::End => Err(self.error(offset, ExpressionErrorKind::UnexpectedEnd)),
             other => {
@@ -351,14 +443,5 @@ fn push_flat(items: &mut Vec<ExpressionNode>, node: ExpressionNode, and: bool) {
         ExpressionNode::And(inner) if and => items.extend(inner),
         ExpressionNode::Or(inner) if !and => items.extend(inner),
         other => items.push(other),
-    }
-}
-
-/// One operand stands for itself; several make an AND or an OR.
-fn collapse(mut items: Vec<ExpressionNode>, and: bool) -> ExpressionNode {
-    match (items.len(), and) {
-        (1, _) => items.pop().unwrap_or(ExpressionNode::And(Vec::new())),
-        (_, true) => ExpressionNode::And(items),
-        (_, false) => ExpressionNode::Or(items),
     }
 }
