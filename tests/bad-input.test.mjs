@@ -183,7 +183,9 @@ describe('requiredTags: empty, whitespace and control characters', () => {
   const rejected = [
     ['a, ,b', /empty tag at position 2 in "a, ,b"/], [' , ', /empty tag at position 1/], [['gpu-a100', ''], /empty tag at position 2 in \["gpu-a100", ""\]/],
     [[' '], /empty tag at position 1/], [['\t'], /empty tag at position 1/], [['\u00a0'], /empty tag at position 1/],
-    [['\u3000'], /empty tag at position 1/], [['\n'], /empty tag/],
+    [['\u3000'], /empty tag at position 1/], [['\n'], /empty tag/], ['\u3000', /empty tag at position 1/], ['a,\u00a0', /empty tag at position 2/],
+    // Array elements are exact: a tab or newline around a tag is a control character in it.
+    [['\ngpu-a100\t'], /control character in tag "\\ngpu-a100\\t" at position 1/], ['flux\u0085', /control character in tag "flux\\u\{85\}"/],
     ['a\u0000b', /control character in tag "a\\0b" at position 1/], [['a\u0000b'], /control character in tag "a\\0b"/],
     ['a\nb', /control character in tag "a\\nb"/], [['a\nb'], /control character/], ['a\tb', /control character in tag "a\\tb"/],
     [['a\rb'], /control character/], [['a\u001bb'], /control character/], [['a\u007fb'], /control character in tag "a\\u\{7f\}b"/],
@@ -193,13 +195,29 @@ describe('requiredTags: empty, whitespace and control characters', () => {
   for (const [value, message] of rejected) {
     test(`${label(value)} → invalid_input (${message.source})`, () => assertTagsRejected(value, { message }));
   }
-  // The wildcard (every active runner) and trimmed forms: accepted, compared as trimmed.
+  // The wildcard (every active runner) and what comma strings drop (ASCII spaces and tabs
+  // around items): accepted, the same as the plain form.
   const accepted = [
-    ['', ''], ['   ', ''], ['\u3000', ''], [' \t ', ''], [[], ''], [undefined, ''], [null, ''], [{}, ''], [{ require: null }, ''],
-    [['\ngpu-a100\t'], 'gpu-a100'], ['\u00a0gpu-a100\u00a0, flux', 'gpu-a100, flux'], ['flux\u0085', 'flux'],
+    ['', ''], ['   ', ''], [' \t ', ''], [[], ''], [undefined, ''], [null, ''], [{}, ''], [{ require: null }, ''],
+    ['\tgpu-a100\t,  flux ', 'gpu-a100, flux'],
   ];
   for (const [value, same] of accepted) {
     test(`${label(value)} → accepted, the same as ${JSON.stringify(same)}`, () => assertTagsAccepted(value, referenceRank(fleet(), same)));
+  }
+  // Never trimmed: array elements, and any other whitespace in comma strings, are part
+  // of the tag (ComfyControl compares tags exactly), so they match nothing here but the
+  // untagged runners, and explain points at the tag meant.
+  for (const value of [[' gpu-a100'], ['gpu-a100 ', 'flux'], '\u00a0gpu-a100, flux', 'gpu-a100\u3000']) {
+    test(`${label(value)} → accepted exactly, whitespace kept (no silent trim)`, async () => {
+      const ranked = rm.matchRunners(fleet(), value);
+      assert.ok(ranked.length > 0 && ranked.every((m) => m.fit === 'wildcard'), JSON.stringify(ranked.map((m) => m.fit)));
+      await assertTagsAccepted(value, ranked);
+      const report = rm.explainRunners(fleet(), value);
+      const hint = report.hints.find((h) => h.tag.trim() === 'gpu-a100');
+      assert.ok(hint, JSON.stringify(report.hints));
+      assert.equal(hint.suggestions[0].tag, 'gpu-a100');
+      assert.equal(hint.suggestions[0].similarity, 'whitespace');
+    });
   }
 });
 
@@ -215,10 +233,13 @@ describe('requiredTags: documented limits (1000 tags, 256 bytes) and huge inputs
   });
 
   test('256-byte tags → accepted; 257 bytes → invalid_input (bytes of UTF-8, not characters)', async () => {
-    for (const ok of ['x'.repeat(256), 'é'.repeat(128), '🚀'.repeat(64), `  ${'x'.repeat(256)}  `, '日'.repeat(85)]) {
+    for (const ok of ['x'.repeat(256), 'é'.repeat(128), '🚀'.repeat(64), '日'.repeat(85)]) {
       await assertTagsAccepted([ok]);
       await assertTagsAccepted(`flux, ${ok}`);
     }
+    // A comma string drops the spaces around an item before counting; an array element is exact.
+    await assertTagsAccepted(`flux,  ${'x'.repeat(256)}  `);
+    await assertTagsRejected([`  ${'x'.repeat(256)}  `], { message: /tag longer than 256 bytes at position 1/ });
     for (const bad of ['x'.repeat(257), 'é'.repeat(129), `${'x'.repeat(255)}é`, '🚀'.repeat(65), '日'.repeat(86)]) {
       await assertTagsRejected([bad], { message: /tag longer than 256 bytes at position 1/ });
       await assertTagsRejected(`flux,${bad}`, { message: /tag longer than 256 bytes at position 2/ });

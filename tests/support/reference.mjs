@@ -2,14 +2,21 @@
 // from crates/runner-match/README.md ("The rules", "The score") and nothing else, to
 // check the package's answers against.
 
-/** Requirements from a comma string or an array: trimmed, de-duplicated, first seen first. */
+/** A comma-string item without the ASCII spaces and tabs around it (nothing else is trimmed). */
+const typed = (item) => item.replace(/^[ \t]+|[ \t]+$/g, '');
+
+/**
+ * Requirements from a comma string or an array, de-duplicated, first seen first. Array
+ * elements are exact (whitespace kept); comma-string items lose the ASCII spaces and
+ * tabs around them, nothing else.
+ */
 export function referenceTags(required) {
   if (required === undefined || required === null) return [];
-  const raw = typeof required === 'string' ? (required.trim() === '' ? [] : required.split(',')) : required;
+  const raw = typeof required === 'string' ? (typed(required) === '' ? [] : required.split(',').map(typed)) : required;
   const tags = [];
   for (const r of raw) {
-    const tag = String(r).trim();
-    if (tag === '') throw new Error(`reference: empty tag in ${JSON.stringify(required)}`);
+    const tag = String(r);
+    if (/^\s*$/u.test(tag)) throw new Error(`reference: empty tag in ${JSON.stringify(required)}`);
     if (!tags.includes(tag)) tags.push(tag);
   }
   return tags;

@@ -497,3 +497,30 @@ fn index_explains_its_runners() {
     );
     assert_eq!(why.match_count(), index.count_matches(&requirements));
 }
+
+#[test]
+fn hints_for_tags_that_differ_only_by_surrounding_whitespace() {
+    // Tags compare exactly (issue 13): a fleet tag with a stray space or a no-break
+    // space is a different tag, and explain says which one was probably meant.
+    let fleet = vec![
+        support::active("a", &["gpu-a100 "]),
+        support::active("b", &["\u{a0}flux"]),
+    ];
+    let list = Requirements::from_tags(["gpu-a100", "flux"]).unwrap();
+    let why = explain(&fleet, &list);
+    let hints: Vec<String> = why.hints().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        hints,
+        [
+            r#""gpu-a100" matches no runner; did you mean "gpu-a100 " (1 runner)? Tags compare exactly, whitespace included."#,
+            r#""flux" matches no runner; did you mean "\u{a0}flux" (1 runner)? Tags compare exactly, whitespace included."#,
+        ]
+    );
+    assert!(why
+        .hints()
+        .iter()
+        .all(|h| h.suggestions[0].similarity == Similarity::Whitespace));
+    // The exact tag, spaces included, matches.
+    let exact = Requirements::from_tags(["gpu-a100 "]).unwrap();
+    assert!(explain(&fleet, &exact).hints().is_empty());
+}
