@@ -6,8 +6,8 @@
 import init, * as pkg from '/pkg/runner_match.js';
 
 const { matchRunners, RunnerClient } = pkg;
-/** `RunnerSet` (a prebuilt fleet for repeated `matchRunners`), when the package has it. */
-const RunnerSet = pkg.RunnerSet;
+/** `RunnerSet`: a prebuilt fleet for repeated `matchRunners`. */
+const { RunnerSet } = pkg;
 import { matchRunnersJs } from './js-match.mjs';
 
 export const SEED = 42;
@@ -129,7 +129,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
     await loadInOnePage(client);
     const clientLoadMs = performance.now() - t0;
     t0 = performance.now();
-    const set = typeof RunnerSet === 'function' ? new RunnerSet(fleet) : null;
+    const set = new RunnerSet(fleet);
     const setBuildMs = performance.now() - t0;
 
     // The client's first query after a load also builds its JS result mirror: timed apart.
@@ -141,7 +141,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
       const expected = matchRunnersJs(fleet, q.tags);
       agree(`n=${n} ${q.name} matchRunners`, expected, matchRunners(fleet, q.tags));
       agree(`n=${n} ${q.name} findRunners`, expected, await client.findRunners(q.tags));
-      if (set) agree(`n=${n} ${q.name} RunnerSet.match`, expected, set.match(q.tags));
+      agree(`n=${n} ${q.name} RunnerSet.match`, expected, set.match(q.tags));
 
       const row = {
         n,
@@ -149,7 +149,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
         matches: expected.length,
         js: await measure(() => matchRunnersJs(fleet, q.tags).length, opts),
         matchRunners: await measure(() => matchRunners(fleet, q.tags).length, opts),
-        runnerSet: set ? await measure(() => set.match(q.tags).length, opts) : null,
+        runnerSet: await measure(() => set.match(q.tags).length, opts),
         findRunners: await measure(() => client.findRunners(q.tags).then((r) => r.length), opts),
         setBuildMs,
         clientLoadMs,
@@ -159,7 +159,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
       log(JSON.stringify(row));
     }
     client.free();
-    set?.free();
+    set.free();
   }
   return { rows };
 }

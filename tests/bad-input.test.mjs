@@ -42,7 +42,6 @@ const label = (value) => {
   const text = typeof value === 'string' ? JSON.stringify(value) : inspect(value, { depth: 1, breakLength: Infinity });
   return text.length > 70 ? `${text.slice(0, 60)}…(${text.length} chars)` : text;
 };
-const RunnerSet = () => rm.namespace.RunnerSet;
 
 /**
  * Settles a promise within `ms`: `{value}`, `{error}`, or `{pending: true}` (a promise that
@@ -108,12 +107,12 @@ async function assertTagsRejected(value, expect = {}, { maxMs = 5_000 } = {}) {
   s.clearRequests();
   const runners = fleet();
   rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0 });
-  const set = RunnerSet() ? new (RunnerSet())(runners) : null;
+  const set = new rm.RunnerSet(runners);
   const errors = [];
   let started = Date.now();
   errors.push(throwsWith(() => rm.matchRunners(runners, value), 'invalid_input', expect));
   assert.ok(Date.now() - started <= maxMs, `matchRunners took ${Date.now() - started} ms`);
-  if (set) errors.push(throwsWith(() => set.match(value), 'invalid_input', expect));
+  errors.push(throwsWith(() => set.match(value), 'invalid_input', expect));
   started = Date.now();
   errors.push(await rejectsTyped(() => client().findRunners(value), 'invalid_input', expect));
   assert.ok(Date.now() - started <= maxMs, `findRunners took ${Date.now() - started} ms`);
@@ -133,7 +132,7 @@ async function assertTagsAccepted(value, want) {
   const runners = fleet();
   const expected = want ?? referenceRank(runners, value);
   assert.deepEqual(rm.matchRunners(runners, value), expected);
-  if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(value), expected);
+  assert.deepEqual(new rm.RunnerSet(runners).match(value), expected);
   const outcome = await settle(client().findRunners(value));
   assert.ok(!outcome.error && !outcome.pending, `findRunners: ${outcome.error?.message ?? 'pending'}`);
   assert.deepEqual(outcome.value, expected);
@@ -552,7 +551,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
     created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z', ...fields });
   const rejectRunners = (runners, message) => {
     throwsWith(() => rm.matchRunners(runners, 'gpu-a100'), 'invalid_input', { message });
-    if (RunnerSet()) throwsWith(() => new (RunnerSet())(runners), 'invalid_input', { message });
+    throwsWith(() => new rm.RunnerSet(runners), 'invalid_input', { message });
   };
 
   test('not runner lists or not runners → invalid_input naming the element', async () => {
@@ -591,7 +590,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
         assert.equal(Object.getPrototypeOf(m), Object.prototype);
         assert.ok(!('polluted' in m));
       }
-      if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(tag), ranked);
+      assert.deepEqual(new rm.RunnerSet(runners).match(tag), ranked);
     }
     const a100 = rm.matchRunners(runners, 'gpu-a100');
     assert.deepEqual(a100.map((m) => m.id), ['p1'], "status '__proto__' never matches; the own __proto__ key is ignored");
@@ -638,7 +637,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
       const ranked = rm.matchRunners(runners, query);
       assert.ok(Date.now() - started < 5_000);
       assert.deepEqual(ranked, referenceRank(runners, query), label(query));
-      if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(query), ranked, label(query));
+      assert.deepEqual(new rm.RunnerSet(runners).match(query), ranked, label(query));
     }
     const a100 = rm.matchRunners(runners, 'gpu-a100').map((m) => m.id);
     assert.ok(!a100.includes('empty') && !a100.includes('spaced'), "'' and ' gpu-a100 ' from the wire are tags, not trimmed");
@@ -789,10 +788,10 @@ describe('in headless Chromium: a representative subset, in one page (one module
       };
       const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0 });
       configure({ token, baseUrl, cacheTtlMs: 0 });
-      const set = RunnerSet ? new RunnerSet(runners) : null;
+      const set = new RunnerSet(runners);
       for (const [what, value] of Object.entries(tagCases)) {
         sync(`matchRunners ${what}`, () => matchRunners(runners, value));
-        if (set) sync(`RunnerSet#match ${what}`, () => set.match(value));
+        sync(`RunnerSet#match ${what}`, () => set.match(value));
         await async(`client.findRunners ${what}`, () => client.findRunners(value));
         await async(`findRunners ${what}`, () => findRunners(value));
       }

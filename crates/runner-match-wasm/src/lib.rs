@@ -22,6 +22,7 @@ pub mod secret;
 pub mod snapshot;
 pub mod timer;
 pub mod types;
+pub mod workflow_tags;
 
 pub use client::RunnerClient;
 pub use error::{ClientError, ErrorCode};

@@ -468,7 +468,30 @@ fn terminal_report() {
         why.to_string(),
         "4 of 7 runners match; 1 has unknown status \"inactive\" (1 would match if active), \
          1 is disabled (1 would match if enabled), 1 lacks \"gpu-a100\"\n\
-         best: runner a100-eu: 0.875 = 0.5 × fit 0.750 (2 extra tags) + 0.5 × preferences 1.000 (prefer eu-west ×1 ✓)"
+         best: runner a100-eu: 0.875 = 0.5 × fit 0.750 (2 extra tags) + 0.5 × preferences 1.000 (prefer eu-west ×1 ✓)\n\
+         not enforced by ComfyControl (submit tags \"gpu-a100\"): prefer eu-west ×1 (a preference)"
+    );
+    assert_eq!(
+        why.workflow_tags().not_enforced,
+        ["prefer eu-west ×1 (a preference)"]
+    );
+
+    // An expression: what ComfyControl gets, and what it will not hold to.
+    let why = explain(&fleet, &req("flux & !development"));
+    assert!(
+        why.to_string().ends_with(
+            "\nnot enforced by ComfyControl (submit tags \"flux\"): !development (a NOT)"
+        ),
+        "{why}"
+    );
+    let why = explain(&fleet, &req("type:plus"));
+    assert!(why
+        .to_string()
+        .ends_with("\nnot enforced by ComfyControl (submit no tags): type:plus (a runner type)"));
+    assert!(
+        explain(&fleet, &req("gpu-a100, flux"))
+            .workflow_tags()
+            .enforced
     );
 }
 
