@@ -157,8 +157,9 @@ export function renderMarkdown(report) {
     '`cargo bench -p runner-match --bench matching -- --output-format bencher` (criterion), the browser',
     'page `bench/index.html` in headless Chromium (playwright-core, `/usr/bin/chromium`) against an',
     'in-process stand-in, the paging runs in Node against the stand-in, and measures `pkg/`.',
-    '`make bench-smoke` (part of `make test`) only builds the benchmarks and checks, on 1k runners,',
-    'that WASM and JS agree; it times nothing.', '');
+    '`make bench-smoke` (part of `make test`) runs each benchmark once on small inputs (1k runners; 1 and 3',
+    'pages) so that it builds, runs and agrees (WASM = JS results); its timings are single samples, never',
+    'reported or compared with a target.', '');
   out.push('## Targets', '', targets(report), '');
   if (report.native) {
     const r = report.native.results;

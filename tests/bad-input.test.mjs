@@ -16,6 +16,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 
 import { PKG_DIR, importPackage } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceRank } from './support/reference.mjs';
 import { TOKEN, apiRequests, startApi } from './support/standin.mjs';
 import { assertNoSecret, assertRunnerMatchError, throwsWith } from './support/errors.mjs';
@@ -26,15 +27,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const fleet = () => s.fleet().managed;
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, ...options });

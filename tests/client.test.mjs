@@ -3,16 +3,16 @@
 // the ComfyControl stand-in. Assertions are on the stand-in's request log, not on wall time.
 // Run: cd tests && node --test --test-concurrency=1 client.test.mjs
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 
-import { importPackage } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
 import {
   TOKEN, WRONG_TOKEN, apiRequests, closedPort, maxInFlight, peakRequestsPerWindow,
-  settled, startApi,
+  settled,
 } from './support/standin.mjs';
 import { assertNoSecret, assertRunnerMatchError, rejectsWith, throwsWith } from './support/errors.mjs';
 import { VOCABULARY, generateFleet, mulberry32 } from '../standin/server.mjs';
@@ -22,15 +22,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
 const fleet = () => s.fleet().managed;

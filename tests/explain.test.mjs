@@ -1,10 +1,10 @@
 // The requirement language, soft preferences and explanations, through the built
 // package exactly as a consumer imports it ('runner-match', Node entry).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { importPackage } from './support/package.mjs';
-import { TOKEN, apiRequests, loadDefaultFleet, startApi } from './support/standin.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
+import { TOKEN, apiRequests, loadDefaultFleet } from './support/standin.mjs';
 import { assertNoSecret, throwsWith } from './support/errors.mjs';
 import { referenceRank, referenceWorkflowTags } from './support/reference.mjs';
 
@@ -41,14 +41,7 @@ const PREFERENCES = [
   { require: '!development', prefer: { '!type:*': 2 } },
 ];
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s.close();
-  rm.project.cleanup();
-});
+withPackageAndApi((started) => ({ rm, s } = started));
 
 describe('explainRunners', () => {
   test('says in one line why a mistyped tag matches (almost) nothing, and how to fix it', () => {

@@ -13,7 +13,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { importPackage } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
 import { TOKEN, apiRequests, settled, startApi } from './support/standin.mjs';
 import { assertRunnerMatchError } from './support/errors.mjs';
@@ -23,15 +23,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
 const fleet = () => s.fleet().managed;

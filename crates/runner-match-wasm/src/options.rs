@@ -239,6 +239,16 @@ mod tests {
         }
     }
 
+    fn rate_limited(requests: f64, window_ms: f64) -> ClientOptions {
+        ClientOptions {
+            rate_limit: Some(RateLimitOptions {
+                requests,
+                window_ms,
+            }),
+            ..options("t")
+        }
+    }
+
     #[test]
     fn defaults() {
         let config = ClientConfig::new(options("cfc_x")).unwrap();
@@ -263,14 +273,9 @@ mod tests {
             (1.0, 1_000.0),
             (40.0, 60_000.0),
         ] {
-            let opts = ClientOptions {
-                rate_limit: Some(RateLimitOptions {
-                    requests,
-                    window_ms,
-                }),
-                ..options("t")
-            };
-            let budget = ClientConfig::new(opts).unwrap().budget;
+            let budget = ClientConfig::new(rate_limited(requests, window_ms))
+                .unwrap()
+                .budget;
             assert_eq!(
                 (budget.limit(), budget.window_ms()),
                 (requests as u32, window_ms as u64)
@@ -325,24 +330,12 @@ mod tests {
             ),
             (options(""), "token must be a non-empty string"),
             (
-                ClientOptions {
-                    rate_limit: Some(RateLimitOptions {
-                        requests: 40.0,
-                        window_ms: 1_000.0,
-                    }),
-                    ..options("t")
-                },
+                rate_limited(40.0, 1_000.0),
                 "rateLimit of 40 requests per 1000 ms lets up to 400 through in 10000 ms; \
                  ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
             ),
             (
-                ClientOptions {
-                    rate_limit: Some(RateLimitOptions {
-                        requests: 12.0,
-                        window_ms: 3_000.0,
-                    }),
-                    ..options("t")
-                },
+                rate_limited(12.0, 3_000.0),
                 "rateLimit of 12 requests per 3000 ms lets up to 48 through in 10000 ms; \
                  ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
             ),
