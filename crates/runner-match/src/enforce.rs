@@ -19,7 +19,7 @@ use crate::expr::ExpressionNode;
 use crate::requirements::Requirements;
 
 /// What to submit as a workflow's `tags`, and whether ComfyControl then enforces the
-/// whole requirement (see the [module docs](self)).
+/// whole requirement (the rule: [`workflow_tags`]).
 ///
 /// ```
 /// use runner_match::{workflow_tags, Requirements};
@@ -51,6 +51,15 @@ pub struct WorkflowTags {
 }
 
 /// What ComfyControl enforces of `requirements` (see [`WorkflowTags`]).
+///
+/// ComfyControl schedules by the workflow's `tags` alone, a comma string whose every item
+/// a runner must carry. The submitted tags are the requirement's literal conjunction:
+/// the tags of a plain list, or the top-level literal tags of an expression (`gpu` and
+/// `flux` in `gpu & flux & (a | b)`), each one the comma form can carry (no comma in it,
+/// no space or tab around it). Every other top-level clause (OR, NOT, glob, `type:`),
+/// every tag the comma form cannot carry, and every preference is listed in
+/// `not_enforced`; `enforced` holds exactly when that list is empty, that is when
+/// ComfyControl will only ever run the workflow on a runner this library says matches.
 pub fn workflow_tags(requirements: &Requirements) -> WorkflowTags {
     let mut tags: Vec<String> = Vec::new();
     let mut not_enforced: Vec<String> = Vec::new();
