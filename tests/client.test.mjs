@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 
+import { API_EXPORTS } from './support/package.mjs';
 import { withPackageAndApi } from './support/suite.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
 import {
@@ -103,9 +104,10 @@ describe('module-level findRunners before configure', () => {
 describe('import', () => {
   test("the bare specifier 'runner-match' resolves through the exports map to the Node entry", async () => {
     assert.match(rm.resolved, /\/pkg\/node\.js$/);
-    for (const name of ['configure', 'findRunners', 'matchRunners', 'RunnerClient', 'init']) {
+    for (const name of ['configure', 'findRunners', 'matchRunners', 'RunnerClient', 'RunnerSet', 'explainRunners', 'init']) {
       assert.equal(typeof rm[name], 'function', name);
     }
+    for (const name of API_EXPORTS) assert.equal(typeof rm.namespace[name], 'function', name);
     assert.equal(rm.namespace.default, rm.init);
     // The Node entry initialises at import time; init() is kept for shared code.
     await rm.init();
