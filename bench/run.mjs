@@ -38,7 +38,7 @@ const log = (...xs) => console.error('[bench]', ...xs);
 
 // ---- native (criterion) ---------------------------------------------------------------
 function runNative() {
-  log(`native: cargo bench -p runner-match --bench matching${smoke ? ' (smoke: 1k runners, agreement only)' : ' (about 2 minutes)'}`);
+  log(`native: cargo bench -p runner-match --bench matching${smoke ? ' (smoke: 1k runners, agreement only)' : ' (about 4 minutes)'}`);
   const env = { ...process.env, CRITERION_HOME: join(ROOT, 'target/criterion') };
   if (smoke) env.BENCH_SMOKE = '1';
   const out = spawnSync('cargo', ['bench', '-q', '-p', 'runner-match', '--bench', 'matching', '--', '--output-format', 'bencher'], {
@@ -55,11 +55,14 @@ function runNative() {
     if (m) results[m[1]] = Number(m[2].replaceAll(',', '')) / 1e6; // ms
   }
   const matches = {};
+  const bytesPerRunner = {};
   for (const l of notes) {
     const m = /^n(\d+)\/(\S+): (\d+) of/.exec(l);
     if (m) matches[`n${m[1]}/${m[2]}`] = Number(m[3]);
+    const b = /^n(\d+)\/index_bytes_per_runner: ([\d.]+)/.exec(l);
+    if (b) bytesPerRunner[Number(b[1])] = Number(b[2]);
   }
-  return { results, notes, matches };
+  return { results, notes, matches, bytesPerRunner };
 }
 
 
@@ -218,7 +221,7 @@ async function main() {
   report.seconds = (performance.now() - started) / 1000;
   if (smoke) {
     const native = Object.keys(report.native?.results ?? {}).length;
-    console.log(`bench smoke: native benches built and ran (${native} cases, rank = index = naive); ` +
+    console.log(`bench smoke: native benches built and ran (${native} cases, rank = index = naive, scores included); ` +
       `WASM and JS agree on ${report.bench?.rows.length ?? 0} queries x 3 paths; paging ran ${report.paging?.rows.length ?? 0} times`);
     return;
   }

@@ -9,7 +9,9 @@
 //! because of case, whitespace or a typo (ComfyControl compares tags exactly, so
 //! `GPU-A100` silently matches no `gpu-a100` runner).
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::enforce::{workflow_tags, WorkflowTags};
 use crate::expr::Unmet;
@@ -24,6 +26,9 @@ mod summary;
 
 pub use hints::{Hint, Similarity, TagSuggestion};
 pub use suggest::{Change, Suggestion};
+
+pub(crate) use suggest::droppable;
+pub(crate) use summary::{group_key, Count};
 
 /// How many runners [`Explanation`]'s `Display` lists as closest.
 const SHOWN_CLOSEST: usize = 3;
@@ -56,15 +61,9 @@ const SHOWN_CLOSEST: usize = 3;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn explain<'a>(runners: &'a [Runner], requirements: &Requirements) -> Explanation<'a> {
-    let verdicts = runners
-        .iter()
-        .map(|runner| verdict(runner, requirements))
-        .collect();
-    Explanation {
-        runners,
-        requirements: requirements.clone(),
-        verdicts,
-    }
+    let explanation = Explanation::counted(runners, requirements, None);
+    explanation.verdicts();
+    explanation
 }
 
 fn verdict<'a>(runner: &'a Runner, requirements: &Requirements) -> Verdict<'a> {
@@ -90,11 +89,31 @@ fn verdict<'a>(runner: &'a Runner, requirements: &Requirements) -> Verdict<'a> {
 ///
 /// Its `Display` is a short report for a terminal: the summary, the hints, the best
 /// match, the closest runners when no tagged runner matches, and the best change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Explanation<'a> {
     runners: &'a [Runner],
     requirements: Requirements,
-    verdicts: Vec<Verdict<'a>>,
+    /// One verdict per runner, built on first use.
+    verdicts: OnceLock<Vec<Verdict<'a>>>,
+    /// The counts a [`RunnerIndex`](crate::RunnerIndex) computed as popcounts over its
+    /// sets; `None`: count the verdicts.
+    tally: Option<Tally>,
+}
+
+impl PartialEq for Explanation<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.requirements == other.requirements && self.verdicts() == other.verdicts()
+    }
+}
+
+/// What an index counts without building verdicts: the matches, the summary's groups
+/// (keyed as the summary keys them), and per [`droppable`] clause the runners its drop
+/// would gain.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tally {
+    pub(crate) matched: usize,
+    pub(crate) groups: BTreeMap<Reason, Count>,
+    pub(crate) gained: Vec<usize>,
 }
 
 /// One runner's verdict.
@@ -213,9 +232,29 @@ impl fmt::Display for Reason {
 }
 
 impl<'a> Explanation<'a> {
+    /// An explanation whose verdicts are built on first use, with `tally` (when given)
+    /// answering the counts.
+    pub(crate) fn counted(
+        runners: &'a [Runner],
+        requirements: &Requirements,
+        tally: Option<Tally>,
+    ) -> Self {
+        Self {
+            runners,
+            requirements: requirements.clone(),
+            verdicts: OnceLock::new(),
+            tally,
+        }
+    }
+
     /// One verdict per runner, in the order the runners were given.
     pub fn verdicts(&self) -> &[Verdict<'a>] {
-        &self.verdicts
+        self.verdicts.get_or_init(|| {
+            self.runners
+                .iter()
+                .map(|runner| verdict(runner, &self.requirements))
+                .collect()
+        })
     }
 
     /// The requirements explained.
@@ -225,7 +264,10 @@ impl<'a> Explanation<'a> {
 
     /// How many runners match.
     pub fn match_count(&self) -> usize {
-        self.verdicts.iter().filter(|v| v.is_match()).count()
+        match &self.tally {
+            Some(tally) => tally.matched,
+            None => self.verdicts().iter().filter(|v| v.is_match()).count(),
+        }
     }
 
     /// One line a person reads at a glance: how many runners match, then how many fail
@@ -240,7 +282,10 @@ impl<'a> Explanation<'a> {
     /// `N have unknown status "s"` (singular forms for 1). At most six reasons are
     /// listed, then `and N more reasons`.
     pub fn summary(&self) -> String {
-        summary::summary(&self.verdicts)
+        match &self.tally {
+            Some(tally) => summary::render(tally.matched, self.runners.len(), &tally.groups),
+            None => summary::summary(self.verdicts()),
+        }
     }
 
     /// Up to `n` schedulable runners that are rejected, fewest reasons first (ties in
@@ -248,7 +293,7 @@ impl<'a> Explanation<'a> {
     /// closest to taking the workflow.
     pub fn closest(&self, n: usize) -> Vec<(&'a Runner, &[Reason])> {
         let mut near: Vec<(&'a Runner, &[Reason])> = self
-            .verdicts
+            .verdicts()
             .iter()
             .filter(|v| v.runner().is_schedulable() && !v.is_match())
             .map(|v| (v.runner(), v.reasons()))
@@ -267,7 +312,12 @@ impl<'a> Explanation<'a> {
     /// (dropping the only one just removes the requirement) or no drop gains a runner.
     /// Ties go to the clause written first.
     pub fn best_change(&self) -> Option<Suggestion> {
-        suggest::best_change(&self.verdicts, &self.requirements, self.match_count())
+        match &self.tally {
+            Some(tally) => {
+                suggest::suggestion(&droppable(&self.requirements), &tally.gained, tally.matched)
+            }
+            None => suggest::best_change(self.verdicts(), &self.requirements, self.match_count()),
+        }
     }
 
     /// Near-miss hints: for each literal tag of the requirement or its preferences that
@@ -296,7 +346,7 @@ impl fmt::Display for Explanation<'_> {
             write!(f, "\nhint: {hint}")?;
         }
         let best = self
-            .verdicts
+            .verdicts()
             .iter()
             .filter_map(|v| match v {
                 Verdict::Matched {
@@ -312,7 +362,7 @@ impl fmt::Display for Explanation<'_> {
             write!(f, "\nbest: {}: {breakdown}", printable(&runner.name))?;
         }
         let tagged_match = self
-            .verdicts
+            .verdicts()
             .iter()
             .any(|v| matches!(v, Verdict::Matched { fit, .. } if *fit != Fit::WildcardRunner));
         let closest = self.closest(SHOWN_CLOSEST);

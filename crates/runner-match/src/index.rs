@@ -17,12 +17,13 @@
 
 mod bitset;
 mod build;
+mod explain;
 mod order;
 mod query;
 
 use bitset::{Bitset, PositionSet};
 
-use crate::explain::{explain, Explanation};
+use crate::explain::Explanation;
 use crate::model::Runner;
 use crate::rank::Match;
 use crate::requirements::Requirements;
@@ -157,14 +158,11 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank(&self, requirements: &Requirements) -> Vec<Match<'_>> {
-        self.scored(requirements)
-            .into_iter()
-            .map(|found| Match {
-                runner: &self.runners[found.position as usize],
-                score: found.score,
-                fit: found.fit(),
-            })
-            .collect()
+        self.ranked(requirements, |position, score, fit| Match {
+            runner: &self.runners[position as usize],
+            score,
+            fit,
+        })
     }
 
     /// [`RunnerIndex::rank`] as positions into [`RunnerIndex::runners`] with scores, in
@@ -182,13 +180,10 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank_positions(&self, requirements: &Requirements) -> Vec<Ranked> {
-        self.scored(requirements)
-            .into_iter()
-            .map(|found| Ranked {
-                position: found.position,
-                score: found.score,
-            })
-            .collect()
+        self.ranked(requirements, |position, score, _| Ranked {
+            position,
+            score,
+        })
     }
 
     /// How many runners can run the workflow: `self.rank(requirements).len()`, without
@@ -233,9 +228,14 @@ impl RunnerIndex {
         counts
     }
 
-    /// [`explain`] over [`RunnerIndex::runners`]: why each runner matches or not.
+    /// [`explain`](crate::explain()) over [`RunnerIndex::runners`]: why each runner matches or not.
+    ///
+    /// Its counts ([`match_count`](Explanation::match_count),
+    /// [`summary`](Explanation::summary), [`best_change`](Explanation::best_change))
+    /// are popcounts over the index's sets; the per-runner verdicts are built on first
+    /// use only.
     pub fn explain(&self, requirements: &Requirements) -> Explanation<'_> {
-        explain(&self.runners, requirements)
+        Explanation::counted(&self.runners, requirements, self.tally(requirements))
     }
 }
 

@@ -205,6 +205,35 @@ proptest! {
         }
     }
 
+    /// `RunnerIndex::explain` counts with popcounts exactly what `explain` counts from
+    /// its verdicts: matches, the summary line and the best change; its verdicts (built
+    /// on first use) are `explain`'s.
+    #[test]
+    fn index_explain_counts_like_the_verdicts(
+        fleet in arb_fleet(),
+        clauses in prop::collection::vec(arb_clause(), 1..4),
+        plain in prop::collection::vec(0..TAGS.len(), 0..3),
+        prefs in arb_preferences(),
+    ) {
+        let index = RunnerIndex::new(fleet);
+        let list: Vec<&str> = plain.iter().map(|&i| TAGS[i]).collect();
+        let joined = clauses.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(", ");
+        for req in [
+            expression(&joined),
+            expression(&joined).with_preferences(prefs.clone()),
+            Requirements::from_tags(&list).unwrap(),
+            Requirements::any(),
+        ] {
+            let want = explain(index.runners(), &req);
+            let got = index.explain(&req);
+            prop_assert_eq!(got.match_count(), want.match_count(), "{}", req);
+            prop_assert_eq!(got.summary(), want.summary(), "{}", req);
+            prop_assert_eq!(got.best_change(), want.best_change(), "{}", req);
+            prop_assert_eq!(got.to_string(), want.to_string());
+            prop_assert!(got == want);
+        }
+    }
+
     /// `explain` agrees with `rank` on every runner, and its reasons are complete.
     #[test]
     fn explain_agrees_with_rank(

@@ -45,11 +45,25 @@ impl fmt::Display for Suggestion {
     }
 }
 
-/// One droppable part of a requirement.
-#[derive(Debug)]
-enum Clause<'r> {
-    Tag(&'r String),
-    Node(&'r ExpressionNode),
+/// The droppable parts of a requirement: its tags (as tag nodes) or the top-level
+/// clauses of its expression, equal clauses once (dropping one drops every copy).
+pub(crate) fn droppable(requirements: &Requirements) -> Vec<ExpressionNode> {
+    match requirements.expression() {
+        None => requirements
+            .tags()
+            .iter()
+            .map(|tag| ExpressionNode::Tag(tag.clone()))
+            .collect(),
+        Some(expression) => {
+            let mut unique: Vec<&ExpressionNode> = Vec::new();
+            for clause in expression.conjuncts() {
+                if !unique.contains(&clause) {
+                    unique.push(clause);
+                }
+            }
+            unique.into_iter().cloned().collect()
+        }
+    }
 }
 
 pub(super) fn best_change(
@@ -57,24 +71,12 @@ pub(super) fn best_change(
     requirements: &Requirements,
     matched: usize,
 ) -> Option<Suggestion> {
-    let clauses: Vec<Clause<'_>> = match requirements.expression() {
-        None => requirements.tags().iter().map(Clause::Tag).collect(),
-        Some(expression) => {
-            // Equal clauses are one clause: dropping it drops every copy.
-            let mut unique: Vec<&ExpressionNode> = Vec::new();
-            for clause in expression.conjuncts() {
-                if !unique.contains(&clause) {
-                    unique.push(clause);
-                }
-            }
-            unique.into_iter().map(Clause::Node).collect()
-        }
-    };
+    let clauses = droppable(requirements);
     if clauses.len() < 2 {
         return None;
     }
-
     // A rejected, schedulable runner matches once its only failing clause is dropped.
+    // (A tag node fails exactly on the tagged runners without the tag.)
     let mut gained = vec![0usize; clauses.len()];
     for verdict in verdicts {
         let runner = verdict.runner();
@@ -85,27 +87,32 @@ pub(super) fn best_change(
         let mut failing = clauses
             .iter()
             .enumerate()
-            .filter(|(_, clause)| match clause {
-                Clause::Tag(tag) => !runner.tags.is_empty() && !runner.tags.contains(tag),
-                Clause::Node(node) => !clause_holds(node, &runner.tags, runner_type),
-            });
+            .filter(|(_, clause)| !clause_holds(clause, &runner.tags, runner_type));
         if let (Some((only, _)), None) = (failing.next(), failing.next()) {
             gained[only] += 1;
         }
     }
+    suggestion(&clauses, &gained, matched)
+}
 
-    // The first clause among those gaining the most (so ties go to the one written first).
+/// The suggestion for the clause (of `clauses`, [`droppable`]'s) gaining the most
+/// runners, `gained[i]` for clause `i`; ties go to the clause written first.
+pub(crate) fn suggestion(
+    clauses: &[ExpressionNode],
+    gained: &[usize],
+    matched: usize,
+) -> Option<Suggestion> {
     let (best, &most) = gained
         .iter()
         .enumerate()
         .rev()
         .max_by_key(|(_, count)| **count)?;
-    if most == 0 {
+    if most == 0 || clauses.len() < 2 {
         return None;
     }
-    let change = match clauses[best] {
-        Clause::Tag(tag) | Clause::Node(ExpressionNode::Tag(tag)) => Change::DropTag(tag.clone()),
-        Clause::Node(node) => Change::DropClause(node.to_string()),
+    let change = match &clauses[best] {
+        ExpressionNode::Tag(tag) => Change::DropTag(tag.clone()),
+        node => Change::DropClause(node.to_string()),
     };
     Some(Suggestion {
         change,

@@ -9,21 +9,19 @@ const MAX_GROUPS: usize = 6;
 
 /// How many runners fail for one reason, and for a status reason how many of those
 /// would match with a good status.
-#[derive(Debug, Default)]
-struct Count {
-    runners: usize,
-    would_match: usize,
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Count {
+    pub(crate) runners: usize,
+    pub(crate) would_match: usize,
 }
 
 pub(super) fn summary(verdicts: &[Verdict<'_>]) -> String {
     let matched = verdicts.iter().filter(|v| v.is_match()).count();
-    let total = verdicts.len();
-    let mut line = format!(
-        "{matched} of {total} {} {}",
-        if total == 1 { "runner" } else { "runners" },
-        if matched == 1 { "matches" } else { "match" },
-    );
+    render(matched, verdicts.len(), &groups(verdicts))
+}
 
+/// The runners per reason, keyed by [`group_key`].
+fn groups(verdicts: &[Verdict<'_>]) -> BTreeMap<Reason, Count> {
     // Keyed by the reason without its runner-specific part (a type mismatch's actual
     // type), so that runners group by what the requirement asked. A map keeps this
     // fast however many reasons there are (and a `BTreeMap` needs no random hasher
@@ -45,6 +43,16 @@ pub(super) fn summary(verdicts: &[Verdict<'_>]) -> String {
             }
         }
     }
+    groups
+}
+
+/// The summary line from the counts: `matched` of `total`, then each group.
+pub(crate) fn render(matched: usize, total: usize, groups: &BTreeMap<Reason, Count>) -> String {
+    let mut line = format!(
+        "{matched} of {total} {} {}",
+        if total == 1 { "runner" } else { "runners" },
+        if matched == 1 { "matches" } else { "match" },
+    );
 
     // Every key has its own wording, so (count, phrase) orders the groups totally.
     let mut phrases: Vec<(usize, String)> = groups
@@ -67,7 +75,8 @@ pub(super) fn summary(verdicts: &[Verdict<'_>]) -> String {
     line
 }
 
-fn group_key(reason: &Reason) -> Reason {
+/// A reason without its runner-specific part (a type mismatch's actual type).
+pub(crate) fn group_key(reason: &Reason) -> Reason {
     match reason {
         Reason::TypeMismatch { wanted, .. } => Reason::TypeMismatch {
             wanted: wanted.clone(),

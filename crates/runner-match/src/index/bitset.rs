@@ -222,11 +222,15 @@ impl Found {
     }
 
     /// The positions, ascending.
-    pub(crate) fn iter(&self) -> Box<dyn Iterator<Item = u32> + '_> {
-        match self {
-            Self::Dense(bits) => Box::new(bits.iter()),
-            Self::Sparse(list) => Box::new(list.iter().copied()),
-        }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let (dense, sparse) = match self {
+            Self::Dense(bits) => (Some(bits.iter()), None),
+            Self::Sparse(list) => (None, Some(list.iter().copied())),
+        };
+        dense
+            .into_iter()
+            .flatten()
+            .chain(sparse.into_iter().flatten())
     }
 }
 

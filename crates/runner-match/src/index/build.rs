@@ -1,6 +1,7 @@
 //! Building a [`RunnerIndex`]: listing order, interned tags, and the position sets.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use super::bitset::{Bitset, PositionSet};
 use super::RunnerIndex;
@@ -19,7 +20,7 @@ impl RunnerIndex {
 
         // Intern tags in first-seen order (one hash lookup per tag use), then renumber
         // them alphabetically so that an id is an index into the sorted vocabulary.
-        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut ids: HashMap<&str, u32, Seeded> = HashMap::with_hasher(Seeded::new());
         let mut seen_order: Vec<&str> = Vec::new();
         let mut tag_offsets: Vec<u32> = Vec::with_capacity(n + 1);
         let mut tag_ids: Vec<u32> = Vec::new();
@@ -61,7 +62,7 @@ impl RunnerIndex {
         let mut carriers: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
         let mut untagged = Vec::new();
         let mut active = Bitset::empty(n);
-        let mut by_type: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut by_type: HashMap<&str, Vec<u32>, Seeded> = HashMap::with_hasher(Seeded::new());
         for (position, runner) in (0u32..).zip(&runners) {
             let own = &tag_ids[tag_offsets[position as usize] as usize
                 ..tag_offsets[position as usize + 1] as usize];
@@ -131,4 +132,55 @@ fn dedup_sorted(values: &mut [u32]) -> usize {
         }
     }
     kept
+}
+
+/// A fast string hash for interning (a tag is hashed once per use, hundreds of thousands
+/// of times per build): multiply-rotate over 8-byte words, seeded per index from the
+/// standard library's random state so that colliding tags cannot be chosen in advance.
+#[derive(Debug, Clone, Copy)]
+struct Seeded(u64);
+
+impl Seeded {
+    fn new() -> Self {
+        Self(RandomState::new().hash_one(0x5eed_u64) | 1)
+    }
+}
+
+impl BuildHasher for Seeded {
+    type Hasher = WordHasher;
+
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(self.0)
+    }
+}
+
+#[derive(Debug)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        // Fold the high bits down: the table indexes by the low ones.
+        self.0 ^ (self.0 >> 29)
+    }
 }

@@ -3,10 +3,16 @@
 //! A match's score is a function of its fit, its distinct tag count and which
 //! preference sets hold it, computed with the very functions [`rank`](crate::rank)
 //! uses, so the bits agree. The order is [`rank`](crate::rank)'s: tier, score, then
-//! listing order, which is position order. Matches arrive in position order, and a
-//! fleet's matches share few distinct (tier, score) keys, so a stable counting sort on
-//! the key gives the order in linear time with no score comparisons per match; past
-//! [`MAX_BUCKETS`] keys (many preferences with odd weights) a comparison sort does.
+//! listing order, which is position order. Matches arrive in position order, so a
+//! stable counting sort on the score gives the order in linear time:
+//!
+//! - Without preferences the fit and score depend only on the runner's distinct tag
+//!   count `t` and wanted tag count `m`: each (`m`, `t`) class is scored once and
+//!   collects its positions, the classes are ordered by (tier, score), and classes
+//!   with equal keys are merged by position.
+//! - With preferences each match is scored on its own (a weighted sum over the
+//!   preference sets that hold it) and bucketed by its (tier, score) key; past
+//!   [`MAX_BUCKETS`] distinct keys a comparison sort does.
 
 use super::RunnerIndex;
 use crate::preferences::{blend, PreferenceKind};
@@ -17,20 +23,31 @@ use crate::score;
 /// The most distinct (tier, score) keys the counting sort handles.
 const MAX_BUCKETS: usize = 64;
 
+/// Classes with `t` and `m` below this are found by table lookup.
+const TABLE: usize = 32;
+
 /// One match: its position, fit and score.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Scored {
-    pub(super) position: u32,
+struct Scored {
+    position: u32,
     /// [`Fit`] in 4 bytes: extra tags, or [`WILDCARD`] for a wildcard runner.
     fit: u32,
-    pub(super) score: f64,
+    score: f64,
 }
 
 /// [`Scored::fit`] of [`Fit::WildcardRunner`].
 const WILDCARD: u32 = u32::MAX;
 
+fn encode(fit: Fit) -> u32 {
+    match fit {
+        Fit::WildcardRunner => WILDCARD,
+        Fit::Exact => 0,
+        Fit::Superset { extra_tags } => extra_tags as u32,
+    }
+}
+
 impl Scored {
-    pub(super) fn fit(&self) -> Fit {
+    fn fit(&self) -> Fit {
         match self.fit {
             WILDCARD => Fit::WildcardRunner,
             0 => Fit::Exact,
@@ -47,51 +64,136 @@ impl Scored {
     }
 }
 
+/// The matches of one (`m`, `t`) class: one fit, one score.
+#[derive(Debug)]
+struct Class {
+    distinct: usize,
+    wanted: usize,
+    fit: Fit,
+    score: f64,
+    positions: Vec<u32>,
+}
+
 impl RunnerIndex {
-    /// Every match in ranking order.
-    pub(super) fn scored(&self, requirements: &Requirements) -> Vec<Scored> {
+    /// Every match in ranking order, as `make(position, score, fit)`.
+    pub(super) fn ranked<T>(
+        &self,
+        requirements: &Requirements,
+        make: impl Fn(u32, f64, Fit) -> T,
+    ) -> Vec<T> {
         let admitted = self.admitted(requirements);
-        let names_terms = score::names_terms(requirements);
-        let preferences = requirements.preferences();
-        let preference_sets = self.preference_sets(requirements);
+        let mut out = Vec::with_capacity(admitted.count());
+        let positions = admitted
+            .main
+            .iter()
+            .chain(admitted.wildcard.iter().flat_map(|found| found.iter()));
         // For a tag list every tagged match carries the `r` required tags; for an
         // expression, count the runner's tags it wants.
         let wanted = requirements
             .expression()
             .map(|_| self.wanted_ids(requirements));
         let required = requirements.tags().len();
-
-        let score_of = |position: u32| {
-            let own = self.tag_ids_of(position);
-            let distinct = own.len();
-            let m = match &wanted {
-                Some(wanted) => own.iter().filter(|&&id| wanted[id as usize]).count(),
-                None => required,
-            };
-            let fit = score::classify(distinct, m, names_terms);
-            let fit_score = score::fit_score(fit, distinct);
-            let score = match preferences.share_by(|index, item| {
-                preference_sets[index].contains(position) == (item.kind() == PreferenceKind::Prefer)
-            }) {
-                None => fit_score,
-                Some(share) => blend(fit_score, share),
-            };
-            Scored {
-                position,
-                fit: match fit {
-                    Fit::WildcardRunner => WILDCARD,
-                    Fit::Exact => 0,
-                    Fit::Superset { extra_tags } => extra_tags as u32,
-                },
-                score,
-            }
+        let wanted_of = |own: &[u32]| match &wanted {
+            Some(wanted) => own.iter().filter(|&&id| wanted[id as usize]).count(),
+            None => required,
         };
-        let mut entries = Vec::with_capacity(admitted.count());
-        entries.extend(admitted.main.iter().map(score_of));
-        if let Some(wildcard) = &admitted.wildcard {
-            entries.extend(wildcard.iter().map(score_of));
+        let names_terms = score::names_terms(requirements);
+        let fit_of = |distinct: usize, m: usize| {
+            let fit = score::classify(distinct, m, names_terms);
+            (fit, score::fit_score(fit, distinct))
+        };
+
+        let preferences = requirements.preferences();
+        if preferences.is_empty() {
+            let mut classes: Vec<Class> = Vec::new();
+            let mut table = vec![u8::MAX; TABLE * TABLE];
+            positions.for_each(|position| {
+                let own = self.tag_ids_of(position);
+                let (distinct, m) = (own.len(), wanted_of(own));
+                let slot = (distinct < TABLE && m < TABLE).then(|| distinct * TABLE + m);
+                let known = match slot.map(|slot| table[slot]) {
+                    Some(u8::MAX) | None => classes
+                        .iter()
+                        .position(|c| (c.distinct, c.wanted) == (distinct, m)),
+                    Some(class) => Some(class as usize),
+                };
+                let class = known.unwrap_or_else(|| {
+                    let (fit, score) = fit_of(distinct, m);
+                    classes.push(Class {
+                        distinct,
+                        wanted: m,
+                        fit,
+                        score,
+                        positions: Vec::new(),
+                    });
+                    classes.len() - 1
+                });
+                if let (Some(slot), Ok(class)) = (slot, u8::try_from(class)) {
+                    table[slot] = class;
+                }
+                classes[class].positions.push(position);
+            });
+            emit_classes(classes, |position, class: &Class| {
+                out.push(make(position, class.score, class.fit))
+            });
+            return out;
         }
-        order(entries)
+
+        let preference_sets = self.preference_sets(requirements);
+        let entries: Vec<Scored> = positions
+            .map(|position| {
+                let own = self.tag_ids_of(position);
+                let (fit, fit_score) = fit_of(own.len(), wanted_of(own));
+                let share = preferences.share_by(|index, item| {
+                    preference_sets[index].contains(position)
+                        == (item.kind() == PreferenceKind::Prefer)
+                });
+                Scored {
+                    position,
+                    fit: encode(fit),
+                    score: share.map_or(fit_score, |share| blend(fit_score, share)),
+                }
+            })
+            .collect();
+        out.extend(
+            order(entries)
+                .into_iter()
+                .map(|found| make(found.position, found.score, found.fit())),
+        );
+        out
+    }
+}
+
+/// Calls `emit` for every position of every class, in ranking order: classes by
+/// (tier, score), classes with the same key merged by position.
+fn emit_classes(mut classes: Vec<Class>, mut emit: impl FnMut(u32, &Class)) {
+    classes.sort_by(|a, b| compare_scored(a.fit, a.score, b.fit, b.score));
+    let mut start = 0;
+    while start < classes.len() {
+        let first = &classes[start];
+        let end = start
+            + classes[start..]
+                .iter()
+                .take_while(|c| compare_scored(c.fit, c.score, first.fit, first.score).is_eq())
+                .count();
+        let group = &classes[start..end];
+        if let [only] = group {
+            only.positions.iter().for_each(|&p| emit(p, only));
+        } else {
+            // A k-way merge of a few ascending lists.
+            let mut heads = vec![0usize; group.len()];
+            while let Some((index, position)) = group
+                .iter()
+                .zip(&heads)
+                .enumerate()
+                .filter_map(|(i, (class, &head))| class.positions.get(head).map(|&p| (i, p)))
+                .min_by_key(|&(_, position)| position)
+            {
+                heads[index] += 1;
+                emit(position, &group[index]);
+            }
+        }
+        start = end;
     }
 }
 
