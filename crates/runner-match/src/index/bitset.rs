@@ -116,6 +116,69 @@ impl Bitset {
     }
 }
 
+/// Per position, how many of the sets added so far hold it, counted only within a
+/// given set: bit-sliced binary counters (plane `i` holds bit `i` of every count), so
+/// adding a set is a word-wise ripple-carry add and reading a count takes one bit test
+/// per plane.
+#[derive(Debug, Clone)]
+pub(crate) struct Counter {
+    planes: Vec<Bitset>,
+    within: Bitset,
+}
+
+impl Counter {
+    /// Counters for up to `max` sets, over the positions of `within`.
+    pub(crate) fn new(within: Bitset, max: usize) -> Self {
+        let bits = (usize::BITS - max.leading_zeros()) as usize;
+        let n = within.words.len() * WORD;
+        Self {
+            planes: vec![Bitset::empty(n); bits],
+            within,
+        }
+    }
+
+    /// Counts `set` (its positions within the counted set).
+    pub(crate) fn add(&mut self, set: &PositionSet) {
+        match set {
+            PositionSet::Dense(bits) => {
+                for (index, (&word, &inside)) in
+                    bits.words.iter().zip(&self.within.words).enumerate()
+                {
+                    carry(&mut self.planes, index, word & inside);
+                }
+            }
+            PositionSet::Sparse(list) => {
+                for &p in list.iter().filter(|&&p| self.within.contains(p)) {
+                    let p = p as usize;
+                    carry(&mut self.planes, p / WORD, 1 << (p % WORD));
+                }
+            }
+        }
+    }
+
+    /// How many added sets hold `position` (a position of the counted set).
+    pub(crate) fn get(&self, position: u32) -> usize {
+        self.planes
+            .iter()
+            .enumerate()
+            .map(|(bit, plane)| usize::from(plane.contains(position)) << bit)
+            .sum()
+    }
+}
+
+/// Adds the bits of `carry` to word `index` of the counter `planes` (lowest bit first).
+fn carry(planes: &mut [Bitset], index: usize, mut carry: u64) {
+    for plane in planes {
+        if carry == 0 {
+            return;
+        }
+        let word = &mut plane.words[index];
+        let next = *word & carry;
+        *word ^= carry;
+        carry = next;
+    }
+}
+
 /// The set bits of one word, lowest first.
 struct Ones(u64);
 
@@ -264,6 +327,27 @@ mod tests {
         or.or_with(&b);
         assert_eq!(or.iter().collect::<Vec<_>>(), [0, 5, 64, 100, 129]);
         assert!(a.contains(129) && !a.contains(128) && !a.contains(5000));
+    }
+
+    #[test]
+    fn counters_count_within_their_set() {
+        let n = 200;
+        let within = Bitset::from_positions(n, &[0, 1, 64, 150, 199]);
+        let sets = [
+            PositionSet::new(n, (0..200).collect()),
+            PositionSet::new(n, vec![1, 150]),
+            PositionSet::new(n, (0..200).step_by(2).collect()),
+        ];
+        let mut counter = Counter::new(within, sets.len());
+        for set in &sets {
+            counter.add(set);
+        }
+        let counts: Vec<usize> = [0, 1, 64, 150, 199]
+            .iter()
+            .map(|&p| counter.get(p))
+            .collect();
+        assert_eq!(counts, [2, 2, 2, 3, 1]);
+        assert_eq!(counter.get(2), 0, "outside the counted set");
     }
 
     #[test]

@@ -23,7 +23,8 @@ impl RunnerIndex {
         let mut ids: HashMap<&str, u32, Seeded> = HashMap::with_hasher(Seeded::new());
         let mut seen_order: Vec<&str> = Vec::new();
         let mut tag_offsets: Vec<u32> = Vec::with_capacity(n + 1);
-        let mut tag_ids: Vec<u32> = Vec::new();
+        let mut tag_ids: Vec<u32> =
+            Vec::with_capacity(runners.iter().map(|runner| runner.tags.len()).sum());
         tag_offsets.push(0);
         for runner in &runners {
             let start = tag_ids.len();

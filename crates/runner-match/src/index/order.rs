@@ -87,16 +87,8 @@ impl RunnerIndex {
             .main
             .iter()
             .chain(admitted.wildcard.iter().flat_map(|found| found.iter()));
-        // For a tag list every tagged match carries the `r` required tags; for an
-        // expression, count the runner's tags it wants.
-        let wanted = requirements
-            .expression()
-            .map(|_| self.wanted_ids(requirements));
-        let required = requirements.tags().len();
-        let wanted_of = |own: &[u32]| match &wanted {
-            Some(wanted) => own.iter().filter(|&&id| wanted[id as usize]).count(),
-            None => required,
-        };
+        let wanted = self.wanted(requirements, &admitted);
+        let wanted_of = |position: u32, own: &[u32]| wanted.count(position, own);
         let names_terms = score::names_terms(requirements);
         let fit_of = |distinct: usize, m: usize| {
             let fit = score::classify(distinct, m, names_terms);
@@ -109,7 +101,7 @@ impl RunnerIndex {
             let mut table = vec![u8::MAX; TABLE * TABLE];
             positions.for_each(|position| {
                 let own = self.tag_ids_of(position);
-                let (distinct, m) = (own.len(), wanted_of(own));
+                let (distinct, m) = (own.len(), wanted_of(position, own));
                 let slot = (distinct < TABLE && m < TABLE).then(|| distinct * TABLE + m);
                 let known = match slot.map(|slot| table[slot]) {
                     Some(u8::MAX) | None => classes
@@ -143,7 +135,7 @@ impl RunnerIndex {
         let entries: Vec<Scored> = positions
             .map(|position| {
                 let own = self.tag_ids_of(position);
-                let (fit, fit_score) = fit_of(own.len(), wanted_of(own));
+                let (fit, fit_score) = fit_of(own.len(), wanted_of(position, own));
                 let share = preferences.share_by(|index, item| {
                     preference_sets[index].contains(position)
                         == (item.kind() == PreferenceKind::Prefer)
@@ -180,18 +172,14 @@ fn emit_classes(mut classes: Vec<Class>, mut emit: impl FnMut(u32, &Class)) {
         if let [only] = group {
             only.positions.iter().for_each(|&p| emit(p, only));
         } else {
-            // A k-way merge of a few ascending lists.
-            let mut heads = vec![0usize; group.len()];
-            while let Some((index, position)) = group
-                .iter()
-                .zip(&heads)
-                .enumerate()
-                .filter_map(|(i, (class, &head))| class.positions.get(head).map(|&p| (i, p)))
-                .min_by_key(|&(_, position)| position)
-            {
-                heads[index] += 1;
-                emit(position, &group[index]);
+            // Merge the ascending lists pairwise, each entry remembering its class.
+            let mut merged: Vec<(u32, usize)> = Vec::new();
+            for (index, class) in group.iter().enumerate() {
+                merged = merge(&merged, &class.positions, index);
             }
+            merged
+                .into_iter()
+                .for_each(|(position, index)| emit(position, &group[index]));
         }
         start = end;
     }
@@ -246,6 +234,30 @@ fn order(entries: Vec<Scored>) -> Vec<Scored> {
         *slot += 1;
     }
     ordered
+}
+
+/// `merged` and `positions` (both ascending), the latter tagged `class`, in one
+/// ascending list.
+fn merge(merged: &[(u32, usize)], positions: &[u32], class: usize) -> Vec<(u32, usize)> {
+    let mut out = Vec::with_capacity(merged.len() + positions.len());
+    let (mut a, mut b) = (merged.iter().peekable(), positions.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some(&&(p, c)), Some(&&q)) if p < q => {
+                out.push((p, c));
+                a.next();
+            }
+            (_, Some(&&q)) => {
+                out.push((q, class));
+                b.next();
+            }
+            (Some(&&entry), None) => {
+                out.push(entry);
+                a.next();
+            }
+            (None, None) => return out,
+        }
+    }
 }
 
 /// The comparison sort behind [`order`], for many distinct keys.

@@ -13,10 +13,35 @@
 //! - A preference key is evaluated the same way but strictly (an untagged runner has
 //!   no tags), as [`Expression::eval_strict`](crate::Expression::eval_strict) does.
 
-use super::bitset::{Bitset, Found, PositionSet};
+use super::bitset::{Bitset, Counter, Found, PositionSet};
 use super::RunnerIndex;
 use crate::expr::{glob, ExpressionNode};
 use crate::requirements::Requirements;
+
+/// The most wanted tags counted word-wise (see [`Counter`]).
+const MAX_COUNTED_SETS: usize = 64;
+
+/// How many of a match's distinct tags the requirement wants.
+#[derive(Debug)]
+pub(super) enum Wanted {
+    /// A tag list: a tagged match carries all `r` of its tags.
+    All(usize),
+    /// Per vocabulary id, whether it is wanted.
+    Ids(Vec<bool>),
+    /// Counted for every match in advance.
+    Counted(Counter),
+}
+
+impl Wanted {
+    /// The wanted tags of the match at `position`, whose distinct tag ids are `own`.
+    pub(super) fn count(&self, position: u32, own: &[u32]) -> usize {
+        match self {
+            Self::All(required) => *required,
+            Self::Ids(ids) => own.iter().filter(|&&id| ids[id as usize]).count(),
+            Self::Counted(counter) => counter.get(position),
+        }
+    }
+}
 
 /// The positions a requirement admits, in two tiers.
 #[derive(Debug)]
@@ -189,12 +214,33 @@ impl RunnerIndex {
             .collect()
     }
 
-    /// Per vocabulary id: whether the requirement wants the tag (counts towards `m`).
-    pub(super) fn wanted_ids(&self, requirements: &Requirements) -> Vec<bool> {
-        self.vocabulary
+    /// How to count a match's wanted tags (the `m` of the score).
+    pub(super) fn wanted(&self, requirements: &Requirements, admitted: &Admitted) -> Wanted {
+        let (Some(_), Found::Dense(within)) = (requirements.expression(), &admitted.main) else {
+            // Every tagged match of a tag list carries its `r` required tags.
+            return Wanted::All(requirements.tags().len());
+        };
+        let ids: Vec<bool> = self
+            .vocabulary
             .iter()
             .map(|tag| requirements.wants(tag))
-            .collect()
+            .collect();
+        let sets: Vec<&PositionSet> = self
+            .carriers
+            .iter()
+            .zip(&ids)
+            .filter_map(|(set, &wanted)| wanted.then_some(set))
+            .collect();
+        // A few wanted tags: count them for all matches at once, word by word; many
+        // (a glob over a large vocabulary): per match, over its own tags.
+        if sets.len() > MAX_COUNTED_SETS {
+            return Wanted::Ids(ids);
+        }
+        let mut counter = Counter::new(within.clone(), sets.len());
+        for set in sets {
+            counter.add(set);
+        }
+        Wanted::Counted(counter)
     }
 
     pub(super) fn tag_id(&self, tag: &str) -> Option<usize> {
