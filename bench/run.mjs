@@ -124,14 +124,16 @@ async function runPaging() {
   const { startStandin, peakRequestsPerWindow } = await import('../standin/server.mjs');
   const { RunnerClient } = await import('../pkg/node.js');
   const delayMs = 100;
-  const standin = await startStandin({ fleet: { generate: 100, seed: 42 } });
+  // The stand-in enforces ComfyControl's limit: a read over budget would get 429s.
+  const standin = await startStandin({ fleet: { generate: 100, seed: 42 }, rateLimit: true });
   const rows = [];
   try {
     // Warm-up (connection, JIT): not measured.
     const warm = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url });
     await warm.listRunners();
     warm.free();
-    for (const pages of smoke ? [1, 3] : [1, 10, 40]) {
+    // 50 pages: more than one window's 40 requests, so the budget must hold the rest.
+    for (const pages of smoke ? [1, 3] : [1, 10, 40, 50]) {
       standin.reset();
       standin.setFleet({ generate: pages * 100, seed: 42 });
       standin.setFaults([{ delayMs, times: 'always' }]);
@@ -146,6 +148,7 @@ async function runPaging() {
         ms,
         roundTrips: ms / delayMs,
         requests: api.length,
+        rateLimited: standin.requests().filter((r) => r.rateLimited).length,
         peak: peakRequestsPerWindow(standin.requests(), 10_000),
       });
       client.free();

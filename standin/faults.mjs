@@ -4,10 +4,10 @@
 const MATCH_KEYS = ['path', 'page', 'times', 'after'];
 const EFFECT_KEYS = [
   'status', 'retryAfter', 'message', 'delayMs', 'hang', 'drop',
-  'body', 'contentType', 'truncateAt', 'fleetTotal', 'ignorePerPage',
+  'body', 'contentType', 'truncateAt', 'fleetTotal', 'ignorePerPage', 'location',
 ];
 const ALL_KEYS = new Set([...MATCH_KEYS, ...EFFECT_KEYS]);
-const SHAPING = ['status', 'retryAfter', 'message', 'body', 'contentType', 'truncateAt', 'fleetTotal', 'ignorePerPage'];
+const SHAPING = ['status', 'retryAfter', 'message', 'body', 'contentType', 'truncateAt', 'fleetTotal', 'ignorePerPage', 'location'];
 
 /** The default `message` of an error response, per status. */
 export const STATUS_MESSAGES = Object.freeze({
@@ -66,6 +66,11 @@ export function normalizeFault(spec, index = 0) {
   if (f.ignorePerPage === true) f.ignorePerPage = 10;
   else if (f.ignorePerPage !== undefined && !isInt(f.ignorePerPage, 1, 100_000)) bad("'ignorePerPage' must be true or a page size >= 1");
 
+  if (f.location !== undefined) {
+    if (typeof f.location !== 'string' || !/^https?:\/\/./.test(f.location)) bad("'location' must be an absolute http(s) URL (the redirect target)");
+    if (f.status === undefined) f.status = 302;
+    else if (!isInt(f.status, 300, 399)) bad("'location' needs a 3xx 'status' (default 302)");
+  }
   if (f.hang && f.drop) bad("'hang' and 'drop' exclude each other");
   if (f.hang || f.drop) {
     const clash = SHAPING.filter((k) => f[k] !== undefined);

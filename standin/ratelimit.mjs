@@ -1,5 +1,6 @@
 // ComfyControl's documented rate limit (Cloudflare): 40 requests per 10 s per client IP;
-// over it, 429 and a 10 s cooldown that serves nothing.
+// over it, 429 and a 10 s cooldown that serves nothing. CORS preflights (OPTIONS) reach
+// Cloudflare like any request, so they count too (the stricter reading of the docs).
 
 export const COMFYCONTROL_RATE_LIMIT = Object.freeze({ limit: 40, windowMs: 10_000, cooldownMs: 10_000 });
 
@@ -47,7 +48,7 @@ export class RateLimiter {
 function defaultCounted(entry) {
   if (typeof entry === 'number') return true;
   if (entry && typeof entry.path === 'string') {
-    return entry.path.startsWith('/v1/') && entry.method !== 'OPTIONS';
+    return entry.path.startsWith('/v1/');
   }
   return true;
 }
@@ -56,8 +57,8 @@ function defaultCounted(entry) {
  * The most requests inside any window of `windowMs` (half-open: [t, t + windowMs)).
  *
  * `log` is the stand-in's request log (entries with `time` in ms) or plain timestamps.
- * By default only API requests count (`/v1/…`, not `OPTIONS` preflights), which is what
- * ComfyControl's limit sees from a well-behaved client; pass `{ filter }` to choose.
+ * By default every API request counts (`/v1/…`, `OPTIONS` preflights included), which is
+ * what ComfyControl's limit counts; pass `{ filter }` to choose.
  */
 export function peakRequestsPerWindow(log, windowMs = COMFYCONTROL_RATE_LIMIT.windowMs, { filter = defaultCounted } = {}) {
   const times = log

@@ -189,11 +189,15 @@ export async function startStandin(options = {}) {
     return { status: 404, body: errorBody(404) };
   }
 
+  /** The rate limiter's verdict on a request to the API (preflights included). */
+  function admit(entry) {
+    if (!limiter || limiter.check(entry.ip ?? '?', entry.time)) return true;
+    entry.rateLimited = true;
+    return false;
+  }
+
   async function handleApi(req, res, url, entry) {
-    if (limiter && !limiter.check(entry.ip ?? '?', entry.time)) {
-      entry.rateLimited = true;
-      return send(req, res, 429, errorBody(429));
-    }
+    if (!admit(entry)) return send(req, res, 429, errorBody(429));
     const paging = LISTINGS[url.pathname] ? parsePaging(url.searchParams) : null;
     if (paging) Object.assign(entry, paging);
     const fault = faults.take({ path: url.pathname, page: paging?.page ?? null });
@@ -223,6 +227,7 @@ export async function startStandin(options = {}) {
     let body = Buffer.from(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
     const headers = { ...result.headers };
     if (fault?.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
+    if (fault?.location !== undefined) headers.Location = fault.location;
     if (fault?.truncateAt !== undefined) body = body.subarray(0, fault.truncateAt);
     return send(req, res, result.status, body, { contentType: fault?.contentType ?? JSON_TYPE, headers });
   }
@@ -282,7 +287,12 @@ export async function startStandin(options = {}) {
     const api = pathname === '/v1' || pathname.startsWith('/v1/');
     const kind = req.method === 'OPTIONS' ? 'preflight' : api ? 'api' : mounts.length ? 'static' : 'other';
     const entry = log.record(req, res, url, kind);
-    if (req.method === 'OPTIONS') return res.writeHead(204, { 'Access-Control-Allow-Private-Network': 'true' }).end();
+    if (req.method === 'OPTIONS') {
+      // Cloudflare's limit sits in front of every endpoint and counts CORS preflights
+      // too (the stricter reading): a preflight over the limit gets the 429.
+      if (api && !admit(entry)) return send(req, res, 429, errorBody(429));
+      return res.writeHead(204, { 'Access-Control-Allow-Private-Network': 'true' }).end();
+    }
     if (api) return handleApi(req, res, url, entry);
     const sendJson = (status, body, headers) => send(req, res, status, body, { headers });
     if (await serveStatic(req, res, { rawUrl: req.url ?? '/', pathname, mounts, send: sendJson })) return undefined;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 
 import { PKG_DIR, importPackage } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceRank } from './support/reference.mjs';
 import { TOKEN, apiRequests, startApi } from './support/standin.mjs';
 import { assertNoSecret, assertRunnerMatchError, throwsWith } from './support/errors.mjs';
@@ -26,15 +27,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const fleet = () => s.fleet().managed;
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, ...options });
@@ -42,7 +35,6 @@ const label = (value) => {
   const text = typeof value === 'string' ? JSON.stringify(value) : inspect(value, { depth: 1, breakLength: Infinity });
   return text.length > 70 ? `${text.slice(0, 60)}…(${text.length} chars)` : text;
 };
-const RunnerSet = () => rm.namespace.RunnerSet;
 
 /**
  * Settles a promise within `ms`: `{value}`, `{error}`, or `{pending: true}` (a promise that
@@ -108,12 +100,12 @@ async function assertTagsRejected(value, expect = {}, { maxMs = 5_000 } = {}) {
   s.clearRequests();
   const runners = fleet();
   rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0 });
-  const set = RunnerSet() ? new (RunnerSet())(runners) : null;
+  const set = new rm.RunnerSet(runners);
   const errors = [];
   let started = Date.now();
   errors.push(throwsWith(() => rm.matchRunners(runners, value), 'invalid_input', expect));
   assert.ok(Date.now() - started <= maxMs, `matchRunners took ${Date.now() - started} ms`);
-  if (set) errors.push(throwsWith(() => set.match(value), 'invalid_input', expect));
+  errors.push(throwsWith(() => set.match(value), 'invalid_input', expect));
   started = Date.now();
   errors.push(await rejectsTyped(() => client().findRunners(value), 'invalid_input', expect));
   assert.ok(Date.now() - started <= maxMs, `findRunners took ${Date.now() - started} ms`);
@@ -133,7 +125,7 @@ async function assertTagsAccepted(value, want) {
   const runners = fleet();
   const expected = want ?? referenceRank(runners, value);
   assert.deepEqual(rm.matchRunners(runners, value), expected);
-  if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(value), expected);
+  assert.deepEqual(new rm.RunnerSet(runners).match(value), expected);
   const outcome = await settle(client().findRunners(value));
   assert.ok(!outcome.error && !outcome.pending, `findRunners: ${outcome.error?.message ?? 'pending'}`);
   assert.deepEqual(outcome.value, expected);
@@ -183,7 +175,9 @@ describe('requiredTags: empty, whitespace and control characters', () => {
   const rejected = [
     ['a, ,b', /empty tag at position 2 in "a, ,b"/], [' , ', /empty tag at position 1/], [['gpu-a100', ''], /empty tag at position 2 in \["gpu-a100", ""\]/],
     [[' '], /empty tag at position 1/], [['\t'], /empty tag at position 1/], [['\u00a0'], /empty tag at position 1/],
-    [['\u3000'], /empty tag at position 1/], [['\n'], /empty tag/],
+    [['\u3000'], /empty tag at position 1/], [['\n'], /empty tag/], ['\u3000', /empty tag at position 1/], ['a,\u00a0', /empty tag at position 2/],
+    // Array elements are exact: a tab or newline around a tag is a control character in it.
+    [['\ngpu-a100\t'], /control character in tag "\\ngpu-a100\\t" at position 1/], ['flux\u0085', /control character in tag "flux\\u\{85\}"/],
     ['a\u0000b', /control character in tag "a\\0b" at position 1/], [['a\u0000b'], /control character in tag "a\\0b"/],
     ['a\nb', /control character in tag "a\\nb"/], [['a\nb'], /control character/], ['a\tb', /control character in tag "a\\tb"/],
     [['a\rb'], /control character/], [['a\u001bb'], /control character/], [['a\u007fb'], /control character in tag "a\\u\{7f\}b"/],
@@ -193,13 +187,29 @@ describe('requiredTags: empty, whitespace and control characters', () => {
   for (const [value, message] of rejected) {
     test(`${label(value)} → invalid_input (${message.source})`, () => assertTagsRejected(value, { message }));
   }
-  // The wildcard (every active runner) and trimmed forms: accepted, compared as trimmed.
+  // The wildcard (every active runner) and what comma strings drop (ASCII spaces and tabs
+  // around items): accepted, the same as the plain form.
   const accepted = [
-    ['', ''], ['   ', ''], ['\u3000', ''], [' \t ', ''], [[], ''], [undefined, ''], [null, ''], [{}, ''], [{ require: null }, ''],
-    [['\ngpu-a100\t'], 'gpu-a100'], ['\u00a0gpu-a100\u00a0, flux', 'gpu-a100, flux'], ['flux\u0085', 'flux'],
+    ['', ''], ['   ', ''], [' \t ', ''], [[], ''], [undefined, ''], [null, ''], [{}, ''], [{ require: null }, ''],
+    ['\tgpu-a100\t,  flux ', 'gpu-a100, flux'],
   ];
   for (const [value, same] of accepted) {
     test(`${label(value)} → accepted, the same as ${JSON.stringify(same)}`, () => assertTagsAccepted(value, referenceRank(fleet(), same)));
+  }
+  // Never trimmed: array elements, and any other whitespace in comma strings, are part
+  // of the tag (ComfyControl compares tags exactly), so they match nothing here but the
+  // untagged runners, and explain points at the tag meant.
+  for (const value of [[' gpu-a100'], ['gpu-a100 ', 'flux'], '\u00a0gpu-a100, flux', 'gpu-a100\u3000']) {
+    test(`${label(value)} → accepted exactly, whitespace kept (no silent trim)`, async () => {
+      const ranked = rm.matchRunners(fleet(), value);
+      assert.ok(ranked.length > 0 && ranked.every((m) => m.fit === 'wildcard'), JSON.stringify(ranked.map((m) => m.fit)));
+      await assertTagsAccepted(value, ranked);
+      const report = rm.explainRunners(fleet(), value);
+      const hint = report.hints.find((h) => h.tag.trim() === 'gpu-a100');
+      assert.ok(hint, JSON.stringify(report.hints));
+      assert.equal(hint.suggestions[0].tag, 'gpu-a100');
+      assert.equal(hint.suggestions[0].similarity, 'whitespace');
+    });
   }
 });
 
@@ -215,10 +225,13 @@ describe('requiredTags: documented limits (1000 tags, 256 bytes) and huge inputs
   });
 
   test('256-byte tags → accepted; 257 bytes → invalid_input (bytes of UTF-8, not characters)', async () => {
-    for (const ok of ['x'.repeat(256), 'é'.repeat(128), '🚀'.repeat(64), `  ${'x'.repeat(256)}  `, '日'.repeat(85)]) {
+    for (const ok of ['x'.repeat(256), 'é'.repeat(128), '🚀'.repeat(64), '日'.repeat(85)]) {
       await assertTagsAccepted([ok]);
       await assertTagsAccepted(`flux, ${ok}`);
     }
+    // A comma string drops the spaces around an item before counting; an array element is exact.
+    await assertTagsAccepted(`flux,  ${'x'.repeat(256)}  `);
+    await assertTagsRejected([`  ${'x'.repeat(256)}  `], { message: /tag longer than 256 bytes at position 1/ });
     for (const bad of ['x'.repeat(257), 'é'.repeat(129), `${'x'.repeat(255)}é`, '🚀'.repeat(65), '日'.repeat(86)]) {
       await assertTagsRejected([bad], { message: /tag longer than 256 bytes at position 1/ });
       await assertTagsRejected(`flux,${bad}`, { message: /tag longer than 256 bytes at position 2/ });
@@ -411,6 +424,20 @@ describe('options: every option, wrong type or out of range → invalid_input fr
     await assertStillWorks();
   });
 
+  test('rateLimit: only budgets at least as strict as 40 per 10 s (requests × ⌈10000 / windowMs⌉ ≤ 40)', async () => {
+    for (const ok of [{ requests: 40, windowMs: 10_000 }, { requests: 20, windowMs: 5_000 }, { requests: 10, windowMs: 2_500 },
+      { requests: 4, windowMs: 1_000 }, { requests: 13, windowMs: 3_334 }, { requests: 40, windowMs: 10_001 }]) {
+      assert.ok(new rm.RunnerClient({ ...base(), rateLimit: ok }), JSON.stringify(ok));
+    }
+    for (const [rateLimit, most] of [[{ requests: 40, windowMs: 1_000 }, 400], [{ requests: 40, windowMs: 9_999 }, 80],
+      [{ requests: 12, windowMs: 3_000 }, 48], [{ requests: 5, windowMs: 1_000 }, 50], [{ requests: 21, windowMs: 5_000 }, 42]]) {
+      assertOptionsRejected({ ...base(), rateLimit }, 'invalid_input', {
+        message: new RegExp(`^rateLimit of ${rateLimit.requests} requests per ${rateLimit.windowMs} ms lets up to ${most} through in 10000 ms`),
+      });
+    }
+    await assertStillWorks();
+  });
+
   test('token: non-empty, no whitespace or control characters, at most 4096 characters; never echoed', async () => {
     for (const ok of ['x', TOKEN, 'x'.repeat(4_096)]) assert.ok(new rm.RunnerClient({ ...base(), token: ok }));
     const bad = [
@@ -517,7 +544,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
     created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z', ...fields });
   const rejectRunners = (runners, message) => {
     throwsWith(() => rm.matchRunners(runners, 'gpu-a100'), 'invalid_input', { message });
-    if (RunnerSet()) throwsWith(() => new (RunnerSet())(runners), 'invalid_input', { message });
+    throwsWith(() => new rm.RunnerSet(runners), 'invalid_input', { message });
   };
 
   test('not runner lists or not runners → invalid_input naming the element', async () => {
@@ -556,7 +583,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
         assert.equal(Object.getPrototypeOf(m), Object.prototype);
         assert.ok(!('polluted' in m));
       }
-      if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(tag), ranked);
+      assert.deepEqual(new rm.RunnerSet(runners).match(tag), ranked);
     }
     const a100 = rm.matchRunners(runners, 'gpu-a100');
     assert.deepEqual(a100.map((m) => m.id), ['p1'], "status '__proto__' never matches; the own __proto__ key is ignored");
@@ -575,6 +602,18 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
     const nested = JSON.parse(`{"id":"s2","user_id":"u","name":"home","status":"active","endpoint":"https://comfy.example",
       "tags":[],"created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z","headers":{"__proto__":{"polluted":1}}}`);
     throwsWith(() => rm.matchRunners([nested], 'gpu-a100'), 'invalid_input', { message: /runners\[0\] is not a runner/ });
+    // A header value, an endpoint or a whole runner of the wrong type is named, never quoted.
+    for (const [fields, message] of [
+      // (a JS string is iterable, so serde-wasm-bindgen reads it as entries and fails there)
+      [{ headers: 'Bearer sk-secret' }, /^runners\[0\] is not a runner: invalid value for `headers`$/],
+      [{ headers: { Authorization: ['Bearer sk-secret'] } }, /^runners\[0\] is not a runner: invalid type for `headers`: object, expected a string$/],
+      [{ endpoint: { url: 'https://u:sk-secret@x' } }, /invalid type for `endpoint`: object, expected a string/],
+    ]) {
+      const err = throwsWith(() => rm.matchRunners([{ ...selfHosted, ...fields }], 'gpu-a100'), 'invalid_input', { message });
+      assert.ok(!err.message.includes('sk-secret'), err.message);
+    }
+    const whole = throwsWith(() => rm.matchRunners(['sk-secret-runner'], 'x'), 'invalid_input', { message: /runners\[0\]/ });
+    assert.ok(!whole.message.includes('sk-secret'), whole.message);
     assertNotPolluted();
     await assertStillWorks();
   });
@@ -591,7 +630,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
       const ranked = rm.matchRunners(runners, query);
       assert.ok(Date.now() - started < 5_000);
       assert.deepEqual(ranked, referenceRank(runners, query), label(query));
-      if (RunnerSet()) assert.deepEqual(new (RunnerSet())(runners).match(query), ranked, label(query));
+      assert.deepEqual(new rm.RunnerSet(runners).match(query), ranked, label(query));
     }
     const a100 = rm.matchRunners(runners, 'gpu-a100').map((m) => m.id);
     assert.ok(!a100.includes('empty') && !a100.includes('spaced'), "'' and ' gpu-a100 ' from the wire are tags, not trimmed");
@@ -742,10 +781,10 @@ describe('in headless Chromium: a representative subset, in one page (one module
       };
       const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0 });
       configure({ token, baseUrl, cacheTtlMs: 0 });
-      const set = RunnerSet ? new RunnerSet(runners) : null;
+      const set = new RunnerSet(runners);
       for (const [what, value] of Object.entries(tagCases)) {
         sync(`matchRunners ${what}`, () => matchRunners(runners, value));
-        if (set) sync(`RunnerSet#match ${what}`, () => set.match(value));
+        sync(`RunnerSet#match ${what}`, () => set.match(value));
         await async(`client.findRunners ${what}`, () => client.findRunners(value));
         await async(`findRunners ${what}`, () => findRunners(value));
       }

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { launchChromium } from './support/browser.mjs';
-import { PKG_DIR } from './support/package.mjs';
-import { referenceListing, referenceRank } from './support/reference.mjs';
-import { TOKEN, WRONG_TOKEN, apiRequests, startApi, startStandin } from './support/standin.mjs';
+import { API_EXPORTS, PKG_DIR } from './support/package.mjs';
+import { referenceListing, referenceRank, referenceWorkflowTags } from './support/reference.mjs';
+import { TOKEN, WRONG_TOKEN, apiRequests, peakRequestsPerWindow, startApi, startStandin } from './support/standin.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -144,6 +144,33 @@ describe('web target in Chromium', () => {
     assert.equal(apiRequests(site).length, 0, 'nothing went to the page origin');
   });
 
+  test('RunnerSet, explainRunners, workflowTags and client.explain in Chromium agree with the reference', async () => {
+    await openTestPage();
+    const queries = ['gpu-a100, flux', 'flux | sdxl', '!development', 'type:plus', { require: 'flux', prefer: { 'gpu-h100': 2 } }];
+    const out = await page.evaluate(async ({ baseUrl, token, runners, queries }) => {
+      const { RunnerSet, explainRunners, workflowTags, RunnerClient } = window.rm;
+      const set = new RunnerSet(runners);
+      const client = new RunnerClient({ token, baseUrl });
+      const results = [];
+      for (const q of queries) {
+        results.push({ set: set.match(q), report: explainRunners(runners, q), viaClient: await client.explain(q), tags: workflowTags(q) });
+      }
+      return { size: set.size, results };
+    }, { baseUrl: api.url, token: TOKEN, runners: fleet(), queries });
+    assert.equal(out.size, fleet().length);
+    out.results.forEach(({ set, report, viaClient, tags }, i) => {
+      const q = queries[i];
+      const want = referenceRank(fleet(), q);
+      assert.deepEqual(set, want, JSON.stringify(q));
+      assert.equal(report.matchCount, want.length, JSON.stringify(q));
+      assert.deepEqual(report.runners.filter((v) => v.matched).map((v) => [v.id, v.fit]).sort(),
+        want.map((m) => [m.id, m.fit]).sort(), JSON.stringify(q));
+      assert.deepEqual(viaClient, report, 'client.explain gives the same report');
+      assert.deepEqual(tags, referenceWorkflowTags(q), JSON.stringify(q));
+      assert.deepEqual(report.workflowTags, tags);
+    });
+  });
+
   test('errors arrive as Error objects with a code: 401, 429 retried, invalid_input, insecure_url, timeout', async () => {
     await openTestPage();
     const unauthorized = await page.evaluate(({ baseUrl, wrong }) => new window.rm.RunnerClient({ token: wrong, baseUrl })
@@ -191,6 +218,40 @@ describe('web target in Chromium', () => {
     api.reset();
   });
 
+  test('a cross-origin read of 31 pages stays within 40 requests per 10 s, preflights included', { timeout: 60_000 }, async () => {
+    api.setFleet({ generate: 62, seed: 7 });
+    api.configure({ rateLimit: true });
+    await openTestPage();
+    const listed = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, perPage: 2 })
+      .listRunners(), { baseUrl: api.url, token: TOKEN });
+    assert.deepEqual(listed, referenceListing(fleet()), 'the complete list');
+    const log = api.requests();
+    const gets = apiRequests(api);
+    const preflights = log.filter((e) => e.method === 'OPTIONS');
+    assert.equal(gets.length, 31);
+    assert.equal(preflights.length, 31, 'every page URL needs its own preflight');
+    assert.deepEqual(log.filter((e) => e.rateLimited), [], 'no 429, preflights included');
+    const peak = peakRequestsPerWindow(log, 10_000);
+    assert.ok(peak <= 40, `${peak} requests (OPTIONS included) in one 10 s window`);
+    assert.ok(peak >= 38, `the budget was used, not undercut (${peak})`);
+  });
+
+  test('a redirect to another origin is not followed: the token never leaves baseUrl', async () => {
+    const elsewhere = await startApi();
+    try {
+      api.setFaults([{ path: '/v1/managed-runner', location: `${elsewhere.url}/v1/managed-runner?page=1&per_page=100`, status: 307 }]);
+      await openTestPage();
+      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl })
+        .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, token: TOKEN });
+      assertBrowserError(e, 'http', undefined);
+      assert.match(e.message, /redirect/);
+      assert.deepEqual(elsewhere.requests(), [], 'nothing reached the redirect target');
+      assert.equal(apiRequests(api).length, 1, 'not retried');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   test('an API origin without CORS headers → network error', async () => {
     const bare = http.createServer((req, res) => {
       res.writeHead(req.method === 'OPTIONS' ? 204 : 200, { 'Content-Type': 'application/json' }).end(
@@ -223,9 +284,7 @@ describe('web target in Chromium', () => {
     }, { baseUrl: api.url, token: TOKEN });
     assert.deepEqual(result.ranked, referenceRank(fleet(), 'gpu-a100'));
     assert.deepEqual(result.viaModule, referenceRank(fleet(), ['flux']));
-    for (const name of ['RunnerClient', 'configure', 'default', 'findRunners', 'initSync', 'matchRunners']) {
-      assert.ok(result.exports.includes(name), name);
-    }
+    for (const name of [...API_EXPORTS, 'initSync']) assert.ok(result.exports.includes(name), name);
     assert.equal(apiRequests(api).length, 2);
   });
 });

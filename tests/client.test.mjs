@@ -3,16 +3,17 @@
 // the ComfyControl stand-in. Assertions are on the stand-in's request log, not on wall time.
 // Run: cd tests && node --test --test-concurrency=1 client.test.mjs
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 
-import { importPackage } from './support/package.mjs';
+import { API_EXPORTS } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
 import {
   TOKEN, WRONG_TOKEN, apiRequests, closedPort, maxInFlight, peakRequestsPerWindow,
-  settled, startApi,
+  settled,
 } from './support/standin.mjs';
 import { assertNoSecret, assertRunnerMatchError, rejectsWith, throwsWith } from './support/errors.mjs';
 import { VOCABULARY, generateFleet, mulberry32 } from '../standin/server.mjs';
@@ -22,15 +23,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
 const fleet = () => s.fleet().managed;
@@ -111,9 +104,10 @@ describe('module-level findRunners before configure', () => {
 describe('import', () => {
   test("the bare specifier 'runner-match' resolves through the exports map to the Node entry", async () => {
     assert.match(rm.resolved, /\/pkg\/node\.js$/);
-    for (const name of ['configure', 'findRunners', 'matchRunners', 'RunnerClient', 'init']) {
+    for (const name of ['configure', 'findRunners', 'matchRunners', 'RunnerClient', 'RunnerSet', 'explainRunners', 'init']) {
       assert.equal(typeof rm[name], 'function', name);
     }
+    for (const name of API_EXPORTS) assert.equal(typeof rm.namespace[name], 'function', name);
     assert.equal(rm.namespace.default, rm.init);
     // The Node entry initialises at import time; init() is kept for shared code.
     await rm.init();

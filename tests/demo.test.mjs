@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { explainRunners, matchRunners } from '../pkg/node.js';
+import { explainRunners, matchRunners, workflowTags } from '../pkg/node.js';
 import { pkgBuilt, startDemo } from '../standin/demo.mjs';
 import { loadDefaultFleet, startStandin } from '../standin/server.mjs';
 
@@ -197,6 +197,23 @@ describe('demo page', () => {
     assert.equal(await page.locator('#tags').inputValue(), 'gpu-a100');
     assert.deepEqual(await cardNames(), matchRunners(FLEET, 'gpu-a100').map((m) => m.name));
     assert.equal(await box.isVisible(), false);
+  });
+
+  test('what to submit: the page says when ComfyControl will not enforce the whole requirement', async () => {
+    await open();
+    await search('gpu-a100, flux');
+    const line = page.locator('#submit-tags');
+    assert.ok(await line.isVisible());
+    assert.equal(await line.innerText(), "Submit as the workflow's tags: gpu-a100,flux — ComfyControl enforces all of it.");
+    assert.equal(await line.getAttribute('data-enforced'), 'true');
+    await search('gpu-a100 & (flux | sdxl) & !development');
+    const { text: submitted, notEnforced } = workflowTags('gpu-a100 & (flux | sdxl) & !development');
+    assert.equal(await line.getAttribute('data-enforced'), 'false');
+    assert.equal(await line.innerText(), `Submit as the workflow's tags: ${submitted} — ComfyControl will not enforce `
+      + `${notEnforced.join(', ')}: it may run this workflow on runners not listed here.`);
+    assert.deepEqual(notEnforced, ['flux | sdxl (an OR)', '!development (a NOT)']);
+    await search('');
+    assert.equal(await line.isVisible(), false, 'nothing to submit for an untagged workflow');
   });
 
   test('an impossible combination: the explanation suggests the tag to drop', async () => {

@@ -1,25 +1,47 @@
 // The requirement language, soft preferences and explanations, through the built
 // package exactly as a consumer imports it ('runner-match', Node entry).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { importPackage } from './support/package.mjs';
-import { TOKEN, apiRequests, loadDefaultFleet, startApi } from './support/standin.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
+import { TOKEN, apiRequests, loadDefaultFleet } from './support/standin.mjs';
 import { assertNoSecret, throwsWith } from './support/errors.mjs';
+import { referenceRank, referenceWorkflowTags } from './support/reference.mjs';
 
 let rm;
 let s;
 const fleet = () => loadDefaultFleet();
 const ids = (list) => list.map((m) => m.id);
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s.close();
-  rm.project.cleanup();
-});
+/** The default fleet plus untagged runners of each kind and self-hosted runners. */
+const mixedFleet = () => {
+  const at = (i) => `2023-06-0${i}T00:00:00Z`;
+  const managed = (id, type, tags, i, status = 'active') => ({ id, name: id, runner_type: type, status, tags,
+    created_at: at(i), updated_at: at(i) });
+  const selfHosted = (id, tags, i) => ({ id, user_id: 'u1', name: id, status: 'active', endpoint: 'https://comfy.example',
+    headers: { Authorization: 'Bearer x' }, tags, created_at: at(i), updated_at: at(i) });
+  return [...fleet(), managed('bare-pro', 'pro', [], 1), managed('bare-plus', 'plus', [], 2),
+    managed('bare-plus-off', 'plus', [], 3, 'disabled'), selfHosted('home-bare', [], 4),
+    selfHosted('home-4090', ['gpu-rtx4090', 'flux', 'development'], 5), managed('quoted', 'pro', ['gpu a100', 'a,b'], 6)];
+};
+
+/** Expressions over every operator, glob, quote and type: form. */
+const EXPRESSIONS = [
+  'gpu-* & (flux | sdxl) & !development', 'type:plus', 'type:pro', '!type:*', 'type:p*', '!development', '!(gpu-a100 | type:pro)',
+  'flux | sdxl', 'gpu-?100', '"gpu a100"', '"a,b" | video', 'flux, !development, type:pro', '!!flux', 'gpu-a100 && flux || video',
+  '(flux) & gpu-*', 'nothing-has-this | flux',
+];
+
+/** Preferences with and without a hard requirement. */
+const PREFERENCES = [
+  { require: 'flux', prefer: { 'gpu-h100': 3, 'eu-west': 1 }, avoid: { development: 2 } },
+  { prefer: { 'type:plus': 1 } },
+  { require: 'gpu-* | type:plus', prefer: { 'gpu-a100': 5 }, avoid: { 'eu-*': 1 } },
+  { require: ['gpu-a100'], avoid: { flux: 1 } },
+  { require: '!development', prefer: { '!type:*': 2 } },
+];
+
+withPackageAndApi((started) => ({ rm, s } = started));
 
 describe('explainRunners', () => {
   test('says in one line why a mistyped tag matches (almost) nothing, and how to fix it', () => {
@@ -41,6 +63,20 @@ describe('explainRunners', () => {
     );
     assert.ok(report.closest.length > 0 && report.closest.every((v) => !v.matched && v.reasons.length > 0));
     assert.match(report.text, /^1 of 36 runners matches/);
+  });
+
+  test('matches, fits and scores equal the independent reference; workflowTags is in the report', () => {
+    const all = mixedFleet();
+    for (const query of [...EXPRESSIONS, ...PREFERENCES, 'gpu-a100, flux', '']) {
+      const report = rm.namespace.explainRunners(all, query);
+      const want = referenceRank(all, query);
+      const matched = report.runners.filter((v) => v.matched).map((v) => [v.id, v.fit, v.score]);
+      assert.deepEqual(matched.sort(), want.map((m) => [m.id, m.fit, m.score]).sort(), JSON.stringify(query));
+      assert.equal(report.matchCount, want.length);
+      assert.deepEqual(report.workflowTags, referenceWorkflowTags(query), JSON.stringify(query));
+      if (!report.workflowTags.enforced) assert.match(report.text, /\nnot enforced by ComfyControl \(submit /);
+      else assert.doesNotMatch(report.text, /not enforced/);
+    }
   });
 
   test('every verdict agrees with matchRunners, with every reason for rejections', () => {
@@ -66,20 +102,38 @@ describe('explainRunners', () => {
 });
 
 describe('expressions', () => {
-  test('globs, OR, NOT and type: filter as documented; a plain list keeps its meaning', () => {
-    const byExpression = rm.matchRunners(fleet(), 'gpu-* & (flux | sdxl) & !development');
-    assert.ok(byExpression.length > 0);
-    for (const m of byExpression) {
-      if (m.tags.length === 0) continue; // untagged runners stay wildcards
-      assert.ok(m.tags.some((t) => t.startsWith('gpu-')), m.name);
-      assert.ok(m.tags.includes('flux') || m.tags.includes('sdxl'), m.name);
-      assert.ok(!m.tags.includes('development'), m.name);
-      assert.ok(m.matchedTags.every((t) => t.startsWith('gpu-') || t === 'flux' || t === 'sdxl'), m.name);
+  test('globs, OR, NOT, quotes and type: equal the independent reference, untagged runners included', () => {
+    const all = mixedFleet();
+    for (const query of EXPRESSIONS) {
+      assert.deepEqual(rm.matchRunners(all, query), referenceRank(all, query), query);
     }
+  });
+
+  test('type:plus returns every active plus runner, tagged or not, the untagged ones last as wildcards', () => {
+    const all = mixedFleet();
+    const plus = rm.matchRunners(all, 'type:plus');
+    const want = all.filter((r) => r.status === 'active' && r.runner_type === 'plus').map((r) => r.id).sort();
+    assert.deepEqual(ids(plus).sort(), want);
+    const firstWildcard = plus.findIndex((m) => m.fit === 'wildcard');
+    assert.ok(firstWildcard > 0, 'some tagged plus runner first');
+    assert.ok(plus.slice(firstWildcard).every((m) => m.fit === 'wildcard' && m.score === 0.5 && m.tags.length === 0));
+    assert.ok(plus.slice(0, firstWildcard).every((m) => m.tags.length > 0));
+  });
+
+  test('an untagged runner is a wildcard fit under any expression (even !development), exact only for the untagged workflow', () => {
+    const all = mixedFleet();
+    for (const query of ['!development', 'gpu-*', 'flux | sdxl', 'type:pro | type:plus', 'flux']) {
+      const untagged = rm.matchRunners(all, query).filter((m) => m.tags.length === 0);
+      assert.ok(untagged.length > 0, query);
+      assert.ok(untagged.every((m) => m.fit === 'wildcard' && m.score === 0.5), query);
+    }
+    const any = rm.matchRunners(all, '').filter((m) => m.tags.length === 0);
+    assert.ok(any.length > 0 && any.every((m) => m.fit === 'exact' && m.score === 1), 'the untagged workflow');
+  });
+
+  test('a plain list keeps its meaning as an expression', () => {
     assert.deepEqual(rm.matchRunners(fleet(), 'gpu-a100 & flux'), rm.matchRunners(fleet(), 'gpu-a100, flux'));
-    assert.deepEqual(rm.matchRunners(fleet(), '!!flux'), rm.matchRunners(fleet(), 'flux'));
-    const plus = rm.matchRunners(fleet(), 'type:plus');
-    assert.ok(plus.length > 0 && plus.every((m) => m.runnerType === 'plus'));
+    assert.deepEqual(rm.matchRunners(fleet(), '!!flux'), referenceRank(fleet(), '!!flux'));
   });
 
   test('a parse error is invalid_input with the byte offset and a caret line', () => {
@@ -92,6 +146,18 @@ describe('expressions', () => {
 
 describe('preferences', () => {
   const spec = { require: 'flux', prefer: { 'gpu-h100': 3, 'eu-west': 1 }, avoid: { development: 2 } };
+
+  test('equal the independent reference (scores, tiers, untagged runners), never filter', () => {
+    const all = mixedFleet();
+    for (const query of PREFERENCES) {
+      const ranked = rm.matchRunners(all, query);
+      assert.deepEqual(ranked, referenceRank(all, query), JSON.stringify(query));
+      assert.deepEqual(ids(ranked).sort(), ids(rm.matchRunners(all, query.require ?? '')).sort(), 'preferences never filter');
+      // Untagged runners rank after every tagged match, whatever preferences add.
+      const tiers = ranked.map((m) => (m.fit === 'wildcard' ? 1 : 0));
+      assert.deepEqual(tiers, [...tiers].sort((a, b) => a - b), JSON.stringify(query));
+    }
+  });
 
   test('rank without filtering, scores stay in [0, 1], the breakdown adds up', () => {
     const plain = rm.matchRunners(fleet(), 'flux');
@@ -119,6 +185,31 @@ describe('preferences', () => {
     ]) {
       throwsWith(() => rm.matchRunners(fleet(), bad), 'invalid_input');
     }
+  });
+});
+
+describe('workflowTags', () => {
+  test('the comma string to submit, and what ComfyControl will not enforce, equal the reference', () => {
+    for (const query of [...EXPRESSIONS, ...PREFERENCES, 'gpu-a100, flux', ['gpu-a100', ' flux'], '', null, 'a|b-but-quoted-"x"']
+      .filter((q) => { try { referenceWorkflowTags(q); return true; } catch { return false; } })) {
+      assert.deepEqual(rm.namespace.workflowTags(query), referenceWorkflowTags(query), JSON.stringify(query));
+    }
+  });
+
+  test('exact answers for the documented cases', () => {
+    const w = rm.namespace.workflowTags;
+    assert.deepEqual(w('production, gpu-a100'), { text: 'production,gpu-a100', tags: ['production', 'gpu-a100'], enforced: true, notEnforced: [] });
+    assert.deepEqual(w('flux | sdxl'), { text: '', tags: [], enforced: false, notEnforced: ['flux | sdxl (an OR)'] });
+    assert.deepEqual(w('gpu-a100 & (flux | sdxl) & !development, type:pro'), {
+      text: 'gpu-a100', tags: ['gpu-a100'], enforced: false,
+      notEnforced: ['flux | sdxl (an OR)', '!development (a NOT)', 'type:pro (a runner type)'],
+    });
+    assert.deepEqual(w({ require: 'flux', prefer: { 'gpu-h100': 3 }, avoid: { development: 2 } }).notEnforced,
+      ['prefer gpu-h100 ×3 (a preference)', 'avoid development ×2 (a preference)']);
+    assert.deepEqual(w(['gpu-a100', ' flux']), { text: 'gpu-a100', tags: ['gpu-a100'], enforced: false, notEnforced: ['" flux" (spaces around a tag)'] });
+    assert.deepEqual(w(), { text: '', tags: [], enforced: true, notEnforced: [] });
+    throwsWith(() => w('gpu & ('), 'invalid_input');
+    throwsWith(() => w(42), 'invalid_input');
   });
 });
 

@@ -13,7 +13,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { importPackage } from './support/package.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 import { referenceListing, referenceRank } from './support/reference.mjs';
 import { TOKEN, apiRequests, settled, startApi } from './support/standin.mjs';
 import { assertRunnerMatchError } from './support/errors.mjs';
@@ -23,15 +23,7 @@ let rm;
 /** The stand-in API (accepts TOKEN). */
 let s;
 
-before(async () => {
-  rm = await importPackage();
-  s = await startApi();
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
+withPackageAndApi((started) => ({ rm, s } = started));
 
 const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
 const fleet = () => s.fleet().managed;
@@ -150,6 +142,35 @@ describe('auth and tier: typed, never retried, never a partial list', () => {
       pages: [1, 2, 3],
     },
   ]);
+});
+
+describe('redirects: never followed, so Authorization never goes elsewhere', () => {
+  /** A second stand-in on another port (another origin) that would accept the token. */
+  let elsewhere;
+  before(async () => {
+    elsewhere = await startApi();
+  });
+  after(() => elsewhere?.close());
+  beforeEach(() => elsewhere.reset());
+
+  for (const status of [301, 302, 303, 307, 308]) {
+    table([{
+      name: `${status} to another origin → http error, not retried, no request reaches the target`,
+      faults: () => [{ location: `${elsewhere.url}/v1/managed-runner?page=1&per_page=100`, status }],
+      error: { code: 'http', status, message: new RegExp(`^the API answered HTTP ${status} \\(a redirect\\); redirects are not followed`) },
+      requests: 1,
+      check: () => assert.deepEqual(elsewhere.requests(), [], 'the redirect target saw nothing'),
+    }]);
+  }
+  table([{
+    name: 'a redirect on page 2 of a multi-page read fails the read (never a partial list)',
+    fleet: GENERATED,
+    options: { perPage: 100 },
+    faults: () => [{ page: 2, location: `${elsewhere.url}/v1/managed-runner?page=2&per_page=100` }],
+    error: { code: 'http', status: 302 },
+    requests: [2, 3],
+    check: () => assert.deepEqual(elsewhere.requests(), []),
+  }]);
 });
 
 describe('429: Retry-After honoured, retries bounded', () => {
@@ -383,7 +404,8 @@ describe('bodies: cut, mislabelled, wrong shape → decode, never retried', () =
       ['total null', '{"runners":[],"total":null}', /invalid type: null, expected u64/],
       ['runners null', '{"runners":null,"total":0}', /invalid type: null, expected a sequence/],
       ['runners an object', '{"runners":{"0":{}},"total":1}', /expected a sequence/],
-      ['a runner that is a string', '{"runners":["r1"],"total":1}', /invalid type: string "r1"/],
+      // A runner's own values are never quoted (they may be credentials): only their kind.
+      ['a runner that is a string', '{"runners":["cfc_r1"],"total":1}', /invalid type: string, expected a runner object/],
       ['a bare array', '[]', /invalid (length 0|type: sequence)/],
       ['total in exponent form (1e3)', '{"runners":[],"total":1e3}', /invalid type: floating point `1000.0`, expected u64/],
       ['5000-deep nested arrays as runners', `{"runners":${'['.repeat(5_000)}${']'.repeat(5_000)},"total":1}`, /invalid type: sequence/],
@@ -418,14 +440,22 @@ describe('bodies: cut, mislabelled, wrong shape → decode, never retried', () =
     {
       name: 'a runner with an invalid created_at (Feb 29 of 2023) → decode',
       faults: (list) => [{ body: page([edit(list[0], { created_at: '2023-02-29T10:00:00Z' }), ...list.slice(1)], list.length), times: 'always' }],
-      error: { code: 'decode', message: /invalid timestamp "2023-02-29T10:00:00Z"/ },
+      error: { code: 'decode', message: /invalid value for `created_at`: expected RFC 3339/ },
+      check: (log, list, err) => assert.ok(!err.message.includes('2023-02-29'), err.message),
       requests: 1,
     },
     {
       name: 'a runner with tags: [null] → decode',
       faults: (list) => [{ body: page([edit(list[0], { tags: [null] }), ...list.slice(1)], list.length), times: 'always' }],
-      error: { code: 'decode', message: /invalid type: null, expected a string/ },
+      error: { code: 'decode', message: /invalid type for `tags`: null, expected a string/ },
       requests: 1,
+    },
+    {
+      name: 'a self-hosted runner with headers as a string → decode naming the field, never the value',
+      faults: (list) => [{ body: page([edit(list[0], { endpoint: 'https://x', headers: 'Bearer sk-hdr-secret' }), ...list.slice(1)], list.length), times: 'always' }],
+      error: { code: 'decode', message: /invalid type for `headers`: string, expected a map/ },
+      requests: 1,
+      check: (log, list, err) => assert.ok(!err.message.includes('sk-hdr-secret'), err.message),
     },
   ]);
 });

@@ -21,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { API_EXPORTS } from './support/package.mjs';
 import { startStandin } from '../standin/server.mjs';
 
 const TESTS_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -48,8 +49,6 @@ const CHROMIUM = {
 /** Exactly what the tarball must hold (paths inside `package/`). */
 const REQUIRED_FILES = ['README.md', 'node.js', 'package.json', 'runner_match.d.ts', 'runner_match.js', 'runner_match_bg.wasm'];
 const OPTIONAL_FILES = ['runner_match_bg.wasm.d.ts'];
-/** The documented API (more, e.g. wasm-bindgen's initSync, is allowed). */
-const API_EXPORTS = ['RunnerClient', 'configure', 'default', 'findRunners', 'matchRunners'];
 const MATCH_KEYS = ['id', 'name', 'runnerType', 'status', 'tags', 'createdAt', 'updatedAt', 'score', 'fit',
   'matchedTags', 'extraTags', 'source'];
 
@@ -383,7 +382,11 @@ describe('Node consumer (npm install <tarball>)', () => {
     for (const name of API_EXPORTS) assert.ok(out.exports.includes(name), `export ${name} missing: ${out.exports}`);
     assert.deepEqual(out.types, {
       init: 'function', configure: 'function', findRunners: 'function', matchRunners: 'function', RunnerClient: 'function',
+      RunnerSet: 'function', explainRunners: 'function', workflowTags: 'function',
     });
+    assert.deepEqual(out.setMatched, out.matched, 'RunnerSet#match agrees with matchRunners');
+    assert.equal(out.explainedMatches, out.matched.length, 'explainRunners counts the same matches');
+    assert.deepEqual(out.workflowTags, { text: 'gpu-a100', tags: ['gpu-a100'], enforced: false, notEnforced: ['flux | sdxl (an OR)'] });
     assert.ok(out.initResult && 'memory' in out.initResult, 'init() resolves at once to the instance exports (InitOutput) in Node');
     assert.deepEqual(out.beforeConfigure, { ok: false, name: 'RunnerMatchError', code: 'not_configured', isError: true });
     assert.deepEqual(out.insecure, { ok: false, name: 'RunnerMatchError', code: 'insecure_url' });

@@ -342,6 +342,20 @@ describe('faults', () => {
     assert.equal(body.total, 36);
   });
 
+  test('location redirects elsewhere (302 by default, any 3xx)', async () => {
+    s.setFaults([{ location: 'http://127.0.0.1:9/v1/managed-runner' }, { location: 'https://elsewhere.invalid/x', status: 307 }]);
+    let res = await get(s, '/v1/managed-runner', AUTH, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), 'http://127.0.0.1:9/v1/managed-runner');
+    res = await get(s, '/v1/managed-runner', AUTH, { redirect: 'manual' });
+    assert.equal(res.status, 307);
+    assert.equal(res.headers.get('location'), 'https://elsewhere.invalid/x');
+    assert.match(s.requests().at(-1).fault, /location=https:\/\/elsewhere.invalid\/x/);
+    for (const bad of [{ location: '/relative' }, { location: 'http://x', status: 200 }, { location: 7 }]) {
+      assert.throws(() => s.setFaults([bad]), FaultError, JSON.stringify(bad));
+    }
+  });
+
   test('modifier-only faults keep the normal checks (auth)', async () => {
     s.setFaults([{ fleetTotal: 5 }]);
     assert.equal((await get(s, '/v1/managed-runner', {})).status, 401);
@@ -411,7 +425,7 @@ describe('request log', () => {
     assert.ok(s.requests().every((e) => e.authorization === 'present'));
   });
 
-  test('peakRequestsPerWindow: half-open windows, API requests only by default', () => {
+  test('peakRequestsPerWindow: half-open windows, API requests and their preflights by default', () => {
     assert.equal(peakRequestsPerWindow([], 10_000), 0);
     assert.equal(peakRequestsPerWindow([0, 100, 9_999, 10_000, 10_001], 10_000), 4);
     assert.equal(peakRequestsPerWindow([0, 10_000, 20_000], 10_000), 1);
@@ -421,7 +435,7 @@ describe('request log', () => {
       { method: 'GET', path: '/index.html', time: 3 },
       { method: 'GET', path: '/v1/managed-runner', time: 4 },
     ];
-    assert.equal(peakRequestsPerWindow(log, 10), 2);
+    assert.equal(peakRequestsPerWindow(log, 10), 3);
     assert.equal(peakRequestsPerWindow(log, 10, { filter: () => true }), 4);
   });
 });
@@ -438,12 +452,25 @@ describe('rate limiter', () => {
     assert.equal(limited.status, 429);
     assert.deepEqual(limited.body, { status: 429, message: 'Too many requests' });
     assert.equal((await get(s, '/v1/managed-runner')).status, 429, 'cooldown');
-    assert.equal((await fetch(`${s.url}/v1/managed-runner`, { method: 'OPTIONS' })).status, 204);
-    assert.equal(peakRequestsPerWindow(s.requests(), 10_000), 42);
+    const preflight = await fetch(`${s.url}/v1/managed-runner`, { method: 'OPTIONS' });
+    assert.equal(preflight.status, 429, 'a preflight during the cooldown is refused too');
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal(peakRequestsPerWindow(s.requests(), 10_000), 43);
     const stats = await (await control(s, 'stats')).json();
-    assert.equal(stats.peak, 42);
-    assert.equal(stats.rateLimited, 2);
-    assert.equal(stats.byStatus['429'], 2);
+    assert.equal(stats.peak, 43);
+    assert.equal(stats.rateLimited, 3);
+    assert.equal(stats.byStatus['429'], 3);
+  });
+
+  test('preflights count against the limit like Cloudflare counts them', async () => {
+    s.configure({ rateLimit: true });
+    for (let i = 0; i < 20; i++) {
+      assert.equal((await fetch(`${s.url}/v1/managed-runner?page=${i + 1}`, { method: 'OPTIONS' })).status, 204);
+      assert.equal((await get(s, `/v1/managed-runner?page=${i + 1}`)).status, 200, `request ${i + 1}`);
+    }
+    assert.equal((await fetch(`${s.url}/v1/managed-runner?page=21`, { method: 'OPTIONS' })).status, 429);
+    assert.equal(s.stats().peak, 41);
+    assert.equal(s.requests().filter((e) => e.rateLimited).map((e) => e.method).join(), 'OPTIONS');
   });
 
   test('the cooldown ends; switchable over HTTP', async () => {

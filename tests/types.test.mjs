@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 import ts from 'typescript';
 
-import { PKG_DIR, makeConsumerProject } from './support/package.mjs';
+import { API_EXPORTS, PKG_DIR, makeConsumerProject } from './support/package.mjs';
 
 const run = promisify(execFile);
 const TSC = fileURLToPath(new URL('./node_modules/typescript/bin/tsc', import.meta.url));
@@ -24,9 +24,10 @@ const DTS = path.join(PKG_DIR, 'runner_match.d.ts');
 // are wrong usages that must not compile.
 const CONSUMER = `
 import init, {
-  configure, findRunners, initSync, matchRunners, RunnerClient,
-  type ApiRunner, type ClientOptions, type ErrorCode, type FitKind, type InitInput, type InitOutput,
+  configure, explainRunners, findRunners, initSync, matchRunners, RunnerClient, RunnerSet, workflowTags,
+  type ApiRunner, type ClientOptions, type ErrorCode, type ExplanationReport, type FitKind, type InitInput, type InitOutput,
   type RateLimitOptions, type RequiredTags, type RunnerMatch, type RunnerMatchError, type SourceKind, type SyncInitInput,
+  type WorkflowTagsReport,
 } from 'runner-match';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
@@ -116,6 +117,26 @@ const fetched: ApiRunner[] = [{
 const matched: RunnerMatch[] = matchRunners(fetched, 'gpu-a100');
 const matched2: RunnerMatch[] = matchRunners(listed, ['managed']);
 
+// --- RunnerSet, explainRunners, client.explain, workflowTags ---------------------------
+expectType<Equal<ConstructorParameters<typeof RunnerSet>, [runners: ApiRunner[]]>>();
+expectType<Equal<Parameters<RunnerSet['match']>, [required_tags: RequiredTags]>>();
+expectType<Equal<ReturnType<RunnerSet['match']>, RunnerMatch[]>>();
+expectType<Equal<RunnerSet['size'], number>>();
+const set = new RunnerSet(fetched);
+const fromSet: RunnerMatch[] = set.match({ require: 'gpu-a100', prefer: { managed: 2 } });
+set.free();
+expectType<Equal<Parameters<typeof explainRunners>, [runners: ApiRunner[], required_tags: RequiredTags]>>();
+expectType<Equal<ReturnType<typeof explainRunners>, ExplanationReport>>();
+expectType<Equal<ReturnType<RunnerClient['explain']>, Promise<ExplanationReport>>>();
+expectType<Equal<ExplanationReport['workflowTags'], WorkflowTagsReport>>();
+const report: ExplanationReport = explainRunners(fetched, 'gpu-a100 | flux');
+const reportText: string = \`\${report.summary} \${report.matchCount}/\${report.total} \${report.text}\`;
+expectType<Equal<Parameters<typeof workflowTags>, [required_tags: RequiredTags]>>();
+expectType<Equal<ReturnType<typeof workflowTags>, WorkflowTagsReport>>();
+expectType<Equal<WorkflowTagsReport, { text: string; tags: string[]; enforced: boolean; notEnforced: string[] }>>();
+const submit: WorkflowTagsReport = workflowTags({ require: 'flux | sdxl', prefer: { 'gpu-h100': 2 } });
+if (!submit.enforced) console.log(submit.text, submit.tags.length, submit.notEnforced.join('; '), reportText);
+
 // --- errors -------------------------------------------------------------------------
 expectType<Equal<ErrorCode, 'unauthorized' | 'forbidden' | 'rate_limited' | 'server' | 'http' | 'network' | 'timeout' | 'decode' | 'invalid_input' | 'insecure_url' | 'not_configured'>>();
 expectType<Equal<RunnerMatchError['name'], 'RunnerMatchError'>>();
@@ -187,9 +208,15 @@ RunnerClient({ token: 't' });
 configure();
 // @ts-expect-error listRunners takes no tags and gives ApiRunner objects
 const wrongList: RunnerMatch[] = await client.listRunners();
+// @ts-expect-error RunnerSet needs the runners
+new RunnerSet();
+// @ts-expect-error workflowTags gives a report, not the comma string itself
+const notText: string = workflowTags('a');
+// @ts-expect-error explainRunners takes the runners first
+explainRunners('gpu-a100');
 
 export { memory, viaPath, input, syncInput, sync, ranked2, fromClient, refreshed, base, matched, matched2, asError,
-  badFit, badCode, scoreText, notAwaited, wrongList };
+  badFit, badCode, scoreText, notAwaited, wrongList, fromSet, notText };
 `;
 
 /** Each configuration resolves 'runner-match' differently; all must see ../pkg's types. */
@@ -339,7 +366,8 @@ describe('declarations', () => {
     }
     assert.deepEqual([...new Set(found)], ['InitOutput']);
     for (const name of ['RunnerMatchError', 'ApiRunner', 'RunnerMatch', 'RateLimitOptions', 'ClientOptions', 'ErrorCode',
-      'SourceKind', 'FitKind', 'RunnerClient', 'configure', 'findRunners', 'matchRunners', 'initSync', '__wbg_init']) {
+      'SourceKind', 'FitKind', 'ExplanationReport', 'WorkflowTagsReport', ...API_EXPORTS.filter((n) => n !== 'default'),
+      'initSync', '__wbg_init']) {
       assert.ok(exported.includes(name), `${name} is declared`);
     }
   });

@@ -4,8 +4,7 @@
 // only (a variable of this module): never in storage, cookies or the URL.
 
 import { attachAutocomplete } from './autocomplete.js';
-import { explainLocally } from './explain.js';
-import { h, renderExplanation, renderResults, summaryText } from './results.js';
+import { h, renderExplanation, renderResults, renderSubmit, summaryText } from './results.js';
 
 const DEMO_TOKEN = 'cfc_demo';
 const DEBOUNCE_MS = 250;
@@ -17,8 +16,8 @@ const ui = {
   connSummary: $('conn-summary'), connForm: $('conn-form'), baseUrl: $('base-url'), token: $('token'),
   connError: $('conn-error'), connReset: $('conn-reset'), searchForm: $('search-form'), tags: $('tags'),
   suggestions: $('tag-suggestions'), tagsError: $('tags-error'), popular: $('popular-tags'),
-  results: $('results'), summary: $('summary'), errorView: $('error-view'), explanation: $('explanation'),
-  list: $('result-list'),
+  results: $('results'), summary: $('summary'), submit: $('submit-tags'), errorView: $('error-view'),
+  explanation: $('explanation'), list: $('result-list'),
 };
 
 let mod = null; // the package's module namespace
@@ -104,13 +103,15 @@ async function search() {
     setInputError('');
     hideError();
     ui.summary.textContent = summaryText({ matches, total: runners.length, tags: query });
+    // What ComfyControl itself will get, and whether it holds to the whole requirement.
+    const submit = mod.workflowTags(query);
+    renderSubmit(ui.submit, query ? submit : null);
     renderResults(ui.list, matches);
     syncChips();
     const noTaggedMatch = query && matches.every((m) => m.fit === 'wildcard');
     if (noTaggedMatch) {
-      const { explanation, source } = await explain(runners, query);
-      if (mine !== searchGen) return;
-      renderExplanation(ui.explanation, explanation, { query, source, onApply: applyQuery });
+      const explanation = fromPackageReport(mod.explainRunners(runners, query), submit, query);
+      renderExplanation(ui.explanation, explanation, { onApply: applyQuery });
     } else {
       ui.explanation.hidden = true;
     }
@@ -126,38 +127,27 @@ async function search() {
   }
 }
 
-/** The package's own explainRunners when it has one, else the page's explainLocally. */
-async function explain(runners, query) {
-  if (typeof mod.explainRunners === 'function') {
-    try {
-      return { explanation: fromPackageReport(mod.explainRunners(runners, query), query), source: 'package' };
-    } catch (err) {
-      console.warn('explainRunners failed; using the local explanation', err);
-    }
-  }
-  return { explanation: explainLocally(runners, query), source: 'local' };
-}
-
-/** The package's ExplanationReport in the shape renderExplanation draws (explainLocally's). */
-function fromPackageReport(report, query) {
+/**
+ * The package's ExplanationReport in the shape renderExplanation draws. The package says
+ * whether the query is a plain list (ComfyControl enforces all of it): then the fix
+ * buttons rewrite it tag by tag; an expression keeps its text.
+ */
+function fromPackageReport(report, submit, query) {
   const missing = (reasons) => reasons.filter((r) => r.kind === 'missing' || r.kind === 'no_tag_matches')
     .map((r) => r.subject);
   return {
-    // The fix buttons rewrite a comma list tag by tag; an expression keeps its text.
-    tags: /[&|!()"*?]|type:/.test(query) ? [query] : query.split(',').map((t) => t.trim()).filter(Boolean),
+    tags: submit.enforced ? submit.tags : [query],
     summary: report.summary,
     wildcards: report.runners.filter((v) => v.matched && v.fit === 'wildcard').map((v) => v.name),
     hints: report.hints.map((hint) => ({
       tag: hint.tag,
-      kind: hint.suggestions[0].similarity === 'typo' ? 'typo' : 'case',
+      kind: hint.suggestions[0].similarity,
       suggestion: hint.suggestions[0].tag,
     })),
     drop: report.bestChange?.kind === 'drop_tag'
       ? { tag: report.bestChange.subject, runners: report.bestChange.runners }
       : null,
     closest: report.closest.map((v) => ({ id: v.id, name: v.name, missing: missing(v.reasons) })),
-    perTag: [],
-    disabled: [],
   };
 }
 
@@ -172,6 +162,7 @@ function setInputError(message) {
   if (message) {
     ui.tags.setAttribute('aria-invalid', 'true');
     ui.summary.textContent = 'Fix the tags to see results.';
+    renderSubmit(ui.submit, null);
     ui.list.replaceChildren();
     ui.explanation.hidden = true;
     hideError();
@@ -232,6 +223,7 @@ function showError(err, retry) {
   ].filter(Boolean));
   ui.errorView.hidden = false;
   ui.summary.textContent = '';
+  renderSubmit(ui.submit, null);
   ui.list.replaceChildren();
   ui.explanation.hidden = true;
 }

@@ -94,27 +94,41 @@ function rich(text) {
 }
 
 /**
- * Renders an explanation (the shape of `explainLocally`). `onApply(newQuery)` is called
- * by the fix buttons ("use gpu-a100", "drop eu-west").
+ * What to submit as the workflow's `tags` (the package's `workflowTags`), and, when
+ * ComfyControl will not enforce the whole requirement, which parts it ignores. `null`
+ * hides the line.
  */
-export function renderExplanation(box, e, { query, onApply, source }) {
+export function renderSubmit(box, submit) {
+  if (!submit) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(
+    h('span', {}, 'Submit as the workflow\'s tags: ', h('code', {}, submit.text || '(none)')),
+    submit.enforced ? ' — ComfyControl enforces all of it.'
+      : h('span', { class: 'not-enforced' },
+        ` — ComfyControl will not enforce ${submit.notEnforced.join(', ')}: it may run this workflow on runners not listed here.`),
+  );
+  box.dataset.enforced = String(submit.enforced);
+  box.hidden = false;
+}
+
+const HINT_NOTES = { case: ' (tags are case-sensitive)', whitespace: ' (tags compare exactly, whitespace included)', typo: '' };
+
+/**
+ * Renders the package's explanation (see `fromPackageReport` in app.js). `onApply(newQuery)`
+ * is called by the fix buttons ("use gpu-a100", "drop eu-west").
+ */
+export function renderExplanation(box, e, { onApply }) {
   const items = [];
   const replaceTag = (from, to) => e.tags.map((t) => (t === from ? to : t)).filter(Boolean).join(', ');
 
   for (const hint of e.hints ?? []) {
-    if (hint.kind === 'case') {
-      items.push(h('li', { class: 'hint-case' },
-        h('span', {}, ...rich(`\`${hint.tag}\` — did you mean \`${hint.suggestion}\`? (tags are case-sensitive)`)),
-        h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(hint.tag, hint.suggestion)) },
-          `Use ${hint.suggestion}`)));
-    } else if (hint.kind === 'typo') {
-      items.push(h('li', { class: 'hint-typo' },
-        h('span', {}, ...rich(`\`${hint.tag}\` — did you mean \`${hint.suggestion}\`?`)),
-        h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(hint.tag, hint.suggestion)) },
-          `Use ${hint.suggestion}`)));
-    } else {
-      items.push(h('li', { class: 'hint-unknown' }, h('span', {}, ...rich(`\`${hint.tag}\` — no runner in this fleet has this tag.`))));
-    }
+    items.push(h('li', { class: `hint-${hint.kind}` },
+      h('span', {}, ...rich(`\`${hint.tag}\` — did you mean \`${hint.suggestion}\`?${HINT_NOTES[hint.kind] ?? ''}`)),
+      h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(hint.tag, hint.suggestion)) },
+        `Use ${hint.suggestion}`)));
   }
   if (e.drop) {
     items.push(h('li', { class: 'hint-drop' },
@@ -122,12 +136,6 @@ export function renderExplanation(box, e, { query, onApply, source }) {
       h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(e.drop.tag, '')) },
         `Drop ${e.drop.tag}`)));
   }
-  if (e.disabled?.length) {
-    items.push(h('li', {}, h('span', {}, `Disabled, but would match: ${e.disabled.join(', ')}.`)));
-  }
-
-  // Per tag counts only say something new when there are several tags.
-  const perTag = (e.tags?.length ?? 0) > 1 ? (e.perTag ?? []).filter((p) => p.lacking > 0) : [];
   const closest = e.closest ?? [];
   const title = !e.wildcards?.length ? 'No runner can run this workflow'
     : e.tags?.length === 1 ? 'No runner has this tag' : 'No runner has all these tags';
@@ -138,17 +146,11 @@ export function renderExplanation(box, e, { query, onApply, source }) {
       ? h('p', {}, `Only ${e.wildcards.join(', ')} would take it: untagged runners accept any workflow.`)
       : null,
     items.length ? h('ul', { class: 'fixes', 'aria-label': 'Suggested fixes' }, items) : null,
-    perTag.length ? h('div', {},
-      h('h4', {}, 'Per tag, active tagged runners without it'),
-      h('ul', { class: 'per-tag' }, perTag.map((p) => h('li', {},
-        h('code', {}, p.tag), `: ${p.lacking} of ${p.lacking + p.having} lack it`)))) : null,
     closest.length ? h('div', {},
       h('h4', {}, 'Closest runners'),
       h('ul', { class: 'closest' }, closest.map((c) => h('li', {},
         h('strong', {}, c.name), ' — missing ', ...c.missing.flatMap((t, i) => [i ? ', ' : '', h('code', {}, t)]))))) : null,
-    h('p', { class: 'explain-source' }, source === 'package'
-      ? 'Explanation by the package (explainRunners).'
-      : `Explanation computed in the page from the runner list, for “${query}”.`),
+    h('p', { class: 'explain-source' }, 'Explanation by the package (explainRunners).'),
   ].filter(Boolean));
   box.hidden = false;
 }

@@ -9,6 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const PKG_DIR = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
 /**
+ * Every documented export of the package (more, e.g. wasm-bindgen's initSync, is
+ * allowed). Each test that checks exports (Node, Chromium, tsc, the packed tarball)
+ * asserts all of these.
+ */
+export const API_EXPORTS = ['RunnerClient', 'RunnerSet', 'configure', 'default', 'explainRunners', 'findRunners',
+  'matchRunners', 'workflowTags'];
+
+/**
  * Makes a temporary consumer project (package.json, node_modules/runner-match → pkg) and
  * returns `{ dir, cleanup() }`. `files` maps extra file names to their text.
  */

@@ -162,7 +162,7 @@ pub(crate) enum Problem {
     TooMany,
 }
 
-/// The first bad tag of a requirement: its 1-based position, the trimmed tag and
+/// The first bad tag of a requirement: its 1-based position, the tag (as compared) and
 /// every problem it has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BadTag {
@@ -171,20 +171,33 @@ pub(crate) struct BadTag {
     pub(crate) problems: Vec<Problem>,
 }
 
-/// The reference for `Requirements::from_tags`: trimmed, de-duplicated (first
-/// occurrence wins), or the first bad tag.
+/// The reference for `Requirements::from_tags`: exact (never trimmed), de-duplicated
+/// (first occurrence wins), or the first bad tag.
 pub(crate) fn requirement_tags<'a>(
     raw: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<String>, BadTag> {
+    checked_tags(raw, |tag| tag)
+}
+
+/// The items of a comma string lose the ASCII spaces and tabs around them, nothing else.
+fn typed(item: &str) -> &str {
+    item.trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\t'])
+}
+
+fn checked_tags<'a>(
+    raw: impl IntoIterator<Item = &'a str>,
+    trim: fn(&str) -> &str,
 ) -> Result<Vec<String>, BadTag> {
     let mut tags: Vec<String> = Vec::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (index, raw) in raw.into_iter().enumerate() {
-        let tag = raw.trim();
+        let tag = trim(raw);
         let mut problems = Vec::new();
         if index >= MAX_TAGS {
             problems.push(Problem::TooMany);
         }
-        if tag.is_empty() {
+        if tag.chars().all(char::is_whitespace) {
             problems.push(Problem::Empty);
         }
         if tag.len() > MAX_TAG_BYTES {
@@ -217,16 +230,17 @@ pub(crate) fn looks_like_expression(input: &str) -> bool {
     input.chars().any(|c| "&|!()\"*?".contains(c))
         || input
             .split(',')
-            .any(|item| item.trim().starts_with("type:"))
+            .any(|item| typed(item).starts_with("type:"))
 }
 
 /// The reference for parsing ComfyControl's comma-separated form: blank is the
-/// wildcard, otherwise every comma-separated piece is a tag.
+/// wildcard (nothing but spaces and tabs), otherwise every comma-separated piece is a
+/// tag, without the spaces and tabs around it.
 pub(crate) fn requirement_string(input: &str) -> Result<Vec<String>, BadTag> {
-    if input.trim().is_empty() {
+    if typed(input).is_empty() {
         return Ok(Vec::new());
     }
-    requirement_tags(input.split(','))
+    checked_tags(input.split(','), typed)
 }
 
 /// What the naive ranking needs to know of a requirement (README, "The rules" and
@@ -241,7 +255,7 @@ pub(crate) trait Spec {
     fn names_terms(&self) -> bool;
 }
 
-/// A plain tag list: required tags trimmed and de-duplicated here.
+/// A plain tag list: required tags (exact) de-duplicated here.
 #[derive(Debug)]
 pub(crate) struct PlainList(Vec<String>);
 
@@ -249,7 +263,6 @@ impl PlainList {
     pub(crate) fn new(raw: &[String]) -> Self {
         let mut tags: Vec<String> = Vec::new();
         for tag in raw {
-            let tag = tag.trim();
             if !tags.iter().any(|t| t == tag) {
                 tags.push(tag.to_owned());
             }
@@ -562,7 +575,7 @@ mod tests {
             runner("r-3", "active", &c, 3),
             runner("r-4", "disabled", &d, 3),
         ];
-        let spec = PlainList::new(&tags(&["gpu-a100", " flux", "flux"]));
+        let spec = PlainList::new(&tags(&["gpu-a100", "flux", "flux"]));
         let ranked = rank(&runners, &spec, &[]);
         let got: Vec<(usize, f64, RefFit)> = ranked
             .iter()

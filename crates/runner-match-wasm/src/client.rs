@@ -43,6 +43,8 @@ pub(crate) struct Inner {
     config: ClientConfig,
     cache: RefCell<Cache>,
     budget: RefCell<RequestBudget>,
+    /// Budget units per request (2 with a CORS preflight; see `request_cost`).
+    request_cost: u32,
 }
 
 #[derive(Default)]
@@ -76,7 +78,8 @@ impl RunnerClient {
         find_runners_with(self.inner.clone(), required_tags)
     }
 
-    /// Every runner of every page, newest first, exactly as the API lists them.
+    /// Every runner of every page, newest `created_at` first (ties by id), each listed
+    /// once even when paging shifted it across pages.
     #[wasm_bindgen(js_name = listRunners, unchecked_return_type = "Promise<ApiRunner[]>")]
     pub fn list_runners(&self) -> Promise {
         let inner = self.inner.clone();
@@ -151,6 +154,7 @@ impl Inner {
         let config = ClientConfig::from_js(options)?;
         Ok(Rc::new(Self {
             budget: RefCell::new(config.budget.clone()),
+            request_cost: crate::request_cost::request_cost(&config.base_url),
             config,
             cache: RefCell::new(Cache::default()),
         }))
@@ -232,7 +236,9 @@ impl Inner {
             self.wait_for_budget().await;
             let attempt = fetch_page(&self.config, request).await;
             // The server saw the request at the latest when the answer came back.
-            self.budget.borrow_mut().finish(now_ms() as u64);
+            self.budget
+                .borrow_mut()
+                .finish_with_cost(now_ms() as u64, self.request_cost);
             let (error, failure) = match attempt {
                 Ok(page) => return Ok(page),
                 Err(AttemptError {
@@ -269,14 +275,19 @@ impl Inner {
         }
     }
 
-    /// Waits until the request budget allows one more request, and books it; the slot
-    /// stays taken until `finish` (see `RequestBudget`).
+    /// Waits until the request budget allows one more request (its preflight included),
+    /// and books it; the slots stay taken until `finish` (see `RequestBudget`).
     async fn wait_for_budget(&self) {
         loop {
             let now = now_ms() as u64;
-            let delay = self.budget.borrow().delay_ms(now);
+            let delay = self
+                .budget
+                .borrow()
+                .delay_ms_with_cost(now, self.request_cost);
             if delay == 0 {
-                self.budget.borrow_mut().begin(now);
+                self.budget
+                    .borrow_mut()
+                    .begin_with_cost(now, self.request_cost);
                 return;
             }
             sleep(delay).await;

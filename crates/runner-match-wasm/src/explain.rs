@@ -12,6 +12,7 @@ use crate::client::to_js;
 use crate::match_runners::runners_from_js;
 use crate::requirements::requirements_from_js;
 use crate::types::FitKind;
+use crate::workflow_tags::WorkflowTagsReport;
 
 /// How many closest runners a report lists.
 const CLOSEST: usize = 5;
@@ -38,7 +39,12 @@ pub struct ExplanationReport {
     pub best_change: Option<ChangeReport>,
     /// Near misses: required tags that match no runner but look like fleet tags.
     pub hints: Vec<HintReport>,
-    /// The whole report as terminal text (summary, hints, best change, closest).
+    /// What to submit as the workflow's `tags`, and what of the requirement ComfyControl
+    /// will not enforce (see `workflowTags`): when `enforced` is false, ComfyControl may
+    /// run the workflow on runners this report rejects.
+    pub workflow_tags: WorkflowTagsReport,
+    /// The whole report as terminal text (summary, hints, best change, closest, and
+    /// what ComfyControl will not enforce).
     pub text: String,
 }
 
@@ -238,6 +244,7 @@ impl ExplanationReport {
                 }
             }),
             hints: explanation.hints().iter().map(HintReport::new).collect(),
+            workflow_tags: explanation.workflow_tags().into(),
             text: explanation.to_string(),
         }
     }

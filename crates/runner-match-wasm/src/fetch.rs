@@ -3,7 +3,7 @@
 use gloo_net::http::Request;
 use runner_match::{Failure, PageRequest, RunnerPage};
 use serde::Deserialize;
-use web_sys::{AbortController, RequestCache, RequestCredentials};
+use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
 
 use crate::error::{ClientError, ErrorCode};
 use crate::options::ClientConfig;
@@ -27,6 +27,11 @@ struct ApiErrorBody {
 
 /// Fetches one page, with the token in the header, no cookies, no cache, and the
 /// configured timeout covering the whole exchange (headers and body).
+///
+/// Redirects are never followed (`redirect: 'manual'`): following one would send the
+/// `Authorization` header to wherever the `Location` points, and whether a runtime
+/// strips it across origins is the runtime's choice, not ours. A redirect is a typed
+/// `http` error that names the fix (point `baseUrl` at the final address).
 pub async fn fetch_page(
     config: &ClientConfig,
     request: PageRequest,
@@ -43,6 +48,7 @@ pub async fn fetch_page(
         .header("Accept", "application/json")
         .credentials(RequestCredentials::Omit)
         .cache(RequestCache::NoStore)
+        .redirect(RequestRedirect::Manual)
         .abort_signal(Some(&signal))
         .send()
         .await;
@@ -73,6 +79,11 @@ pub async fn fetch_page(
     };
     let response = sent.map_err(|_| transport(request.page))?;
     let status = response.status();
+    // Browsers hide a manual redirect behind an opaque status-0 response; Node shows it.
+    if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
+        drop(deadline);
+        return Err(redirect_error(status));
+    }
     let content_type = response.headers().get("content-type").unwrap_or_default();
     let retry_after = response.headers().get("retry-after");
     let body = response.text().await.map_err(|_| transport(request.page))?;
@@ -91,6 +102,28 @@ pub async fn fetch_page(
         });
     }
     Err(http_error(status, &body, retry_after))
+}
+
+/// A redirect, refused: the token is only ever sent to `baseUrl` itself.
+fn redirect_error(status: u16) -> AttemptError {
+    let shown = if status == 0 {
+        "a redirect".to_owned()
+    } else {
+        format!("HTTP {status} (a redirect)")
+    };
+    AttemptError {
+        error: ClientError {
+            status: (status != 0).then_some(status),
+            ..ClientError::new(
+                ErrorCode::Http,
+                format!(
+                    "the API answered {shown}; redirects are not followed so the token \
+                     never goes to another address: set baseUrl to the final URL"
+                ),
+            )
+        },
+        retryable: None,
+    }
 }
 
 /// Classifies a non-2xx answer, surfacing the API's own message.

@@ -15,12 +15,14 @@ pub mod explain;
 pub mod fetch;
 pub mod match_runners;
 pub mod options;
+pub mod request_cost;
 pub mod requirements;
 mod results;
 pub mod secret;
 pub mod snapshot;
 pub mod timer;
 pub mod types;
+pub mod workflow_tags;
 
 pub use client::RunnerClient;
 pub use error::{ClientError, ErrorCode};

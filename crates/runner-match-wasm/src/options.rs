@@ -1,6 +1,8 @@
 //! `RunnerClient` options: read from JS, validated before any request.
 
-use runner_match::{RequestBudget, RetryPolicy, MAX_PER_PAGE};
+use runner_match::{
+    RequestBudget, RetryPolicy, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
+};
 use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::JsValue;
@@ -12,7 +14,7 @@ use crate::secret::Token;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 
 /// Options of `new RunnerClient(options)` and `configure(options)`.
-#[derive(Debug, Default, Deserialize, Tsify)]
+#[derive(Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
     /// The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
@@ -40,13 +42,32 @@ pub struct ClientOptions {
     pub rate_limit: Option<RateLimitOptions>,
 }
 
-/// At most `requests` requests (retries included) in any `windowMs`.
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("token", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("cache_ttl_ms", &self.cache_ttl_ms)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("max_concurrency", &self.max_concurrency)
+            .field("per_page", &self.per_page)
+            .field("rate_limit", &self.rate_limit)
+            .finish()
+    }
+}
+
+/// At most `requests` requests (retries and CORS preflights included) in any
+/// `windowMs`. Only a budget at least as strict as ComfyControl's 40 per 10 s is
+/// accepted: `requests × ⌈10000 / windowMs⌉ ≤ 40` (every burst that fits in 10 s
+/// together stays within 40), so 40 per 10000, 20 per 5000 or 1 per 1000 pass, and
+/// 40 per 1000 or 12 per 3000 are `invalid_input`.
 #[derive(Debug, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateLimitOptions {
-    /// Requests allowed per window, 1–40.
+    /// Requests allowed per window, 1–40 (and see the rule above).
     pub requests: f64,
-    /// The window in ms, 1000–60000.
+    /// The window in ms, 1000–60000 (and see the rule above).
     pub window_ms: f64,
 }
 
@@ -121,16 +142,7 @@ impl ClientConfig {
         };
         let budget = match options.rate_limit {
             None => RequestBudget::default(),
-            Some(limit) => RequestBudget::new(
-                whole("rateLimit.requests", Some(limit.requests), 40, 1..=40)?,
-                u64::from(whole(
-                    "rateLimit.windowMs",
-                    Some(limit.window_ms),
-                    10_000,
-                    1_000..=60_000,
-                )?),
-            )
-            .map_err(|err| ClientError::invalid_input(format!("invalid rateLimit: {err}")))?,
+            Some(limit) => stricter_budget(limit)?,
         };
         Ok(Self {
             token,
@@ -148,6 +160,34 @@ impl ClientConfig {
             budget,
         })
     }
+}
+
+/// The `rateLimit` budget, refused unless it is at least as strict as ComfyControl's
+/// (see [`RateLimitOptions`]): a looser one would earn a 429 and a 10 s cooldown.
+fn stricter_budget(limit: RateLimitOptions) -> Result<RequestBudget, ClientError> {
+    let requests = whole(
+        "rateLimit.requests",
+        Some(limit.requests),
+        RATE_LIMIT_REQUESTS,
+        1..=RATE_LIMIT_REQUESTS,
+    )?;
+    let window_ms = whole(
+        "rateLimit.windowMs",
+        Some(limit.window_ms),
+        10_000,
+        1_000..=60_000,
+    )?;
+    let budget = RequestBudget::new(requests, u64::from(window_ms))
+        .map_err(|err| ClientError::invalid_input(format!("invalid rateLimit: {err}")))?;
+    let most = budget.max_in_span(RATE_LIMIT_WINDOW_MS);
+    if most > u64::from(RATE_LIMIT_REQUESTS) {
+        return Err(ClientError::invalid_input(format!(
+            "rateLimit of {requests} requests per {window_ms} ms lets up to {most} through \
+             in {RATE_LIMIT_WINDOW_MS} ms; ComfyControl allows {RATE_LIMIT_REQUESTS}: use \
+             requests × ⌈{RATE_LIMIT_WINDOW_MS} / windowMs⌉ ≤ {RATE_LIMIT_REQUESTS}"
+        )));
+    }
+    Ok(budget)
 }
 
 /// The keys `ClientOptions` knows, as JS spells them.
@@ -199,6 +239,16 @@ mod tests {
         }
     }
 
+    fn rate_limited(requests: f64, window_ms: f64) -> ClientOptions {
+        ClientOptions {
+            rate_limit: Some(RateLimitOptions {
+                requests,
+                window_ms,
+            }),
+            ..options("t")
+        }
+    }
+
     #[test]
     fn defaults() {
         let config = ClientConfig::new(options("cfc_x")).unwrap();
@@ -212,6 +262,32 @@ mod tests {
             ),
             (3, 8, 100)
         );
+    }
+
+    #[test]
+    fn budgets_at_least_as_strict_as_comfycontrols_are_accepted() {
+        for (requests, window_ms) in [
+            (40.0, 10_000.0),
+            (20.0, 5_000.0),
+            (10.0, 2_500.0),
+            (1.0, 1_000.0),
+            (40.0, 60_000.0),
+        ] {
+            let budget = ClientConfig::new(rate_limited(requests, window_ms))
+                .unwrap()
+                .budget;
+            assert_eq!(
+                (budget.limit(), budget.window_ms()),
+                (requests as u32, window_ms as u64)
+            );
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let shown = format!("{:?}", options("cfc_secret_value"));
+        assert!(!shown.contains("cfc_secret_value"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
     }
 
     #[test]
@@ -253,6 +329,16 @@ mod tests {
                 "cacheTtlMs must be a whole number from 0 to 86400000, got -1",
             ),
             (options(""), "token must be a non-empty string"),
+            (
+                rate_limited(40.0, 1_000.0),
+                "rateLimit of 40 requests per 1000 ms lets up to 400 through in 10000 ms; \
+                 ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
+            ),
+            (
+                rate_limited(12.0, 3_000.0),
+                "rateLimit of 12 requests per 3000 ms lets up to 48 through in 10000 ms; \
+                 ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
+            ),
         ];
         for (opts, want) in cases {
             assert_eq!(ClientConfig::new(opts).unwrap_err().message, want);

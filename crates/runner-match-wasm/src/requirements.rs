@@ -23,10 +23,11 @@ pub struct RequirementSpec {
     #[tsify(optional, type = "string | string[]")]
     pub require: Option<String>,
     /// Terms to prefer (a tag, glob or `type:pro`) with their weights (> 0).
-    #[tsify(optional)]
+    // A plain object, as JS callers write it (tsify would say `Map`).
+    #[tsify(optional, type = "Record<string, number>")]
     pub prefer: Option<std::collections::BTreeMap<String, f64>>,
     /// Terms to avoid with their weights (> 0).
-    #[tsify(optional)]
+    #[tsify(optional, type = "Record<string, number>")]
     pub avoid: Option<std::collections::BTreeMap<String, f64>>,
 }
 

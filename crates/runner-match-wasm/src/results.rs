@@ -375,7 +375,10 @@ fn unpack(cursor: &mut Cursor<'_>, shape: u32) -> Result<Option<Runner>, Misalig
 /// One runner through the complete (serde) reader, which also words the errors.
 fn read_one(item: JsValue, index: usize) -> Result<Runner, ClientError> {
     serde_wasm_bindgen::from_value::<Runner>(item).map_err(|err| {
-        ClientError::invalid_input(format!("runners[{index}] is not a runner: {err}"))
+        // The core words the message without quoting any runner value.
+        let err = err.to_string();
+        let said = err.strip_prefix("Error: ").unwrap_or(&err);
+        ClientError::invalid_input(format!("runners[{index}] is not a runner: {said}"))
     })
 }
 

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::enforce::{workflow_tags, WorkflowTags};
 use crate::expr::Unmet;
 use crate::model::{Runner, RunnerStatus};
 use crate::rank::{compare_runners, compare_scored, fit, Fit};
@@ -328,6 +329,14 @@ impl<'a> Explanation<'a> {
     pub fn hints(&self) -> Vec<Hint> {
         hints::hints(self.runners, &self.requirements)
     }
+
+    /// What to submit as the workflow's `tags`, and which parts of the requirement
+    /// ComfyControl will not enforce ([`workflow_tags`](crate::workflow_tags)): the
+    /// matches above are this library's answer, and ComfyControl may also schedule the
+    /// workflow on runners it rejects when `enforced` is false.
+    pub fn workflow_tags(&self) -> WorkflowTags {
+        workflow_tags(&self.requirements)
+    }
 }
 
 impl fmt::Display for Explanation<'_> {
@@ -371,6 +380,18 @@ impl fmt::Display for Explanation<'_> {
         }
         if let Some(change) = self.best_change() {
             write!(f, "\ntry: {change}")?;
+        }
+        let submit = self.workflow_tags();
+        if !submit.enforced {
+            let tags = match submit.text.as_str() {
+                "" => "no tags".to_owned(),
+                text => format!("tags {text:?}"),
+            };
+            write!(
+                f,
+                "\nnot enforced by ComfyControl (submit {tags}): {}",
+                submit.not_enforced.join(", ")
+            )?;
         }
         Ok(())
     }

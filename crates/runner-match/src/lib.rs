@@ -11,6 +11,7 @@ mod preferences;
 mod requirements;
 
 // Matching, scoring and ranking, plain and indexed, and why.
+mod enforce;
 mod explain;
 mod index;
 mod rank;
@@ -38,6 +39,7 @@ pub use requirements::{
     MAX_TAG_BYTES,
 };
 
+pub use enforce::{workflow_tags, WorkflowTags};
 pub use explain::{
     explain, Change, Explanation, Hint, Reason, Similarity, Suggestion, TagSuggestion, Verdict,
 };

@@ -13,6 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::timestamp::Timestamp;
 
+mod wire;
+
+use wire::WireRunner;
+
 /// One page of a runner listing: `{"runners": [...], "total": N}`.
 ///
 /// ```
@@ -104,7 +108,22 @@ impl Runner {
 }
 
 /// Where a runner comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` hides what an `endpoint` URL may carry besides its address: userinfo
+/// (`user:password@`), the query and the fragment (`?token=…`).
+///
+/// ```
+/// use runner_match::RunnerSource;
+/// let source = RunnerSource::SelfHosted {
+///     user_id: "u1".into(),
+///     endpoint: "https://me:hunter2@comfy.example:8188/api?key=s3cret#x".into(),
+///     headers: Default::default(),
+/// };
+/// let shown = format!("{source:?}");
+/// assert!(shown.contains(r#"endpoint: "https://<redacted>@comfy.example:8188/api?<redacted>""#), "{shown}");
+/// assert!(!shown.contains("hunter2") && !shown.contains("s3cret"));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum RunnerSource {
     /// A ComfyControl-managed runner (`GET /v1/managed-runner`).
     #[default]
@@ -118,6 +137,53 @@ pub enum RunnerSource {
         /// Headers ComfyControl sends to the endpoint; may contain secrets.
         headers: SecretHeaders,
     },
+}
+
+impl fmt::Debug for RunnerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Managed => f.write_str("Managed"),
+            Self::SelfHosted {
+                user_id,
+                endpoint,
+                headers,
+            } => f
+                .debug_struct("SelfHosted")
+                .field("user_id", user_id)
+                .field("endpoint", &redacted_url(endpoint))
+                .field("headers", headers)
+                .finish(),
+        }
+    }
+}
+
+/// `url` with its userinfo, query and fragment replaced by `<redacted>` (the scheme,
+/// host, port and path stay, to tell endpoints apart).
+fn redacted_url(url: &str) -> String {
+    let (address, hidden) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], Some(&url[at..at + 1])),
+        None => (url, None),
+    };
+    let authority_start = address.find("://").map_or(0, |at| at + 3);
+    let authority_end = address[authority_start..]
+        .find('/')
+        .map_or(address.len(), |at| authority_start + at);
+    let mut shown = match address[authority_start..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>{}",
+            &address[..authority_start],
+            &address[authority_start + at..]
+        ),
+        None => address.to_owned(),
+    };
+    if let Some(mark) = hidden {
+        shown.push_str(if mark == "?" {
+            "?<redacted>"
+        } else {
+            "#<redacted>"
+        });
+    }
+    shown
 }
 
 /// The `headers` of a self-hosted runner. They may hold credentials, so this type
@@ -235,55 +301,5 @@ open_enum! {
         Active => "active",
         /// `disabled`: never gets a workflow.
         Disabled => "disabled",
-    }
-}
-
-/// The union of both listings' runner shapes, as received (objects only).
-struct WireRunner(WireFields);
-
-impl<'de> Deserialize<'de> for WireRunner {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        map_only(deserializer, "a runner object").map(WireRunner)
-    }
-}
-
-#[derive(Deserialize)]
-struct WireFields {
-    id: String,
-    name: String,
-    #[serde(default)]
-    runner_type: Option<RunnerType>,
-    status: RunnerStatus,
-    tags: Vec<String>,
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    #[serde(default)]
-    user_id: Option<String>,
-    #[serde(default)]
-    endpoint: Option<String>,
-    #[serde(default)]
-    headers: Option<SecretHeaders>,
-}
-
-impl From<WireRunner> for Runner {
-    fn from(WireRunner(wire): WireRunner) -> Self {
-        let source = match wire.endpoint {
-            Some(endpoint) => RunnerSource::SelfHosted {
-                user_id: wire.user_id.unwrap_or_default(),
-                endpoint,
-                headers: wire.headers.unwrap_or_default(),
-            },
-            None => RunnerSource::Managed,
-        };
-        Runner {
-            id: wire.id,
-            name: wire.name,
-            runner_type: wire.runner_type,
-            status: wire.status,
-            tags: wire.tags,
-            created_at: wire.created_at,
-            updated_at: wire.updated_at,
-            source,
-        }
     }
 }

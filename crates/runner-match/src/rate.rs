@@ -5,6 +5,13 @@
 //! expensive, so a client asks the [`RequestBudget`] before each request. Clock values
 //! are milliseconds on any caller-chosen clock (Unix time, `performance.now()`, a fake
 //! clock in tests), as long as one budget always sees the same clock.
+//!
+//! **Cost.** The limit counts what reaches the server, and one logical request can be
+//! more than one HTTP request: a browser calling the API from another origin sends a
+//! CORS preflight (`OPTIONS`) before every `GET` that carries `Authorization`, and
+//! Cloudflare counts both. The `*_with_cost` forms book such a request as `cost` units;
+//! the plain forms are cost 1 (and a cost of 0 counts as 1). A cost above the limit can never fit in a window, so such
+//! a request waits until the whole budget is free and then goes out alone.
 
 use std::cell::Cell;
 use std::collections::VecDeque;
@@ -117,23 +124,48 @@ impl RequestBudget {
         self.window_ms
     }
 
+    /// The most units this budget can let start within any `span_ms` span:
+    /// `limit × ⌈span_ms / window_ms⌉` (a full burst at the start of each window the
+    /// span touches). A budget is at least as strict as ComfyControl's exactly when
+    /// `max_in_span(RATE_LIMIT_WINDOW_MS) <= RATE_LIMIT_REQUESTS`: 40 per 10 s, 20 per
+    /// 5 s or 10 per 2.5 s qualify; 12 per 3 s does not (4 bursts fit in 10 s: 48).
+    ///
+    /// ```
+    /// use runner_match::{RequestBudget, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS};
+    /// let strict = RequestBudget::new(20, 5_000)?;
+    /// assert!(strict.max_in_span(RATE_LIMIT_WINDOW_MS) <= u64::from(RATE_LIMIT_REQUESTS));
+    /// let loose = RequestBudget::new(12, 3_000)?;
+    /// assert_eq!(loose.max_in_span(RATE_LIMIT_WINDOW_MS), 48);
+    /// # Ok::<(), runner_match::BudgetError>(())
+    /// ```
+    pub fn max_in_span(&self, span_ms: u64) -> u64 {
+        u64::from(self.limit).saturating_mul(span_ms.div_ceil(self.window_ms))
+    }
+
     /// How long to wait from `now_ms` before the next request may start: 0 if it may
     /// start now. Waiting exactly this long and asking again gives 0 unless the budget
     /// was paused meanwhile or requests [begun](Self::begin) and not yet finished fill
     /// the whole budget; then it is [`IN_FLIGHT_POLL_MS`], as nothing can tell when one
     /// of them will finish.
     pub fn delay_ms(&self, now_ms: u64) -> u64 {
+        self.delay_ms_with_cost(now_ms, 1)
+    }
+
+    /// [`delay_ms`](Self::delay_ms) for a request that costs `cost` units (see the
+    /// module docs): 0 once `cost` more units fit in the window.
+    pub fn delay_ms_with_cost(&self, now_ms: u64, cost: u32) -> u64 {
         let now = self.clock.read(now_ms);
         let paused = self.paused_until.saturating_sub(now);
+        let cost = self.fitting(cost);
         let in_flight = usize::try_from(self.in_flight).unwrap_or(usize::MAX);
         let taken = self.starts.len().saturating_add(in_flight);
-        let window = if taken < self.limit_len() {
+        let window = if taken.saturating_add(cost) <= self.limit_len() {
             0
-        } else if in_flight >= self.limit_len() {
+        } else if in_flight.saturating_add(cost) > self.limit_len() {
             IN_FLIGHT_POLL_MS.min(self.window_ms)
         } else {
-            // The oldest `taken - limit + 1` finished requests must leave the window.
-            let must_expire = taken - self.limit_len();
+            // The oldest `taken + cost - limit` finished requests must leave the window.
+            let must_expire = taken + cost - self.limit_len() - 1;
             match self.starts.get(must_expire) {
                 Some(&at) => at.saturating_add(self.window_ms).saturating_sub(now),
                 None => 0,
@@ -146,31 +178,53 @@ impl RequestBudget {
     /// budget allowed it).
     pub fn record(&mut self, now_ms: u64) {
         let now = self.clock.read(now_ms);
-        self.push_finished(now);
+        self.push_finished(now, 1);
     }
 
     /// Records that a request was sent at `now_ms`: it holds a slot until
     /// [`finish`](Self::finish).
     pub fn begin(&mut self, now_ms: u64) {
+        self.begin_with_cost(now_ms, 1);
+    }
+
+    /// [`begin`](Self::begin) for a request that costs `cost` units: it holds that many
+    /// slots until [`finish_with_cost`](Self::finish_with_cost) with the same cost.
+    pub fn begin_with_cost(&mut self, now_ms: u64, cost: u32) {
         self.clock.read(now_ms);
-        self.in_flight = self.in_flight.saturating_add(1);
+        let cost = u32::try_from(self.fitting(cost)).unwrap_or(u32::MAX);
+        self.in_flight = self.in_flight.saturating_add(cost);
     }
 
     /// Records that a request begun earlier got its answer (or failed) at `now_ms`; it
     /// counts against the window from then on.
     pub fn finish(&mut self, now_ms: u64) {
-        let now = self.clock.read(now_ms);
-        self.in_flight = self.in_flight.saturating_sub(1);
-        self.push_finished(now);
+        self.finish_with_cost(now_ms, 1);
     }
 
-    /// Requests begun and not yet finished.
+    /// [`finish`](Self::finish) for a request begun with
+    /// [`begin_with_cost`](Self::begin_with_cost): all its units count from `now_ms`.
+    pub fn finish_with_cost(&mut self, now_ms: u64, cost: u32) {
+        let now = self.clock.read(now_ms);
+        let cost = self.fitting(cost);
+        let units = u32::try_from(cost).unwrap_or(u32::MAX);
+        self.in_flight = self.in_flight.saturating_sub(units);
+        self.push_finished(now, cost);
+    }
+
+    /// Units begun and not yet finished (requests, for cost-1 requests).
     pub fn in_flight(&self) -> u32 {
         self.in_flight
     }
 
-    fn push_finished(&mut self, now: u64) {
-        self.starts.push_back(now);
+    /// `cost` as units the budget books: at least 1, at most the whole limit.
+    fn fitting(&self, cost: u32) -> usize {
+        usize::try_from(cost.clamp(1, self.limit)).unwrap_or(usize::MAX)
+    }
+
+    fn push_finished(&mut self, now: u64, units: usize) {
+        for _ in 0..units {
+            self.starts.push_back(now);
+        }
         // Older entries can no longer hold anything back (the internal clock never runs
         // backwards, so the deque stays sorted).
         while self.starts.len() > self.limit_len() {

@@ -3,10 +3,35 @@
 //!
 //! ComfyControl takes a workflow's tags as a comma-separated string
 //! (`"production, gpu-a100"`); SDKs usually hold them as a list. Both build the same
-//! [`Requirements`], validated once: surrounding whitespace is trimmed, duplicates are
-//! dropped (first occurrence wins), and a tag that is empty, whitespace-only, contains a
-//! comma or a control character, or breaks the size limits is rejected with a
-//! [`RequirementError`] that quotes the input.
+//! [`Requirements`], validated once: duplicates are dropped (first occurrence wins), and
+//! a tag that is empty, whitespace-only, contains a comma or a control character, or
+//! breaks the size limits is rejected with a [`RequirementError`] that quotes the input.
+//!
+//! # Whitespace
+//! ComfyControl documents no trimming, and compares tags exactly (runner tags arrive as
+//! JSON arrays, verbatim). So:
+//! - **List elements** are taken exactly as given, whitespace included: `" flux"` is not
+//!   `"flux"` (a runner could carry either). Nothing is trimmed silently.
+//! - **Comma strings** drop ASCII spaces and tabs around each item, because people type
+//!   `"production, gpu-a100"`; this is this library's reading of the comma form. Any
+//!   other whitespace (a no-break space, an ideographic space) is part of the tag.
+//! - A string with nothing but ASCII spaces and tabs is the wildcard.
+//! - In expressions, whitespace separates tokens; quote a tag (`"gpu a100"`) to keep
+//!   whitespace in it.
+//!
+//! A tag the fleet carries only with different whitespace gets a near-miss
+//! [`Hint`](crate::Hint) from explain ([`Similarity::Whitespace`](crate::Similarity)).
+//!
+//! ```
+//! use runner_match::Requirements;
+//! let list = Requirements::from_tags([" flux", "sdxl"])?;
+//! assert_eq!(list.tags(), [" flux", "sdxl"]);
+//! let typed: Requirements = " flux ,\tsdxl".parse()?;
+//! assert_eq!(typed.tags(), ["flux", "sdxl"]);
+//! let nbsp: Requirements = "\u{a0}flux".parse()?;
+//! assert_eq!(nbsp.tags(), ["\u{a0}flux"]);
+//! # Ok::<(), runner_match::RequirementError>(())
+//! ```
 //!
 //! A string that uses expression syntax (see [`looks_like_expression`]) is parsed as an
 //! [`Expression`] instead; one that turns out to be a plain conjunction of tags
@@ -39,7 +64,7 @@ pub const MAX_TAG_BYTES: usize = 256;
 /// let req: Requirements = "gpu-a100, flux, gpu-a100".parse()?;
 /// assert_eq!(req.tags(), ["gpu-a100", "flux"]);
 /// assert!("".parse::<Requirements>()?.is_wildcard());
-/// assert_eq!(Requirements::from_tags(["flux", " sdxl "])?.tags(), ["flux", "sdxl"]);
+/// assert_eq!(Requirements::from_tags(["flux", "sdxl", "flux"])?.tags(), ["flux", "sdxl"]);
 ///
 /// // Expression syntax switches to the expression language ...
 /// let req: Requirements = "gpu-* & (flux | sdxl) & !development".parse()?;
@@ -65,8 +90,8 @@ impl Requirements {
     }
 
     /// Builds requirements from a list of tags. Each tag is taken literally (never as an
-    /// expression) and trimmed; an empty list is the wildcard. Errors quote the whole
-    /// list.
+    /// expression) and exactly, whitespace included (see the module docs); an empty
+    /// list is the wildcard. Errors quote the whole list.
     pub fn from_tags<I, S>(tags: I) -> Result<Self, RequirementError>
     where
         I: IntoIterator<Item = S>,
@@ -74,7 +99,7 @@ impl Requirements {
     {
         let tags: Vec<S> = tags.into_iter().collect();
         let as_strs = || tags.iter().map(AsRef::as_ref);
-        Self::build(as_strs(), || error::quote_list(as_strs()))
+        Self::build(as_strs(), |tag| tag, || error::quote_list(as_strs()))
     }
 
     /// Builds requirements from a parsed expression. One that is a plain conjunction of
@@ -88,7 +113,7 @@ impl Requirements {
     /// # Ok::<(), runner_match::ExpressionError>(())
     /// ```
     pub fn from_expression(expression: Expression) -> Self {
-        if let Some(plain) = expression.as_plain_tags() {
+        if let Some(plain) = literal_conjunction(&expression) {
             // The parser's limits are at least as strict as the list's, so this cannot
             // fail; if it ever did, the expression itself is still a faithful fallback.
             if let Ok(req) = Self::from_tags(&plain) {
@@ -108,7 +133,7 @@ impl Requirements {
         self
     }
 
-    /// The required tags, trimmed and de-duplicated, in first-seen order.
+    /// The required tags, de-duplicated, in first-seen order.
     ///
     /// For an expression these are its top-level literal tags (`gpu` and `flux` in
     /// `gpu & flux & !dev`), which every tagged match carries; the expression may demand
@@ -137,14 +162,14 @@ impl Requirements {
     ///
     /// ComfyControl understands only tag lists: for an expression this is its top-level
     /// literal tags ([`tags`](Self::tags)) that the comma form can carry (no comma, no
-    /// surrounding whitespace), which ComfyControl can enforce; the rest of the
-    /// expression it cannot.
+    /// surrounding space or tab, which a comma string does not keep), which ComfyControl
+    /// can enforce; the rest of the expression it cannot.
     pub fn to_comma_string(&self) -> String {
         let carried: Vec<&str> = self
             .tags
             .iter()
             .map(String::as_str)
-            .filter(|tag| !tag.contains(',') && tag.trim() == *tag)
+            .filter(|tag| !tag.contains(',') && trim_typed(tag) == *tag)
             .collect();
         carried.join(",")
     }
@@ -191,18 +216,21 @@ impl Requirements {
         }
     }
 
+    /// Validates tags, each after `trim` (identity for lists, [`trim_typed`] for comma
+    /// strings).
     fn build<'a>(
         raw: impl Iterator<Item = &'a str>,
+        trim: fn(&str) -> &str,
         input: impl FnOnce() -> String,
     ) -> Result<Self, RequirementError> {
         let mut tags: Vec<String> = Vec::new();
         let mut problem: Option<(usize, String, TagProblem)> = None;
         for (index, raw) in raw.enumerate() {
-            let tag = raw.trim();
+            let tag = trim(raw);
             let position = index + 1;
             let found = if index >= MAX_TAGS {
                 Some(TagProblem::TooMany)
-            } else if tag.is_empty() {
+            } else if tag.chars().all(char::is_whitespace) {
                 Some(TagProblem::Empty)
             } else if tag.len() > MAX_TAG_BYTES {
                 Some(TagProblem::TooLong)
@@ -237,6 +265,33 @@ impl Requirements {
     }
 }
 
+/// The tags of an expression that is a conjunction of literal tags, as a list can hold
+/// them: [`Expression::as_plain_tags`], and also quoted tags with whitespace around
+/// them (`" flux"`), since list elements are exact too. `None` for anything else.
+fn literal_conjunction(expression: &Expression) -> Option<Vec<String>> {
+    if let Some(plain) = expression.as_plain_tags() {
+        return Some(plain);
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for clause in expression.conjuncts() {
+        match clause {
+            crate::ExpressionNode::Tag(tag) if !tag.contains(',') => {
+                if !tags.contains(tag) {
+                    tags.push(tag.clone());
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(tags)
+}
+
+/// An item of a comma string without the ASCII spaces and tabs typed around it (the
+/// only whitespace the comma form drops; see the module docs).
+fn trim_typed(item: &str) -> &str {
+    item.trim_matches([' ', '\t'])
+}
+
 /// `true` when a requirement string uses expression syntax: any of `& | ! ( ) "`, a glob
 /// character `*` or `?`, or a comma-separated item starting with `type:`. Only such
 /// strings are parsed as expressions; any other string keeps ComfyControl's plain
@@ -252,23 +307,24 @@ pub fn looks_like_expression(input: &str) -> bool {
     input.contains(['&', '|', '!', '(', ')', '"', '*', '?'])
         || input
             .split(',')
-            .any(|item| item.trim_start().starts_with("type:"))
+            .any(|item| trim_typed(item).starts_with("type:"))
 }
 
 impl FromStr for Requirements {
     type Err = RequirementError;
 
     /// Parses ComfyControl's comma-separated form, or an expression when the string
-    /// uses expression syntax ([`looks_like_expression`]). A string that is empty or
-    /// only whitespace is the wildcard.
+    /// uses expression syntax ([`looks_like_expression`]). Items lose the ASCII spaces
+    /// and tabs around them, nothing else (see the module docs); a string that is empty
+    /// or only spaces and tabs is the wildcard.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        if input.trim().is_empty() {
+        if trim_typed(input).is_empty() {
             return Ok(Self::any());
         }
         if looks_like_expression(input) {
             return Ok(Self::from_expression(Expression::parse(input)?));
         }
-        Self::build(input.split(','), || error::quote_str(input))
+        Self::build(input.split(','), trim_typed, || error::quote_str(input))
     }
 }
 
@@ -286,9 +342,13 @@ impl fmt::Display for Requirements {
         if let Some(expression) = &self.expression {
             return fmt::Display::fmt(expression, f);
         }
-        // A tag such as `a|b` or `gpu-*` would read back as expression syntax: then
-        // every tag is quoted, which the expression language reads as literal tags.
-        let quote = self.tags.iter().any(|tag| looks_like_expression(tag));
+        // A tag such as `a|b` or `gpu-*` would read back as expression syntax, and one
+        // with whitespace around it would lose it: then every tag is quoted, which the
+        // expression language reads as literal tags, whitespace kept.
+        let quote = self
+            .tags
+            .iter()
+            .any(|tag| looks_like_expression(tag) || tag.trim() != tag);
         for (i, tag) in self.tags.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
@@ -333,6 +393,9 @@ mod tests {
             ("gpu-a100", &["gpu-a100"]),
             ("production, gpu-a100", &["production", "gpu-a100"]),
             ("  a ,b  ,  c ", &["a", "b", "c"]),
+            ("\ta\t, b", &["a", "b"]),
+            ("\u{a0}a,b\u{3000}", &["\u{a0}a", "b\u{3000}"]),
+            (" \t ", &[]),
             ("a,b,a,b", &["a", "b"]),
             ("GPU,gpu", &["GPU", "gpu"]),
             ("gpu a100", &["gpu a100"]),
@@ -355,6 +418,14 @@ mod tests {
                 r#"empty tag at position 2 in "a, ,b""#.into(),
             ),
             ("a,b,".into(), r#"empty tag at position 3 in "a,b,""#.into()),
+            (
+                "a,\u{a0}".into(),
+                "empty tag at position 2 in \"a,\\u{a0}\"".into(),
+            ),
+            (
+                "\u{3000}".into(),
+                "empty tag at position 1 in \"\\u{3000}\"".into(),
+            ),
             (
                 "a,b\nc".into(),
                 r#"control character in tag "b\nc" at position 2 in "a,b\nc""#.into(),
@@ -379,10 +450,31 @@ mod tests {
         assert!(Requirements::from_tags(Vec::<String>::new())
             .unwrap()
             .is_wildcard());
-        let req = Requirements::from_tags(["flux", " flux ", "sdxl"]).unwrap();
+        let req = Requirements::from_tags(["flux", "flux", "sdxl"]).unwrap();
         assert_eq!(req.tags(), ["flux", "sdxl"]);
         assert_eq!(req.to_comma_string(), "flux,sdxl");
         assert_eq!(req.to_string(), "flux, sdxl");
+        // Elements are exact: whitespace is part of the tag, never trimmed.
+        let req = Requirements::from_tags(["flux", " flux ", "\u{a0}sdxl"]).unwrap();
+        assert_eq!(req.tags(), ["flux", " flux ", "\u{a0}sdxl"]);
+        assert_eq!(
+            req.to_comma_string(),
+            "flux,\u{a0}sdxl",
+            "a comma string drops spaces"
+        );
+        let again: Requirements = req.to_string().parse().unwrap();
+        assert_eq!(
+            again.tags(),
+            req.tags(),
+            "Display quotes to keep the spaces"
+        );
+        for blank in ["\t", "\u{a0}", "\u{3000}", "\n"] {
+            let err = Requirements::from_tags(["a", blank]).unwrap_err();
+            assert!(
+                err.to_string().starts_with("empty tag at position 2"),
+                "{blank:?}: {err}"
+            );
+        }
 
         let err = Requirements::from_tags([" "]).unwrap_err();
         assert_eq!(err.to_string(), r#"empty tag at position 1 in [" "]"#);

@@ -47,8 +47,10 @@ fn requirement_strings_exact_results() {
     let cases: &[(&str, Want)] = &[
         ("", Ok(&[])),
         (" \t ", Ok(&[])),
-        ("\u{3000}", Ok(&[])),
-        ("\u{85}", Ok(&[])),
+        // Only ASCII spaces and tabs are dropped around comma-string items; other
+        // whitespace is part of the tag, and a whitespace-only tag is an error.
+        ("\u{3000}", Err(r#"empty tag at position 1 in "\u{3000}""#)),
+        ("\u{85}", Err(r#"empty tag at position 1 in "\u{85}""#)),
         ("a,,b", Err(r#"empty tag at position 2 in "a,,b""#)),
         (" , ", Err(r#"empty tag at position 1 in " , ""#)),
         (
@@ -87,9 +89,13 @@ fn requirement_strings_exact_results() {
             "a\u{9f}b",
             Err(r#"control character in tag "a\u{9f}b" at position 1 in "a\u{9f}b""#),
         ),
-        // Surrounding whitespace (Unicode White_Space) is trimmed, inner whitespace kept.
-        ("\ngpu-a100\t, flux\u{85}", Ok(&["gpu-a100", "flux"])),
-        ("\u{a0}gpu a100\u{2003}", Ok(&["gpu a100"])),
+        // Surrounding ASCII spaces and tabs are dropped; nothing else is.
+        ("\tgpu-a100\t,  flux ", Ok(&["gpu-a100", "flux"])),
+        (
+            "\ngpu-a100",
+            Err(r#"control character in tag "\ngpu-a100" at position 1 in "\ngpu-a100""#),
+        ),
+        ("\u{a0}gpu a100\u{2003}", Ok(&["\u{a0}gpu a100\u{2003}"])),
         // Not whitespace, not control: kept, compared exactly.
         ("\u{feff}gpu", Ok(&["\u{feff}gpu"])),
         ("gpu\u{200b}", Ok(&["gpu\u{200b}"])),
@@ -134,7 +140,12 @@ fn requirement_lists_exact_results() {
             &["a|b", "c*", "!d", "(e)", "type:pro"],
             Ok(&["a|b", "c*", "!d", "(e)", "type:pro"]),
         ),
-        (&[" flux ", "flux", "FLUX"], Ok(&["flux", "FLUX"])),
+        // Elements are exact: whitespace is never trimmed.
+        (&[" flux ", "flux", "FLUX"], Ok(&[" flux ", "flux", "FLUX"])),
+        (
+            &["flux", "\u{a0}"],
+            Err(r#"empty tag at position 2 in ["flux", "\u{a0}"]"#),
+        ),
         (&["\u{feff}gpu", "gpu"], Ok(&["\u{feff}gpu", "gpu"])),
     ];
     for &(input, want) in cases {
@@ -177,16 +188,19 @@ fn limits_just_under_and_just_over() {
     let dup = Requirements::from_tags(vec!["flux"; 1001]).unwrap_err();
     assert_eq!(tag_error(dup), (TagProblem::TooMany, 1001));
 
-    // Bytes of UTF-8, after trimming.
-    for ok in [
-        "x".repeat(256),
-        "é".repeat(128),
-        "🚀".repeat(64),
-        format!("  {}  ", "x".repeat(256)),
-    ] {
+    // Bytes of UTF-8 (of a comma-string item after its spaces are dropped).
+    for ok in ["x".repeat(256), "é".repeat(128), "🚀".repeat(64)] {
         assert!(Requirements::from_tags([&ok]).is_ok(), "{} bytes", ok.len());
         assert!(format!("flux,{ok}").parse::<Requirements>().is_ok());
     }
+    let spaced = format!("  {}  ", "x".repeat(256));
+    assert!(format!("flux,{spaced}").parse::<Requirements>().is_ok());
+    let err = Requirements::from_tags([&spaced]).unwrap_err();
+    assert_eq!(
+        tag_error(err),
+        (TagProblem::TooLong, 1),
+        "list elements are exact"
+    );
     for bad in [
         "x".repeat(257),
         "é".repeat(129),
@@ -299,8 +313,9 @@ proptest! {
         match Requirements::from_tags(&input) {
             Ok(req) => {
                 for tag in req.tags() {
-                    prop_assert_eq!(tag.trim(), tag.as_str());
-                    prop_assert!(!tag.is_empty() && !tag.contains(','));
+                    // Exactly as given (whitespace included), never blank.
+                    prop_assert!(input.contains(tag));
+                    prop_assert!(!tag.trim().is_empty() && !tag.contains(','));
                     prop_assert!(!tag.chars().any(char::is_control));
                 }
             }
@@ -480,63 +495,38 @@ fn runner_result(fields: serde_json::Value) -> Result<Runner, String> {
 
 #[test]
 fn runners_with_wrong_types_or_missing_fields_are_typed_errors() {
-    let cases: Vec<(serde_json::Value, &str)> = vec![
-        (
-            json!({"id": 1}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (json!({"id": null}), "invalid type: null, expected a string"),
-        (
-            json!({"name": ["n"]}),
-            "invalid type: sequence, expected a string",
-        ),
-        (
-            json!({"tags": "gpu"}),
-            "invalid type: string \"gpu\", expected a sequence",
-        ),
-        (
-            json!({"tags": [null]}),
-            "invalid type: null, expected a string",
-        ),
-        (
-            json!({"tags": [1]}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (
-            json!({"tags": {"0": "gpu"}}),
-            "invalid type: map, expected a sequence",
-        ),
-        (
-            json!({"status": 1}),
-            "invalid type: integer `1`, expected a string",
-        ),
-        (
-            json!({"status": null}),
-            "invalid type: null, expected a string",
-        ),
-        (
-            json!({"runner_type": 5}),
-            "invalid type: integer `5`, expected a string",
-        ),
+    // Errors name the field and the kind of value, never the value itself.
+    let cases: Vec<(serde_json::Value, &str)> =
+        vec![
+        (json!({"id": 1}), "invalid type for `id`: integer, expected a string"),
+        (json!({"id": null}), "invalid type for `id`: null, expected a string"),
+        (json!({"name": ["n"]}), "invalid type for `name`: sequence, expected a string"),
+        (json!({"tags": "gpu"}), "invalid type for `tags`: string, expected a sequence"),
+        (json!({"tags": [null]}), "invalid type for `tags`: null, expected a string"),
+        (json!({"tags": [1]}), "invalid type for `tags`: integer, expected a string"),
+        (json!({"tags": {"0": "gpu"}}), "invalid type for `tags`: map, expected a sequence"),
+        (json!({"status": 1}), "invalid type for `status`: integer, expected a string"),
+        (json!({"status": null}), "invalid type for `status`: null, expected a string"),
+        (json!({"runner_type": 5}), "invalid type for `runner_type`: integer, expected a string"),
         (
             json!({"created_at": 1_700_000_000}),
-            "invalid type: integer `1700000000`, expected a string",
+            "invalid type for `created_at`: integer, expected a string",
         ),
         (
             json!({"created_at": "yesterday"}),
-            "invalid timestamp \"yesterday\": expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
+            "invalid value for `created_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
         ),
         (
             json!({"updated_at": ""}),
-            "invalid timestamp \"\": expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
+            "invalid value for `updated_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
         ),
         (
             json!({"headers": ["a"], "endpoint": "https://x"}),
-            "invalid type: sequence, expected a map",
+            "invalid type for `headers`: sequence, expected a map",
         ),
         (
             json!({"headers": {"a": 1}, "endpoint": "https://x"}),
-            "invalid type: integer `1`, expected a string",
+            "invalid type for `headers`: integer, expected a string",
         ),
         (json!({"-id": null}), "missing field `id`"),
         (json!({"-name": null}), "missing field `name`"),
@@ -602,12 +592,12 @@ fn deep_nesting_never_overflows_the_stack() {
         };
         let err = with("tags", &junk);
         assert!(
-            err.starts_with("invalid type: sequence, expected a string"),
+            err.starts_with("invalid type for `tags`: sequence, expected a string"),
             "{err}"
         );
         let err = with("name", &objects);
         assert!(
-            err.starts_with("invalid type: map, expected a string"),
+            err.starts_with("invalid type for `name`: map, expected a string"),
             "{err}"
         );
     }
@@ -847,9 +837,13 @@ fn empty_and_untrimmed_tags_from_the_wire_are_tags() {
         ranked[0],
         ("untagged".to_owned(), "1.000000000000 exact".to_owned())
     );
-    // A requirement can never name "" or " gpu ".
+    // A requirement can never name "", but a list can name " gpu " exactly.
     assert!(Requirements::from_tags([""]).is_err());
-    assert_eq!(Requirements::from_tags([" gpu "]).unwrap().tags(), ["gpu"]);
+    let spaced = Requirements::from_tags([" gpu "]).unwrap();
+    assert_eq!(spaced.tags(), [" gpu "]);
+    let ranked = assert_consistent(&runners, &spaced);
+    let found: Vec<&str> = ranked.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(found, ["spaced", "untagged"]);
 }
 
 #[test]

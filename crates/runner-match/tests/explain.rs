@@ -468,7 +468,30 @@ fn terminal_report() {
         why.to_string(),
         "4 of 7 runners match; 1 has unknown status \"inactive\" (1 would match if active), \
          1 is disabled (1 would match if enabled), 1 lacks \"gpu-a100\"\n\
-         best: runner a100-eu: 0.875 = 0.5 × fit 0.750 (2 extra tags) + 0.5 × preferences 1.000 (prefer eu-west ×1 ✓)"
+         best: runner a100-eu: 0.875 = 0.5 × fit 0.750 (2 extra tags) + 0.5 × preferences 1.000 (prefer eu-west ×1 ✓)\n\
+         not enforced by ComfyControl (submit tags \"gpu-a100\"): prefer eu-west ×1 (a preference)"
+    );
+    assert_eq!(
+        why.workflow_tags().not_enforced,
+        ["prefer eu-west ×1 (a preference)"]
+    );
+
+    // An expression: what ComfyControl gets, and what it will not hold to.
+    let why = explain(&fleet, &req("flux & !development"));
+    assert!(
+        why.to_string().ends_with(
+            "\nnot enforced by ComfyControl (submit tags \"flux\"): !development (a NOT)"
+        ),
+        "{why}"
+    );
+    let why = explain(&fleet, &req("type:plus"));
+    assert!(why
+        .to_string()
+        .ends_with("\nnot enforced by ComfyControl (submit no tags): type:plus (a runner type)"));
+    assert!(
+        explain(&fleet, &req("gpu-a100, flux"))
+            .workflow_tags()
+            .enforced
     );
 }
 
@@ -496,4 +519,31 @@ fn index_explains_its_runners() {
         ]
     );
     assert_eq!(why.match_count(), index.count_matches(&requirements));
+}
+
+#[test]
+fn hints_for_tags_that_differ_only_by_surrounding_whitespace() {
+    // Tags compare exactly (issue 13): a fleet tag with a stray space or a no-break
+    // space is a different tag, and explain says which one was probably meant.
+    let fleet = vec![
+        support::active("a", &["gpu-a100 "]),
+        support::active("b", &["\u{a0}flux"]),
+    ];
+    let list = Requirements::from_tags(["gpu-a100", "flux"]).unwrap();
+    let why = explain(&fleet, &list);
+    let hints: Vec<String> = why.hints().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        hints,
+        [
+            r#""gpu-a100" matches no runner; did you mean "gpu-a100 " (1 runner)? Tags compare exactly, whitespace included."#,
+            r#""flux" matches no runner; did you mean "\u{a0}flux" (1 runner)? Tags compare exactly, whitespace included."#,
+        ]
+    );
+    assert!(why
+        .hints()
+        .iter()
+        .all(|h| h.suggestions[0].similarity == Similarity::Whitespace));
+    // The exact tag, spaces included, matches.
+    let exact = Requirements::from_tags(["gpu-a100 "]).unwrap();
+    assert!(explain(&fleet, &exact).hints().is_empty());
 }

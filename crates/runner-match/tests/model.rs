@@ -60,22 +60,40 @@ fn unknown_enum_values_are_kept_not_fatal() {
 
 #[test]
 fn wrong_shapes_are_errors() {
+    // Errors name the field and what was expected, never the value (see the secrets
+    // test below).
     let cases = [
         (
             json!({"tags": "gpu"}),
-            "invalid type: string \"gpu\", expected a sequence",
+            "invalid type for `tags`: string, expected a sequence",
         ),
         (
             json!({"created_at": "yesterday"}),
-            "invalid timestamp \"yesterday\"",
+            "invalid value for `created_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
         ),
-        (json!({"status": 1}), "invalid type: integer `1`, expected"),
-        (json!({"id": null}), "invalid type: null, expected a string"),
+        (
+            json!({"status": 1}),
+            "invalid type for `status`: integer, expected a string",
+        ),
+        (
+            json!({"id": null}),
+            "invalid type for `id`: null, expected a string",
+        ),
+        (
+            json!({"id": "a", "tags": ["x", 7]}),
+            "invalid type for `tags`: integer, expected a string",
+        ),
     ];
     for (fields, want) in cases {
         let err = runner(fields.clone()).unwrap_err().to_string();
-        assert!(err.contains(want), "{fields}: {err}");
+        assert_eq!(err, want, "{fields}");
     }
+    let twice = r#"{"id":"a","id":"b","name":"n","status":"active","tags":[],
+        "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#;
+    let err = serde_json::from_str::<Runner>(twice)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("duplicate field `id`"), "{err}");
     let missing: Result<Runner, _> = serde_json::from_value(json!({"id": "x"}));
     assert!(missing
         .unwrap_err()
@@ -125,4 +143,61 @@ fn headers_never_leave_through_serde_or_debug() {
         "{json}"
     );
     assert!(debug.contains("<redacted>"));
+}
+
+#[test]
+fn decode_errors_name_the_field_never_the_value() {
+    let secret = "Bearer sk-very-secret";
+    let cases = [
+        json!({"headers": secret}),
+        json!({"headers": {"Authorization": [secret]}}),
+        json!({"endpoint": ["https://me:sk-very-secret@x"], "headers": {}}),
+        json!({"user_id": {"k": secret}, "endpoint": "https://x"}),
+        json!({"name": [secret]}),
+    ];
+    for fields in cases {
+        let one = runner(fields.clone()).unwrap_err().to_string();
+        let mut page = json!({"runners": [{"id": "r1", "name": "n", "status": "active",
+            "tags": [], "created_at": "2024-01-10T08:00:00Z",
+            "updated_at": "2024-01-10T08:00:00Z"}], "total": 1});
+        for (k, v) in fields.as_object().unwrap() {
+            page["runners"][0][k] = v.clone();
+        }
+        let text = serde_json::to_string(&page).unwrap();
+        let in_page = serde_json::from_str::<RunnerPage>(&text)
+            .unwrap_err()
+            .to_string();
+        for err in [&one, &in_page] {
+            assert!(!err.contains("sk-very-secret"), "{fields}: {err}");
+            assert!(err.contains(" for `"), "{fields}: {err}");
+        }
+    }
+    // A runner that is a string (not an object) is not quoted either.
+    let err = serde_json::from_str::<RunnerPage>(r#"{"runners":["sk-very-secret"],"total":1}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("invalid type: string, expected a runner object"),
+        "{err}"
+    );
+    assert!(!err.contains("sk-very-secret"), "{err}");
+}
+
+#[test]
+fn debug_hides_endpoint_credentials() {
+    let text = SELF_HOSTED.replace(
+        "https://comfy.example.com",
+        "https://me:pa55word@comfy.example.com:8188/base?token=t0ken#frag",
+    );
+    let r: Runner = serde_json::from_str(&text).unwrap();
+    let debug = format!("{r:?} {r:#?}");
+    for secret in ["pa55word", "t0ken", "frag", "sk-very-secret"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    assert!(
+        debug.contains(r#"endpoint: "https://<redacted>@comfy.example.com:8188/base?<redacted>""#),
+        "{debug}"
+    );
+    let plain: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
+    assert!(format!("{plain:?}").contains(r#"endpoint: "https://comfy.example.com""#));
 }

@@ -10,10 +10,24 @@ use runner_match::{RequestBudget, IN_FLIGHT_POLL_MS};
 /// sees each request `arrival_fraction` of the way through its latency. Returns the
 /// server-side arrival times.
 fn simulate(limit: u32, window: u64, workers: usize, requests: &[(u64, u8)]) -> Vec<u64> {
+    let requests: Vec<_> = requests.iter().map(|&(l, f)| (l, f, 1)).collect();
+    simulate_with_cost(limit, window, workers, &requests)
+}
+
+/// [`simulate`] where each request also has a cost: a request of cost `c` reaches the
+/// server as `c` HTTP requests (a CORS preflight, then the `GET`), spread evenly from
+/// the send up to its `fraction` point, all counted by the server's limit.
+fn simulate_with_cost(
+    limit: u32,
+    window: u64,
+    workers: usize,
+    requests: &[(u64, u8, u32)],
+) -> Vec<u64> {
     let mut budget = RequestBudget::new(limit, window).unwrap();
     // (time the worker is next free, the answer pending: (finish time) or none)
     let mut free_at = vec![0u64; workers];
     let mut pending: Vec<Option<u64>> = vec![None; workers];
+    let mut costs = vec![1u32; workers];
     let mut arrivals = Vec::new();
     let mut next = 0;
     let mut now = 0u64;
@@ -22,7 +36,7 @@ fn simulate(limit: u32, window: u64, workers: usize, requests: &[(u64, u8)]) -> 
         for w in 0..workers {
             if let Some(done) = pending[w] {
                 if done <= now {
-                    budget.finish(done.max(now));
+                    budget.finish_with_cost(done.max(now), costs[w]);
                     pending[w] = None;
                     free_at[w] = now;
                 }
@@ -31,11 +45,16 @@ fn simulate(limit: u32, window: u64, workers: usize, requests: &[(u64, u8)]) -> 
         // Free workers ask the budget.
         for w in 0..workers {
             let idle = pending[w].is_none() && next < requests.len() && free_at[w] <= now;
-            if idle && budget.delay_ms(now) == 0 {
-                let (latency, fraction) = requests[next];
+            let cost = requests.get(next).map_or(1, |r| r.2);
+            if idle && budget.delay_ms_with_cost(now, cost) == 0 {
+                let (latency, fraction, _) = requests[next];
                 next += 1;
-                budget.begin(now);
-                arrivals.push(now + latency * u64::from(fraction) / 255);
+                budget.begin_with_cost(now, cost);
+                let last = latency * u64::from(fraction) / 255;
+                for part in 1..=u64::from(cost) {
+                    arrivals.push(now + last * part / u64::from(cost));
+                }
+                costs[w] = cost;
                 pending[w] = Some(now + latency);
             }
         }
@@ -71,6 +90,52 @@ proptest! {
         prop_assert_eq!(arrivals.len(), requests.len());
         prop_assert!(peak(&arrivals, window) <= limit as usize, "{:?}", arrivals);
     }
+
+    #[test]
+    fn the_server_never_sees_more_than_the_limit_counting_preflights(
+        limit in 2u32..7,
+        window in 50u64..400,
+        workers in 1usize..8,
+        requests in proptest::collection::vec((0u64..300, any::<u8>(), 1u32..=2), 1..40),
+    ) {
+        let arrivals = simulate_with_cost(limit, window, workers, &requests);
+        let sent: u32 = requests.iter().map(|r| r.2).sum();
+        prop_assert_eq!(arrivals.len(), sent as usize);
+        prop_assert!(peak(&arrivals, window) <= limit as usize, "{:?}", arrivals);
+    }
+}
+
+#[test]
+fn a_request_costs_its_units_until_it_leaves_the_window() {
+    let mut budget = RequestBudget::new(3, 1_000).unwrap();
+    budget.begin_with_cost(0, 2);
+    assert_eq!(budget.in_flight(), 2);
+    assert_eq!(budget.delay_ms_with_cost(0, 2), IN_FLIGHT_POLL_MS);
+    assert_eq!(budget.delay_ms(0), 0, "one unit is left");
+    budget.finish_with_cost(100, 2);
+    assert_eq!(budget.in_flight(), 0);
+    assert_eq!(
+        budget.delay_ms_with_cost(100, 2),
+        1_000,
+        "both units count from the answer"
+    );
+    assert_eq!(budget.delay_ms(100), 0);
+    assert_eq!(budget.delay_ms_with_cost(1_100, 2), 0);
+}
+
+#[test]
+fn a_cost_above_the_limit_goes_out_alone() {
+    let mut budget = RequestBudget::new(1, 1_000).unwrap();
+    assert_eq!(budget.delay_ms_with_cost(0, 2), 0);
+    budget.begin_with_cost(0, 2);
+    assert_eq!(budget.in_flight(), 1, "booked as the whole budget");
+    budget.finish_with_cost(10, 2);
+    assert_eq!(budget.delay_ms_with_cost(10, 2), 1_000);
+    assert_eq!(
+        budget.delay_ms_with_cost(10, 0),
+        budget.delay_ms(10),
+        "cost 0 is cost 1"
+    );
 }
 
 #[test]

@@ -1,8 +1,9 @@
 // Type-checked (never run) by the packaging test with tsc, moduleResolution nodenext and
 // bundler: the `types` condition of the exports map must give consumers the real API.
 import init, {
-  configure, findRunners, matchRunners, RunnerClient,
-  type ApiRunner, type ClientOptions, type ErrorCode, type RunnerMatch, type RunnerMatchError,
+  configure, explainRunners, findRunners, matchRunners, RunnerClient, RunnerSet, workflowTags,
+  type ApiRunner, type ClientOptions, type ErrorCode, type ExplanationReport, type RunnerMatch, type RunnerMatchError,
+  type WorkflowTagsReport,
 } from 'runner-match';
 
 await init();
@@ -15,6 +16,10 @@ const fromArray: Promise<RunnerMatch[]> = new RunnerClient(options).findRunners(
 
 const listed: ApiRunner[] = [];
 const pure: RunnerMatch[] = matchRunners(listed, 'flux');
+const prebuilt: RunnerMatch[] = new RunnerSet(listed).match('flux');
+const report: ExplanationReport = explainRunners(listed, 'flux | sdxl');
+const submit: WorkflowTagsReport = workflowTags('flux | sdxl');
+const notEnforced: string[] = report.workflowTags.notEnforced.concat(submit.notEnforced);
 
 function codeOf(e: unknown): ErrorCode | undefined {
   return (e as RunnerMatchError).code;
@@ -25,4 +30,7 @@ configure({ token: 42 });
 // @ts-expect-error not an ErrorCode
 const bad: ErrorCode = 'teapot';
 
-export { best, fromArray, pure, codeOf, bad };
+// @ts-expect-error workflowTags gives a report, not the comma string
+const text: string = workflowTags('flux');
+
+export { best, fromArray, pure, prebuilt, notEnforced, codeOf, bad, text };
