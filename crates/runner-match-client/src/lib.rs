@@ -1,0 +1,20 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod base_url;
+mod client;
+mod config;
+mod error;
+mod http;
+mod listing;
+mod secret;
+
+pub use base_url::DEFAULT_BASE_URL;
+pub use client::{Client, Explained, Ranking, Snapshot};
+pub use config::{ClientBuilder, Progress, ProgressFn};
+pub use error::{Error, ErrorCode};
+pub use secret::Token;
+
+/// The core crate, re-exported: requirements, runners, matches and explanations are
+/// its types.
+pub use runner_match;
