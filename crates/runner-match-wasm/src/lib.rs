@@ -24,3 +24,4 @@ pub mod types;
 
 pub use client::RunnerClient;
 pub use error::{ClientError, ErrorCode};
+pub use results::wanted_tags;
