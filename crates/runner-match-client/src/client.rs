@@ -1,16 +1,22 @@
-//! [`Client`]: reads the runner pool (every page, retries, a shared request budget),
-//! caches it for a TTL, and answers `find`, `explain` and `list` from the core.
+//! [`Client`]: reads the runner pool (every source, every page, retries, one shared
+//! request budget), caches it for a TTL, and answers `find`, `explain`, `list` and
+//! `diagnose` with the core.
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use runner_match::{Explanation, Match, RequestBudget, Requirements, Runner, RunnerIndex};
+use runner_match::{
+    diagnose, Diagnosis, Explanation, Match, Pool, ReadProgress, RequestBudget, Requirements,
+    Runner, RunnerIndex, Source, SourceOutcome, SourceState, SourceStatus, Timestamp,
+    WorkflowListing, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
+};
 use ureq::Agent;
 
-use crate::config::{ClientBuilder, Config, Progress};
-use crate::error::Error;
-use crate::listing::{read_listing, PageSink};
+use crate::config::{ClientBuilder, Config, ProgressFn};
+use crate::error::{Error, ErrorCode};
+use crate::listing::{read_runners, read_workflows, PageSink};
 
 /// A blocking ComfyControl client that finds the best runner for a workflow.
 ///
@@ -22,14 +28,14 @@ use crate::listing::{read_listing, PageSink};
 /// let client = runner_match_client::Client::new(std::env::var("CFC_TOKEN")?)?;
 /// let ranking = client.find(&"gpu-a100, flux".parse::<Requirements>()?)?;
 /// for found in ranking.matches() {
-///     println!("{} {:.2}", found.runner.name, found.score);
+///     println!("{} {:.2} {}", found.runner.name, found.score, runner_match::Source::of(found.runner));
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Client {
     shared: Arc<Shared>,
     /// The newest complete pool and when it was read.
-    cache: Mutex<Option<(Arc<Snapshot>, Instant)>>,
+    cache: Mutex<Option<(Arc<LoadedPool>, Instant)>>,
     /// Held while a pool loads, so that concurrent callers share one read.
     loading: Mutex<()>,
 }
@@ -56,15 +62,17 @@ impl Shared {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
+    fn budget(&self) -> std::sync::MutexGuard<'_, RequestBudget> {
+        // Nothing panics while holding the lock; a poisoned one is still consistent.
+        self.budget.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Waits until the budget allows one more request and books it; the slot stays
     /// taken until [`finish_request`](Self::finish_request).
     pub(crate) fn wait_for_budget(&self) {
         loop {
             let delay = {
-                let mut budget = self
-                    .budget
-                    .lock()
-                    .expect("the budget lock is never poisoned");
+                let mut budget = self.budget();
                 let now = self.now_ms();
                 let delay = budget.delay_ms(now);
                 if delay == 0 {
@@ -80,30 +88,35 @@ impl Shared {
     /// The request booked by [`wait_for_budget`](Self::wait_for_budget) got its answer.
     pub(crate) fn finish_request(&self) {
         let now = self.now_ms();
-        self.budget
-            .lock()
-            .expect("the budget lock is never poisoned")
-            .finish(now);
+        self.budget().finish(now);
     }
 
     /// Holds every request back for `delay_ms` (ComfyControl's 429 cooldown).
     pub(crate) fn pause_for(&self, delay_ms: u64) {
         let now = self.now_ms();
-        self.budget
-            .lock()
-            .expect("the budget lock is never poisoned")
-            .pause_until(now.saturating_add(delay_ms));
+        self.budget().pause_until(now.saturating_add(delay_ms));
     }
 }
 
-/// A loaded runner pool: every runner of every page, indexed, as of one read.
-#[derive(Debug)]
-pub struct Snapshot {
+/// The runner pool as of one read: every runner of every requested source, indexed,
+/// and how each source fared (the core's [`Pool`]).
+pub struct LoadedPool {
     index: RunnerIndex,
+    statuses: Vec<SourceStatus>,
 }
 
-impl Snapshot {
-    /// The runners, newest first (the listing order).
+impl fmt::Debug for LoadedPool {
+    /// Counts only: runners of self-hosted sources carry endpoints and headers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadedPool")
+            .field("runners", &self.index.len())
+            .field("statuses", &self.statuses)
+            .finish()
+    }
+}
+
+impl LoadedPool {
+    /// The runners, newest first (the listing order), every source together.
     pub fn runners(&self) -> &[Runner] {
         self.index.runners()
     }
@@ -112,19 +125,33 @@ impl Snapshot {
     pub fn index(&self) -> &RunnerIndex {
         &self.index
     }
+
+    /// One status per requested source, managed first: read completely (with how many
+    /// runners), or unavailable without failing the read (a Free tier's managed runners).
+    pub fn statuses(&self) -> &[SourceStatus] {
+        &self.statuses
+    }
+
+    /// How `source` fared; `None` when it was not requested.
+    pub fn state(&self, source: Source) -> Option<SourceState> {
+        self.statuses
+            .iter()
+            .find(|status| status.source == source)
+            .map(|status| status.state)
+    }
 }
 
 /// The answer of [`Client::find`]: the runners that can run the workflow, best first.
 #[derive(Debug, Clone)]
 pub struct Ranking {
-    snapshot: Arc<Snapshot>,
+    pool: Arc<LoadedPool>,
     requirements: Requirements,
 }
 
 impl Ranking {
     /// Every runner that can run the workflow, best fit first (the core's ranking).
     pub fn matches(&self) -> Vec<Match<'_>> {
-        self.snapshot.index.rank(&self.requirements)
+        self.pool.index.rank(&self.requirements)
     }
 
     /// The requirements ranked for.
@@ -133,22 +160,22 @@ impl Ranking {
     }
 
     /// The pool the ranking is over.
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+    pub fn pool(&self) -> &LoadedPool {
+        &self.pool
     }
 }
 
 /// The answer of [`Client::explain`].
 #[derive(Debug, Clone)]
 pub struct Explained {
-    snapshot: Arc<Snapshot>,
+    pool: Arc<LoadedPool>,
     requirements: Requirements,
 }
 
 impl Explained {
     /// Why each runner can or cannot run the workflow (the core's explanation).
     pub fn explanation(&self) -> Explanation<'_> {
-        self.snapshot.index.explain(&self.requirements)
+        self.pool.index.explain(&self.requirements)
     }
 
     /// The requirements explained.
@@ -157,14 +184,71 @@ impl Explained {
     }
 
     /// The pool the explanation is over.
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+    pub fn pool(&self) -> &LoadedPool {
+        &self.pool
+    }
+}
+
+/// Options of [`Client::diagnose`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DiagnoseOptions {
+    /// Pages of 100 workflows read at most, newest first; default
+    /// [`DEFAULT_WORKFLOW_PAGES`]. When the listing is longer, the answer says it
+    /// stopped early.
+    pub max_pages: NonZeroU32,
+}
+
+impl Default for DiagnoseOptions {
+    fn default() -> Self {
+        Self {
+            max_pages: NonZeroU32::new(DEFAULT_WORKFLOW_PAGES).unwrap_or(NonZeroU32::MIN),
+        }
+    }
+}
+
+impl DiagnoseOptions {
+    /// Reads at most `max_pages` pages of workflows.
+    pub fn max_pages(max_pages: NonZeroU32) -> Self {
+        Self { max_pages }
+    }
+}
+
+/// The answer of [`Client::diagnose`]: the newest workflows and the pool, as read, and
+/// when.
+#[derive(Debug, Clone)]
+pub struct Diagnosed {
+    pool: Arc<LoadedPool>,
+    listing: WorkflowListing,
+    now: Timestamp,
+}
+
+impl Diagnosed {
+    /// The waiting workflows against the pool (the core's [`diagnose`]).
+    pub fn diagnosis(&self) -> Diagnosis<'_> {
+        diagnose(&self.pool.index, &self.listing.workflows, self.now.clone())
+    }
+
+    /// The workflows read: how many, how many pages, and whether the page limit stopped
+    /// the read before the listing ended.
+    pub fn listing(&self) -> &WorkflowListing {
+        &self.listing
+    }
+
+    /// The pool the workflows were diagnosed against.
+    pub fn pool(&self) -> &LoadedPool {
+        &self.pool
+    }
+
+    /// The instant waiting times are measured to (when the workflows were read).
+    pub fn now(&self) -> &Timestamp {
+        &self.now
     }
 }
 
 impl Client {
-    /// A client with every default (`https://api.comfycontrol.app`, 10 s timeout, 3
-    /// retries, 30 s cache, 40 requests per 10 s).
+    /// A client with every default (`https://api.comfycontrol.app`, both sources, 10 s
+    /// timeout, 3 retries, 30 s cache, 40 requests per 10 s).
     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
         Self::builder(token).build()
     }
@@ -192,20 +276,26 @@ impl Client {
         self.shared.config.base_url.as_str()
     }
 
-    /// The runner pool: cached when younger than the cache TTL, else read anew.
-    pub fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
+    /// The sources the pool is read from, managed first.
+    pub fn sources(&self) -> &[Source] {
+        &self.shared.config.sources
+    }
+
+    /// The runner pool with a status per source: cached when younger than the cache
+    /// TTL, else read anew (both listings at once, under one budget).
+    pub fn pool(&self) -> Result<Arc<LoadedPool>, Error> {
         self.load(false)
     }
 
     /// Reads the pool anew, whatever the cache holds.
-    pub fn refresh(&self) -> Result<Arc<Snapshot>, Error> {
+    pub fn refresh(&self) -> Result<Arc<LoadedPool>, Error> {
         self.load(true)
     }
 
     /// Active runners that can run a workflow with `requirements`, best fit first.
     pub fn find(&self, requirements: &Requirements) -> Result<Ranking, Error> {
         Ok(Ranking {
-            snapshot: self.snapshot()?,
+            pool: self.pool()?,
             requirements: requirements.clone(),
         })
     }
@@ -213,95 +303,145 @@ impl Client {
     /// Why each runner can or cannot run a workflow with `requirements`.
     pub fn explain(&self, requirements: &Requirements) -> Result<Explained, Error> {
         Ok(Explained {
-            snapshot: self.snapshot()?,
+            pool: self.pool()?,
             requirements: requirements.clone(),
         })
     }
 
-    /// Every runner, newest first, as listed.
+    /// Every runner of the pool, newest first.
     pub fn list(&self) -> Result<Vec<Runner>, Error> {
-        Ok(self.snapshot()?.runners().to_vec())
+        Ok(self.pool()?.runners().to_vec())
     }
 
-    fn cached(&self) -> Option<Arc<Snapshot>> {
-        let cache = self.cache.lock().expect("the cache lock is never poisoned");
+    /// The waiting workflows among the newest ones (`GET /v1/workflow`, never cached),
+    /// against the pool (cached as usual), both read at once: for each, how many runners
+    /// can run it now, the best, and when none or only untagged runners can, why.
+    pub fn diagnose(&self, options: DiagnoseOptions) -> Result<Diagnosed, Error> {
+        let (pool, listing) = std::thread::scope(|scope| {
+            let workflows =
+                scope.spawn(|| read_workflows(&self.shared, WorkflowPager::new(options.max_pages)));
+            let pool = self.pool();
+            let listing = workflows
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (pool, listing)
+        });
+        let (pool, listing) = (pool?, listing?);
+        Ok(Diagnosed {
+            pool,
+            listing,
+            now: now_timestamp(),
+        })
+    }
+
+    fn cached(&self, fresh_since: Option<Instant>) -> Option<Arc<LoadedPool>> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .as_ref()
             .filter(|(_, at)| at.elapsed() < self.shared.config.cache_ttl)
-            .map(|(snapshot, _)| snapshot.clone())
+            .filter(|(_, at)| fresh_since.is_none_or(|since| *at >= since))
+            .map(|(pool, _)| pool.clone())
     }
 
-    fn load(&self, force: bool) -> Result<Arc<Snapshot>, Error> {
+    fn load(&self, force: bool) -> Result<Arc<LoadedPool>, Error> {
         if !force {
-            if let Some(snapshot) = self.cached() {
-                return Ok(snapshot);
+            if let Some(pool) = self.cached(None) {
+                return Ok(pool);
             }
         }
-        let started = Instant::now();
-        let _loading = self
-            .loading
-            .lock()
-            .expect("the load lock is never poisoned");
-        // Another caller may have loaded while this one waited for the lock.
-        if let Some((snapshot, at)) = self.cache.lock().expect("never poisoned").as_ref() {
-            let fresh = at.elapsed() < self.shared.config.cache_ttl;
-            if (*at >= started || !force) && fresh {
-                return Ok(snapshot.clone());
-            }
+        let asked = Instant::now();
+        let _loading = self.loading.lock().unwrap_or_else(|e| e.into_inner());
+        // Another caller may have loaded while this one waited: a forced read accepts
+        // only a pool read after it asked.
+        if let Some(pool) = self.cached(force.then_some(asked)) {
+            return Ok(pool);
         }
-        let progress = ProgressCounter::new(self.shared.config.progress.as_deref());
-        let runners = read_listing(&self.shared, "/v1/managed-runner", &progress)?;
-        progress.done(runners.len());
-        let snapshot = Arc::new(Snapshot {
-            index: RunnerIndex::new(runners),
+        let pool = Arc::new(self.read_pool()?);
+        *self.cache.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((pool.clone(), Instant::now()));
+        Ok(pool)
+    }
+
+    /// Every requested source at once; the core decides what the outcomes make.
+    fn read_pool(&self) -> Result<LoadedPool, Error> {
+        let sources = &self.shared.config.sources;
+        let progress = ProgressReporter {
+            report: self.shared.config.progress.as_deref(),
+            read: Mutex::new(ReadProgress::new(sources)),
+        };
+        let outcomes: Vec<(Source, SourceOutcome<Error>)> = std::thread::scope(|scope| {
+            let readers: Vec<_> = sources
+                .iter()
+                .map(|&source| {
+                    let progress = &progress;
+                    scope.spawn(move || {
+                        let outcome = match read_runners(&self.shared, source, progress) {
+                            Ok(runners) => SourceOutcome::Loaded(runners),
+                            Err(error) if error.code() == ErrorCode::Forbidden => {
+                                progress.settle(source);
+                                SourceOutcome::Forbidden(error)
+                            }
+                            Err(error) => SourceOutcome::Failed(error),
+                        };
+                        (source, outcome)
+                    })
+                })
+                .collect();
+            readers
+                .into_iter()
+                .map(|reader| {
+                    reader
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
         });
-        *self.cache.lock().expect("never poisoned") = Some((snapshot.clone(), Instant::now()));
-        Ok(snapshot)
+        let pool = Pool::combine(outcomes)?;
+        let statuses = pool.statuses().to_vec();
+        let index = RunnerIndex::new(pool.into_runners());
+        progress.finish(index.len());
+        Ok(LoadedPool { index, statuses })
     }
 }
 
-/// Adds up pages across sources and reports [`Progress`].
-struct ProgressCounter<'a> {
-    report: Option<&'a crate::config::ProgressFn>,
-    /// (loaded, total) so far.
-    counts: Mutex<(u64, u64)>,
+/// The time now as a [`Timestamp`] (the core reads no clock).
+fn now_timestamp() -> Timestamp {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Timestamp::from_unix_millis(millis)
+        .or_else(|| Timestamp::from_unix_millis(0))
+        .expect("the Unix epoch is a valid timestamp")
 }
 
-impl<'a> ProgressCounter<'a> {
-    fn new(report: Option<&'a crate::config::ProgressFn>) -> Self {
-        Self {
-            report,
-            counts: Mutex::new((0, 0)),
-        }
-    }
-
-    /// The read is complete with `runners` distinct runners: the last report.
-    fn done(&self, runners: usize) {
-        if let Some(report) = self.report {
-            let n = runners as u64;
-            report(Progress {
-                loaded: n,
-                total: n,
-            });
-        }
-    }
+/// Feeds pages to the core's [`ReadProgress`] and reports what it says.
+struct ProgressReporter<'a> {
+    report: Option<&'a ProgressFn>,
+    read: Mutex<ReadProgress>,
 }
 
-impl PageSink for ProgressCounter<'_> {
-    fn page(&self, runners: usize, total: Option<u64>) {
+impl ProgressReporter<'_> {
+    fn update(&self, step: impl FnOnce(&mut ReadProgress) -> Option<runner_match::Progress>) {
         let Some(report) = self.report else {
             return;
         };
-        let progress = {
-            let mut counts = self.counts.lock().expect("never poisoned");
-            counts.0 += runners as u64;
-            counts.1 += total.unwrap_or(0);
-            // Duplicates and runners added mid-read can push the count past the totals.
-            Progress {
-                loaded: counts.0.min(counts.1.max(counts.0)),
-                total: counts.1.max(counts.0),
-            }
-        };
-        report(progress);
+        let progress = step(&mut self.read.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some(progress) = progress {
+            report(progress);
+        }
+    }
+
+    fn settle(&self, source: Source) {
+        self.update(|read| read.settle(source));
+    }
+
+    fn finish(&self, pool_size: usize) {
+        self.update(|read| Some(read.finish(pool_size)));
+    }
+}
+
+impl PageSink for ProgressReporter<'_> {
+    fn page(&self, source: Source, runners: usize, total: u64) {
+        self.update(|read| read.page(source, runners, total));
     }
 }

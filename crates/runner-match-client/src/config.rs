@@ -4,26 +4,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use runner_match::{RequestBudget, RetryPolicy, MAX_PER_PAGE};
+use runner_match::{Progress, RequestBudget, RetryPolicy, Source, MAX_PER_PAGE};
 
 use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::client::Client;
 use crate::error::Error;
 use crate::secret::Token;
 
-/// Progress of one read: runners loaded so far, across every source, and how many the
-/// listings announced. Called after each page; the last call has `loaded == total`.
+/// A progress callback: runners loaded so far across every source of one read, and
+/// how many the listings announce (the core's [`ReadProgress`](runner_match::ReadProgress)
+/// policy). Called after each page; the last call of a read has `loaded == total`.
 pub type ProgressFn = dyn Fn(Progress) + Send + Sync;
-
-/// One progress report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
-    /// Runners received so far.
-    pub loaded: u64,
-    /// Runners the listings' `total`s announce (grows as each source's first page
-    /// arrives).
-    pub total: u64,
-}
 
 /// Builds a [`Client`]. Every option has a default; [`build`](Self::build) validates.
 ///
@@ -52,6 +43,7 @@ pub struct ClientBuilder {
     per_page: u32,
     concurrency: usize,
     rate_limit: (u32, Duration),
+    sources: Vec<Source>,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -66,6 +58,7 @@ impl fmt::Debug for ClientBuilder {
             .field("per_page", &self.per_page)
             .field("concurrency", &self.concurrency)
             .field("rate_limit", &self.rate_limit)
+            .field("sources", &self.sources)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +72,7 @@ pub(crate) struct Config {
     pub(crate) cache_ttl: Duration,
     pub(crate) per_page: u32,
     pub(crate) concurrency: usize,
+    pub(crate) sources: Vec<Source>,
     pub(crate) progress: Option<Arc<ProgressFn>>,
 }
 
@@ -93,6 +87,7 @@ impl fmt::Debug for Config {
             .field("cache_ttl", &self.cache_ttl)
             .field("per_page", &self.per_page)
             .field("concurrency", &self.concurrency)
+            .field("sources", &self.sources)
             .finish_non_exhaustive()
     }
 }
@@ -111,8 +106,19 @@ impl ClientBuilder {
                 runner_match::RATE_LIMIT_REQUESTS,
                 Duration::from_millis(runner_match::RATE_LIMIT_WINDOW_MS),
             ),
+            sources: Source::ALL.to_vec(),
             progress: None,
         }
+    }
+
+    /// Which listings make up the pool; default both, managed and self-hosted. With
+    /// both, a 403 on managed runners (a Free tier) leaves the self-hosted runners and
+    /// says so in [`LoadedPool::statuses`](crate::LoadedPool::statuses); asked for alone,
+    /// managed runners on a Free tier are `forbidden` (the core's
+    /// [`Pool::combine`](runner_match::Pool::combine) policy).
+    pub fn sources(mut self, sources: impl IntoIterator<Item = Source>) -> Self {
+        self.sources = sources.into_iter().collect();
+        self
     }
 
     /// The API base URL; default `https://api.comfycontrol.app`. Plain `http://` only
@@ -210,6 +216,14 @@ impl ClientBuilder {
             60_000,
             " ms",
         )?;
+        let mut sources = self.sources;
+        sources.sort_unstable();
+        sources.dedup();
+        if sources.is_empty() {
+            return Err(Error::invalid_input(
+                runner_match::SourceError::Empty.to_string(),
+            ));
+        }
         let budget = RequestBudget::new(requests, window.as_millis() as u64)
             .map_err(|err| Error::invalid_input(format!("invalid rate_limit: {err}")))?;
         Ok(Client::from_config(
@@ -221,6 +235,7 @@ impl ClientBuilder {
                 cache_ttl: self.cache_ttl,
                 per_page: self.per_page,
                 concurrency: self.concurrency,
+                sources,
                 progress: self.progress,
             },
             budget,

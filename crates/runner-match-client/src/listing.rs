@@ -1,7 +1,9 @@
-//! Reading one paged listing (`GET /v1/managed-runner`, `GET /v1/runner`) to the end:
-//! the core's [`Pager`] plans the pages, its [`RetryPolicy`](runner_match::RetryPolicy)
-//! decides every retry, its [`RequestBudget`] spaces the requests. This module only does
-//! the I/O, the sleeping and the threads.
+//! Reading paged listings: a runner listing (`GET /v1/managed-runner`, `GET /v1/runner`)
+//! to the end, the workflow listing (`GET /v1/workflow`) for a bounded number of pages.
+//! The core's [`Pager`] and [`WorkflowPager`] plan the pages, its
+//! [`RetryPolicy`](runner_match::RetryPolicy) decides every retry, its
+//! [`RequestBudget`](runner_match::RequestBudget) (in [`Shared`]) spaces the requests.
+//! This module only does the I/O, the sleeping and the threads.
 //!
 //! Page 1 goes alone (its `total` sizes the plan); the remaining pages are read by up
 //! to `concurrency` threads that share the pager, so N pages cost about two round trips
@@ -13,30 +15,35 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use runner_match::{PageRequest, Pager, RetryDecision, Runner, RunnerPage};
+use runner_match::{
+    PageRequest, Pager, RetryDecision, Runner, RunnerPage, Source, WorkflowListing, WorkflowPage,
+    WorkflowPager,
+};
+use serde::de::DeserializeOwned;
 
 use crate::client::Shared;
 use crate::error::{Error, ErrorCode};
 use crate::http::{self, AttemptError};
 
-/// Runners loaded so far, reported after each page.
+/// Told about each page of a runner listing as it arrives.
 pub(crate) trait PageSink: Sync {
-    /// A page of `runners` runners arrived; page 1 also says the listing's `total`.
-    fn page(&self, runners: usize, total: Option<u64>);
+    /// A page of `source` holding `runners` runners and reporting `total` arrived.
+    fn page(&self, source: Source, runners: usize, total: u64);
 }
 
-/// Reads every page of `path` and returns the runners, de-duplicated, newest first.
-/// Fails rather than return a partial list.
-pub(crate) fn read_listing(
+/// Reads every page of `source`'s listing and returns its runners, de-duplicated,
+/// newest first. Fails rather than return a partial list.
+pub(crate) fn read_runners(
     shared: &Shared,
-    path: &str,
+    source: Source,
     sink: &dyn PageSink,
 ) -> Result<Vec<Runner>, Error> {
+    let path = source.path();
     let pager =
         Pager::new(shared.config.per_page).map_err(|e| Error::invalid_input(e.to_string()))?;
     let pager = Mutex::new(pager);
     let failed: Mutex<Option<Error>> = Mutex::new(None);
-    let worker = |limit: usize| run_worker(shared, path, &pager, &failed, sink, limit);
+    let worker = |limit: usize| run_worker(shared, source, &pager, &failed, sink, limit);
     worker(1);
     if failed.lock().expect("no worker panics").is_none() {
         std::thread::scope(|scope| {
@@ -61,7 +68,7 @@ pub(crate) fn read_listing(
 /// worker has failed.
 fn run_worker(
     shared: &Shared,
-    path: &str,
+    source: Source,
     pager: &Mutex<Pager>,
     failed: &Mutex<Option<Error>>,
     sink: &dyn PageSink,
@@ -79,7 +86,8 @@ fn run_worker(
         else {
             return;
         };
-        let outcome = fetch_with_retries(shared, path, request).and_then(|page| {
+        let path = source.path();
+        let outcome = fetch_with_retries::<RunnerPage>(shared, path, request).and_then(|page| {
             let (runners, total) = (page.runners.len(), page.total);
             pager
                 .lock()
@@ -91,7 +99,7 @@ fn run_worker(
                         format!("page {} of {path} does not fit: {err}", request.page),
                     )
                 })?;
-            sink.page(runners, (request.page == 1).then_some(total));
+            sink.page(source, runners, total);
             Ok(())
         });
         if let Err(error) = outcome {
@@ -104,12 +112,49 @@ fn run_worker(
     }
 }
 
+/// Reads the newest workflows, one page at a time, at most `pager`'s page limit.
+pub(crate) fn read_workflows(
+    shared: &Shared,
+    mut pager: WorkflowPager,
+) -> Result<WorkflowListing, Error> {
+    const PATH: &str = "/v1/workflow";
+    while let Some(request) = pager.next_request() {
+        let page = fetch_with_retries::<WorkflowPage>(shared, PATH, request)?;
+        pager.receive(request, page).map_err(|err| {
+            Error::new(
+                ErrorCode::Decode,
+                format!("page {} of {PATH} does not fit: {err}", request.page),
+            )
+        })?;
+    }
+    pager.finish().map_err(|err| {
+        Error::new(
+            ErrorCode::Decode,
+            format!("the listing {PATH} is incomplete: {err}"),
+        )
+    })
+}
+
+/// A page type of a listing, and how its errors name it.
+pub(crate) trait Page: DeserializeOwned {
+    /// `a runner list {runners, total}`.
+    const SHAPE: &'static str;
+}
+
+impl Page for RunnerPage {
+    const SHAPE: &'static str = "a runner list {runners, total}";
+}
+
+impl Page for WorkflowPage {
+    const SHAPE: &'static str = "a workflow list {workflows, total}";
+}
+
 /// One page, attempt after attempt, until success, a final failure or the retry limit.
-fn fetch_with_retries(
+fn fetch_with_retries<P: Page>(
     shared: &Shared,
     path: &str,
     request: PageRequest,
-) -> Result<RunnerPage, Error> {
+) -> Result<P, Error> {
     let url = shared.config.base_url.endpoint(path, &request.query());
     let what = format!("page {} of {path}", request.page);
     let mut retries = 0;
@@ -122,7 +167,7 @@ fn fetch_with_retries(
             &what,
             shared.config.timeout,
         )
-        .and_then(|body| decode(&body, &what));
+        .and_then(|body| decode::<P>(&body, &what));
         // The server saw the request at the latest when the answer came back.
         shared.finish_request();
         let AttemptError { error, retryable } = match attempt {
@@ -160,13 +205,13 @@ fn fetch_with_retries(
 
 /// A page, or a decode failure that quotes no part of the body: a self-hosted runner's
 /// headers could be in it, and serde's messages quote the values they reject.
-fn decode(body: &str, what: &str) -> Result<RunnerPage, AttemptError> {
-    serde_json::from_str::<RunnerPage>(body).map_err(|err| {
+fn decode<P: Page>(body: &str, what: &str) -> Result<P, AttemptError> {
+    serde_json::from_str::<P>(body).map_err(|err| {
         let kind = match err.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                "not valid JSON"
+                "not valid JSON".to_owned()
             }
-            _ => "not a runner list {runners, total}",
+            _ => format!("not {}", P::SHAPE),
         };
         AttemptError {
             error: Error::new(

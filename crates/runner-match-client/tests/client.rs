@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use runner_match::{rank, Requirements, RetryPolicy, Runner};
-use runner_match_client::{Client, ClientBuilder, ErrorCode, Progress};
+use runner_match_client::{Client, ClientBuilder, ErrorCode, Progress, Source};
 use serde_json::json;
 use support::{peak_per_window, Standin, TOKEN, WRONG_TOKEN};
 
@@ -21,10 +21,12 @@ const FAST_RETRY: RetryPolicy = RetryPolicy {
     max_delay_ms: 2,
 };
 
+/// A client of managed runners only, so that request counts are one listing's.
 fn client(s: &Standin) -> ClientBuilder {
     Client::builder(TOKEN)
         .base_url(&s.url)
         .retry_policy(FAST_RETRY)
+        .sources([Source::Managed])
 }
 
 fn req(text: &str) -> Requirements {
@@ -329,6 +331,7 @@ fn redirects_are_not_followed_so_the_token_stays_home() {
     });
     let err = Client::builder(TOKEN)
         .base_url(&url)
+        .sources([Source::Managed])
         .build()
         .unwrap()
         .list()
