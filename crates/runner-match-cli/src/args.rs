@@ -1,11 +1,17 @@
 //! The command line.
 
+use std::num::NonZeroU32;
+
 use clap::{Parser, Subcommand};
+use runner_match::Source;
 
 const AFTER_HELP: &str = "\
 The API token is read from the CFC_TOKEN environment variable only (never an argument,
 never printed):
   CFC_TOKEN=cfc_… runner-match find gpu-a100,flux
+
+Sources: --sources managed,self-hosted (the default) reads both listings; a Free tier
+has no managed runners (403), so its pool is its self-hosted runners, and a note says so.
 
 TAGS are a comma-separated list (gpu-a100,flux), several arguments (gpu-a100 flux), or
 an expression ('gpu-* & (flux | sdxl) & !development').
@@ -32,9 +38,27 @@ pub(crate) struct Cli {
     )]
     pub(crate) base_url: String,
 
+    /// Which runner listings make up the pool (comma-separated). With both, a Free
+    /// tier's 403 on managed runners leaves your self-hosted runners.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SOURCES",
+        value_delimiter = ',',
+        value_parser = parse_source,
+        default_value = "managed,self-hosted"
+    )]
+    pub(crate) sources: Vec<Source>,
+
     /// Machine-readable output: the same shapes as the JS package's results.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+}
+
+fn parse_source(text: &str) -> Result<Source, String> {
+    text.trim()
+        .parse()
+        .map_err(|err: runner_match::SourceError| err.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,8 +75,12 @@ pub(crate) enum Command {
         #[arg(required = true, num_args = 1.., value_name = "TAGS")]
         tags: Vec<String>,
     },
-    /// Your waiting workflows, and why each is still waiting.
-    Diagnose,
+    /// Your waiting workflows (accepted, uploaded, queued), and why each still waits.
+    Diagnose {
+        /// Pages of 100 workflows to read at most, newest first.
+        #[arg(long, value_name = "N", default_value_t = NonZeroU32::new(runner_match::DEFAULT_WORKFLOW_PAGES).expect("non-zero"))]
+        max_pages: NonZeroU32,
+    },
     /// Every runner, newest first.
     List,
 }

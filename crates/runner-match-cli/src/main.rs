@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use runner_match::Requirements;
-use runner_match_client::{Client, Error, ErrorCode};
+use runner_match::SourceState;
+use runner_match_client::{Client, DiagnoseOptions, Error, ErrorCode, LoadedPool};
 
 use crate::args::{Cli, Command};
 use crate::table::Style;
@@ -42,7 +43,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
     // Parse the tags before reading the token or the network: bad input costs nothing.
     let requirements = match &cli.command {
         Command::Find { tags } | Command::Explain { tags } => Some(parse_tags(tags)?),
-        Command::List | Command::Diagnose => None,
+        Command::List | Command::Diagnose { .. } => None,
     };
     let token = std::env::var("CFC_TOKEN").unwrap_or_default();
     if token.trim().is_empty() {
@@ -56,6 +57,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
     let bar = progress::Bar::new();
     let client = Client::builder(token)
         .base_url(cli.base_url.clone())
+        .sources(cli.sources.iter().copied())
         .on_progress(bar.callback())
         .build()?;
     let style = Style::for_stdout();
@@ -66,6 +68,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
             let ranking = client.find(&requirements);
             bar.finish();
             let ranking = ranking?;
+            notes(ranking.pool());
             let matches = ranking.matches();
             if cli.json {
                 print_json(&mut out, &json::matches(&requirements, &matches));
@@ -83,6 +86,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
             let explained = client.explain(&requirements);
             bar.finish();
             let explained = explained?;
+            notes(explained.pool());
             let explanation = explained.explanation();
             if cli.json {
                 print_json(&mut out, &json::explanation(&explanation));
@@ -96,25 +100,48 @@ fn run(cli: &Cli) -> Result<u8, Error> {
             }
         }
         Command::List => {
-            let runners = client.list();
+            let pool = client.pool();
             bar.finish();
-            let runners = runners?;
+            let pool = pool?;
+            notes(&pool);
             if cli.json {
-                print_json(&mut out, &json::runners(&runners));
+                print_json(&mut out, &json::runners(pool.runners()));
             } else {
-                table::runners(&mut out, &style, &runners);
+                table::runners(&mut out, &style, pool.runners());
             }
             EXIT_OK
         }
-        Command::Diagnose => {
+        Command::Diagnose { max_pages } => {
+            let diagnosed = client.diagnose(DiagnoseOptions::max_pages(*max_pages));
             bar.finish();
-            return Err(Error::invalid_input(
-                "diagnose is not available in this build yet",
-            ));
+            let diagnosed = diagnosed?;
+            notes(diagnosed.pool());
+            let diagnosis = diagnosed.diagnosis();
+            if cli.json {
+                // PENDING: the JS package's diagnose shape (branch `pool`).
+                return Err(Error::invalid_input("diagnose --json is not available yet"));
+            }
+            table::diagnosis(&mut out, &style, &diagnosed, &diagnosis);
+            EXIT_OK
         }
     };
     let _ = out.flush();
     Ok(code)
+}
+
+/// Sources that gave no runners without failing the read, on stderr (so `--json` output
+/// stays exactly the result).
+fn notes(pool: &LoadedPool) {
+    let style = Style::for_stderr();
+    for status in pool.statuses() {
+        if let SourceState::Unavailable(why) = status.state {
+            eprintln!(
+                "{} {why}; {} runners skipped, the pool is the other sources' runners",
+                style.dim("note:"),
+                status.source
+            );
+        }
+    }
 }
 
 /// The tags as one requirement: several arguments are one comma-separated list.

@@ -258,3 +258,103 @@ pub(crate) fn runners(out: &mut impl Write, style: &Style, runners: &[Runner]) {
     };
     let _ = writeln!(out, "{} {noun}", runners.len());
 }
+
+/// `3m`, `2h 5m`, `4d 1h`: a waiting time at a glance.
+fn waited(ms: u64) -> String {
+    let minutes = ms / 60_000;
+    match minutes {
+        0 => format!("{}s", ms / 1000),
+        1..=59 => format!("{minutes}m"),
+        60..=1439 => format!("{}h {}m", minutes / 60, minutes % 60),
+        _ => format!("{}d {}h", minutes / 1440, minutes / 60 % 24),
+    }
+}
+
+/// `diagnose`: the summary, one row per waiting workflow (newest first), then what to
+/// change for those that wait on a tag.
+pub(crate) fn diagnosis(
+    out: &mut impl Write,
+    style: &Style,
+    diagnosed: &runner_match_client::Diagnosed,
+    diagnosis: &runner_match::Diagnosis<'_>,
+) {
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&printable(&diagnosis.summary(), 2000))
+    );
+    let listing = diagnosed.listing();
+    if listing.stopped_early {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "(read the newest {} of {} workflows; raise --max-pages to check older ones)",
+                listing.workflows.len(),
+                listing.total
+            ))
+        );
+    }
+    if diagnosis.workflows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let rows: Vec<Vec<String>> = diagnosis
+        .workflows
+        .iter()
+        .map(|entry| {
+            let workflow = entry.workflow;
+            let verdict = match (&entry.best, &entry.stuck) {
+                (_, Some(stuck)) => format!("stuck: {}", printable(&stuck.to_string(), 200)),
+                (Some(best), None) => format!(
+                    "best: {} ({})",
+                    printable(&best.runner.name, MAX_NAME),
+                    fit_of(best.fit)
+                ),
+                (None, None) => "-".to_owned(),
+            };
+            vec![
+                waited(entry.waited_ms),
+                printable(&workflow.name, MAX_NAME),
+                printable(workflow.status.as_str(), 16),
+                tag_list(&workflow.tags.iter().collect::<Vec<_>>()),
+                entry.match_count.to_string(),
+                verdict,
+            ]
+        })
+        .collect();
+    let paint = |column: usize, cell: &str| match column {
+        5 if cell.starts_with("stuck") => style.error(cell),
+        5 => style.good(cell),
+        _ => cell.to_owned(),
+    };
+    write_table(
+        out,
+        &["WAITED", "WORKFLOW", "STATUS", "TAGS", "RUNNERS", "VERDICT"],
+        &rows,
+        &paint,
+        style,
+    );
+    for entry in &diagnosis.workflows {
+        let Some(explanation) = entry.explanation.as_ref().filter(|_| entry.stuck.is_some()) else {
+            continue;
+        };
+        let advice: Vec<String> = explanation
+            .hints()
+            .iter()
+            .map(|hint| format!("hint: {hint}"))
+            .chain(
+                explanation
+                    .best_change()
+                    .map(|change| format!("try: {change}")),
+            )
+            .collect();
+        if advice.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}:", printable(&entry.workflow.name, 200));
+        for line in advice {
+            let _ = writeln!(out, "  {}", printable(&line, 2000));
+        }
+    }
+}
