@@ -50,9 +50,20 @@ pub(crate) struct Cli {
     )]
     pub(crate) sources: Vec<Source>,
 
+    /// Seconds each request may take, headers and body (retries get their own).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub(crate) timeout: f64,
+
     /// Machine-readable output: the same shapes as the JS package's results.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+}
+
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.001..=600.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!("expected seconds from 0.001 to 600, got {text:?}")),
+    }
 }
 
 fn parse_source(text: &str) -> Result<Source, String> {

@@ -58,6 +58,7 @@ fn run(cli: &Cli) -> Result<u8, Error> {
     let client = Client::builder(token)
         .base_url(cli.base_url.clone())
         .sources(cli.sources.iter().copied())
+        .timeout(std::time::Duration::from_secs_f64(cli.timeout))
         .on_progress(bar.callback())
         .build()?;
     let style = Style::for_stdout();
