@@ -89,6 +89,16 @@ impl Standin {
         self.control("GET", "fleet", None)
     }
 
+    /// Replaces the workflow listing (an array, or `{generate: N, seed}`).
+    pub fn set_workflows(&self, spec: Value) {
+        self.control("PUT", "workflows", Some(spec));
+    }
+
+    /// The workflows as served: `{workflows: [...]}`.
+    pub fn workflows(&self) -> Value {
+        self.control("GET", "workflows", None)
+    }
+
     /// The API requests of the log (`GET /v1/…`), in arrival order.
     pub fn api_requests(&self) -> Vec<Value> {
         let log = self.control("GET", "requests", None);
