@@ -224,7 +224,7 @@ pub struct Diagnosed {
 }
 
 impl Diagnosed {
-    /// The waiting workflows against the pool (the core's [`diagnose`]).
+    /// The waiting workflows against the pool (the core's [`diagnose()`]).
     pub fn diagnosis(&self) -> Diagnosis<'_> {
         diagnose(&self.pool.index, &self.listing.workflows, self.now.clone())
     }
