@@ -137,23 +137,32 @@ fn any_other_failure_fails_the_read_never_a_partial_list() {
 #[test]
 fn progress_spans_both_sources() {
     let s = standin();
+    // The self-hosted listing (one page) answers first: no report before every source
+    // has a total, then one per managed page (4 of 10), then the final one.
+    s.faults(json!([{"path": "/v1/managed-runner", "page": 1, "delayMs": 300}]));
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = seen.clone();
     client(&s)
         .per_page(10)
-        .on_progress(move |p| sink.lock().unwrap().push(p))
+        .on_progress(move |p| sink.lock().unwrap().push((p.loaded, p.total)))
         .build()
         .unwrap()
         .list()
         .unwrap();
     let seen = seen.lock().unwrap();
-    let last = *seen.last().unwrap();
-    assert_eq!((last.loaded, last.total), (38, 38), "{seen:?}");
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    assert_eq!(seen[0], (12, 38), "2 self-hosted + managed page 1");
     assert!(
-        seen.iter().all(|p| p.loaded <= p.total && p.total >= 38),
+        seen.iter()
+            .all(|&(loaded, total)| loaded <= total && total == 38),
         "{seen:?}"
     );
-    assert!(seen.len() >= 5, "one report per page: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(
+        seen[3..],
+        [(38, 38), (38, 38)],
+        "the last page, then the final report"
+    );
 }
 
 #[test]
