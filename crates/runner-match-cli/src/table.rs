@@ -83,6 +83,13 @@ fn printable(text: &str, max: usize) -> String {
     }
 }
 
+fn type_of(runner: &Runner) -> String {
+    runner
+        .runner_type
+        .as_ref()
+        .map_or("-".to_owned(), |t| printable(t.as_str(), 16))
+}
+
 fn source_of(runner: &Runner) -> &'static str {
     match runner.source {
         RunnerSource::Managed => "managed",
@@ -189,10 +196,7 @@ pub(crate) fn matches(
             vec![
                 score_bar(found.score),
                 printable(&runner.name, MAX_NAME),
-                runner
-                    .runner_type
-                    .as_ref()
-                    .map_or("-".to_owned(), |t| printable(t.as_str(), 16)),
+                type_of(runner),
                 source_of(runner).to_owned(),
                 fit_of(found.fit).to_owned(),
                 tag_list(&matched),
@@ -230,10 +234,7 @@ pub(crate) fn runners(out: &mut impl Write, style: &Style, runners: &[Runner]) {
         .map(|runner| {
             vec![
                 printable(&runner.name, MAX_NAME),
-                runner
-                    .runner_type
-                    .as_ref()
-                    .map_or("-".to_owned(), |t| printable(t.as_str(), 16)),
+                type_of(runner),
                 source_of(runner).to_owned(),
                 printable(runner.status.as_str(), 16),
                 tag_list(&runner.tags.iter().collect::<Vec<_>>()),

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use runner_match::{
     diagnose, Diagnosis, Explanation, Match, Pool, ReadProgress, RequestBudget, Requirements,
-    Runner, RunnerIndex, Source, SourceOutcome, SourceState, SourceStatus, Timestamp,
-    WorkflowListing, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
+    Runner, RunnerIndex, Source, SourceOutcome, SourceStatus, Timestamp, WorkflowListing,
+    WorkflowPager, DEFAULT_WORKFLOW_PAGES,
 };
 use ureq::Agent;
 
@@ -127,17 +127,10 @@ impl LoadedPool {
     }
 
     /// One status per requested source, managed first: read completely (with how many
-    /// runners), or unavailable without failing the read (a Free tier's managed runners).
+    /// runners), or unavailable without failing the read (a Free tier's managed runners),
+    /// as the core's [`Pool::statuses`].
     pub fn statuses(&self) -> &[SourceStatus] {
         &self.statuses
-    }
-
-    /// How `source` fared; `None` when it was not requested.
-    pub fn state(&self, source: Source) -> Option<SourceState> {
-        self.statuses
-            .iter()
-            .find(|status| status.source == source)
-            .map(|status| status.state)
     }
 }
 

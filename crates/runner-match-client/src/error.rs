@@ -90,7 +90,7 @@ impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            message: crate::secret::scrub_token_shapes(&message.into()),
+            message: runner_match::secret::scrub_token_shapes(&message.into()),
             status: None,
         }
     }
@@ -106,7 +106,7 @@ impl Error {
     }
 
     pub(crate) fn with_message(mut self, message: String) -> Self {
-        self.message = crate::secret::scrub_token_shapes(&message);
+        self.message = runner_match::secret::scrub_token_shapes(&message);
         self
     }
 

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use runner_match::http_error::{HttpError, HttpErrorKind};
 use runner_match::Failure;
 use serde::Deserialize;
 use ureq::Agent;
@@ -109,53 +110,21 @@ pub(crate) fn get(
     Err(http_error(status, &token.redact(&body), retry_after))
 }
 
-/// Classifies a non-2xx answer, surfacing the API's own message and saying what to do.
+/// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 pub(crate) fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = serde_json::from_str::<ApiErrorBody>(body)
-        .map(|b| b.message)
-        .ok()
-        .filter(|m| !m.trim().is_empty())
-        .map(|m| truncate(&m, 300));
-    let said = api_message.map(|m| format!(": {m}")).unwrap_or_default();
-    let (code, message) = match status {
-        401 => (
-            ErrorCode::Unauthorized,
-            format!(
-                "401 Unauthorized{said} (check the API token; it may be wrong, expired or revoked)"
-            ),
-        ),
-        403 => (
-            ErrorCode::Forbidden,
-            format!("403 Forbidden{said} (managed runners need a Pro or Plus tier)"),
-        ),
-        429 => (
-            ErrorCode::RateLimited,
-            format!("429 Too Many Requests{said} (ComfyControl allows 40 requests per 10 s)"),
-        ),
-        300..=399 => (
-            ErrorCode::Http,
-            format!(
-                "unexpected redirect (HTTP {status}){said}; redirects are not followed, so \
-                 the token never travels elsewhere: point the base URL at the API itself"
-            ),
-        ),
-        500..=599 => (ErrorCode::Server, format!("{status} server error{said}")),
-        _ => (ErrorCode::Http, format!("unexpected HTTP {status}{said}")),
+    let api_message = serde_json::from_str::<ApiErrorBody>(body).ok();
+    let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
+    let code = match answer.kind {
+        HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
+        HttpErrorKind::Forbidden => ErrorCode::Forbidden,
+        HttpErrorKind::RateLimited => ErrorCode::RateLimited,
+        HttpErrorKind::Server => ErrorCode::Server,
+        _ => ErrorCode::Http,
     };
-    let retryable = (status == 429 || (500..=599).contains(&status)).then_some(Failure::Status {
-        status,
-        retry_after,
-    });
+    let retryable = answer.retryable(retry_after);
     AttemptError {
-        error: Error::new(code, message).with_status(status),
+        error: Error::new(code, answer.message).with_status(status),
         retryable,
-    }
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
     }
 }
 

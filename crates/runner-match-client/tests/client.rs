@@ -343,7 +343,7 @@ fn redirects_are_not_followed_so_the_token_stays_home() {
         "{err}"
     );
     assert!(
-        err.message().contains("redirects are not followed"),
+        err.message().contains("unexpected redirect (HTTP 302)"),
         "{err}"
     );
     assert!(

@@ -5,7 +5,7 @@
 mod support;
 
 use runner_match::{SourceState, Unavailable};
-use runner_match_client::{Client, ClientBuilder, ErrorCode, Source};
+use runner_match_client::{Client, ClientBuilder, ErrorCode, LoadedPool, Source};
 use serde_json::{json, Value};
 use support::{Standin, TOKEN};
 
@@ -24,6 +24,11 @@ fn self_hosted() -> Value {
          "status": "active", "tags": ["gpu-a100", "flux"],
          "created_at": "2026-10-01T00:00:00Z", "updated_at": "2026-10-02T00:00:00Z"}
     ])
+}
+
+fn state(pool: &LoadedPool, source: Source) -> Option<SourceState> {
+    let status = pool.statuses().iter().find(|s| s.source == source)?;
+    Some(status.state)
 }
 
 fn standin() -> Standin {
@@ -53,11 +58,11 @@ fn both_sources_by_default_each_alone_on_request() {
     let pool = client(&s).build().unwrap().pool().unwrap();
     assert_eq!(pool.runners().len(), 38);
     assert_eq!(
-        pool.state(Source::Managed),
+        state(&pool, Source::Managed),
         Some(SourceState::Ok { runners: 36 })
     );
     assert_eq!(
-        pool.state(Source::SelfHosted),
+        state(&pool, Source::SelfHosted),
         Some(SourceState::Ok { runners: 2 })
     );
     assert_eq!(paths(&s), ["/v1/managed-runner", "/v1/runner"]);
@@ -97,11 +102,11 @@ fn a_free_tier_pool_is_its_own_runners_and_says_why() {
     let pool = client(&s).build().unwrap().pool().unwrap();
     assert_eq!(pool.runners().len(), 2);
     assert_eq!(
-        pool.state(Source::Managed),
+        state(&pool, Source::Managed),
         Some(SourceState::Unavailable(Unavailable::NoManagedRunners))
     );
     assert_eq!(
-        pool.state(Source::SelfHosted),
+        state(&pool, Source::SelfHosted),
         Some(SourceState::Ok { runners: 2 })
     );
 

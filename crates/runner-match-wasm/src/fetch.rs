@@ -1,6 +1,7 @@
 //! One `GET` of one page, classified into a page or a typed failure.
 
 use gloo_net::http::Request;
+use runner_match::http_error::{HttpError, HttpErrorKind};
 use runner_match::{Failure, PageRequest, RunnerPage};
 use serde::Deserialize;
 use web_sys::{AbortController, RequestCache, RequestCredentials};
@@ -93,49 +94,24 @@ pub async fn fetch_page(
     Err(http_error(status, &body, retry_after))
 }
 
-/// Classifies a non-2xx answer, surfacing the API's own message.
+/// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = serde_json::from_str::<ApiErrorBody>(body)
-        .map(|b| b.message)
-        .ok()
-        .filter(|m| !m.trim().is_empty())
-        .map(|m| truncate(&m, 300));
-    let said = api_message.map(|m| format!(": {m}")).unwrap_or_default();
-    let (code, message) = match status {
-        401 => (
-            ErrorCode::Unauthorized,
-            format!(
-                "401 Unauthorized{said} (check the API token; it may be wrong, expired or revoked)"
-            ),
-        ),
-        403 => (
-            ErrorCode::Forbidden,
-            format!("403 Forbidden{said} (managed runners need a Pro or Plus tier)"),
-        ),
-        429 => (
-            ErrorCode::RateLimited,
-            format!("429 Too Many Requests{said} (ComfyControl allows 40 requests per 10 s)"),
-        ),
-        500..=599 => (ErrorCode::Server, format!("{status} server error{said}")),
-        _ => (ErrorCode::Http, format!("unexpected HTTP {status}{said}")),
+    let api_message = serde_json::from_str::<ApiErrorBody>(body).ok();
+    let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
+    let code = match answer.kind {
+        HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
+        HttpErrorKind::Forbidden => ErrorCode::Forbidden,
+        HttpErrorKind::RateLimited => ErrorCode::RateLimited,
+        HttpErrorKind::Server => ErrorCode::Server,
+        _ => ErrorCode::Http,
     };
-    let retryable = (status == 429 || (500..=599).contains(&status)).then_some(Failure::Status {
-        status,
-        retry_after,
-    });
+    let retryable = answer.retryable(retry_after);
     AttemptError {
         error: ClientError {
             status: Some(status),
-            ..ClientError::new(code, message)
+            ..ClientError::new(code, answer.message)
         },
         retryable,
-    }
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
     }
 }
 

@@ -20,11 +20,13 @@ mod score;
 
 // Sans-IO client logic: callers bring the I/O and the clock. Public modules, because
 // their module docs state the policies.
+pub mod http_error;
 pub mod paging;
 pub mod pool;
 pub mod progress;
 pub mod rate;
 pub mod retry;
+pub mod secret;
 pub mod workflow_paging;
 
 // Waiting workflows against the pool: "why is my workflow stuck?".
