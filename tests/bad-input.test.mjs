@@ -37,7 +37,8 @@ after(async () => {
 beforeEach(() => s.reset());
 
 const fleet = () => s.fleet().managed;
-const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, ...options });
+// Request counts here are of the managed listing; the pool has its own tests (pool.test.mjs).
+const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, sources: ['managed'], ...options });
 const label = (value) => {
   const text = typeof value === 'string' ? JSON.stringify(value) : inspect(value, { depth: 1, breakLength: Infinity });
   return text.length > 70 ? `${text.slice(0, 60)}…(${text.length} chars)` : text;
@@ -107,7 +108,7 @@ const assertNotPolluted = () => {
 async function assertTagsRejected(value, expect = {}, { maxMs = 5_000 } = {}) {
   s.clearRequests();
   const runners = fleet();
-  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0 });
+  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, sources: ['managed'] });
   const set = RunnerSet() ? new (RunnerSet())(runners) : null;
   const errors = [];
   let started = Date.now();
@@ -740,8 +741,8 @@ describe('in headless Chromium: a representative subset, in one page (one module
         newline: 'a\nb', tab: ['a\tb'], '1001 tags': Array.from({ length: 1001 }, (_, i) => `t${i}`), '257 bytes': ['x'.repeat(257)],
         '10 MB string': 'x'.repeat(10_000_000), 'bad expression': 'gpu & (flux',
       };
-      const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0 });
-      configure({ token, baseUrl, cacheTtlMs: 0 });
+      const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0, sources: ['managed'] });
+      configure({ token, baseUrl, cacheTtlMs: 0, sources: ['managed'] });
       const set = RunnerSet ? new RunnerSet(runners) : null;
       for (const [what, value] of Object.entries(tagCases)) {
         sync(`matchRunners ${what}`, () => matchRunners(runners, value));

@@ -21,7 +21,8 @@ before(async () => {
   // Debug build, as `cargo test` leaves it: seconds when up to date.
   execFileSync('cargo', ['build', '-q', '-p', 'runner-match-cli'], { cwd: REPO_DIR, stdio: 'inherit' });
   rm = await importPackage();
-  s = await startApi();
+  // Both sources: the default fleet and the demo's self-hosted runners.
+  s = await startApi({ selfHosted: 'demo' });
 });
 after(async () => {
   await s?.close();
@@ -42,7 +43,15 @@ function cli(args, env = {}) {
 /** A JS value as JSON sees it (drops `undefined` fields, as the CLI never writes them). */
 const plain = (value) => JSON.parse(JSON.stringify(value));
 
-const client = () => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url });
+const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
+
+/** A diagnose report without `waitedMs` (each side reads its own clock), and the times. */
+function withoutWaits(report) {
+  const waits = report.workflows.map((w) => w.workflow.waitedMs);
+  const rest = plain(report);
+  for (const w of rest.workflows) delete w.workflow.waitedMs;
+  return { rest, waits };
+}
 
 const QUERIES = ['gpu-a100, flux', 'GPU-A100', 'gpu-* & (flux | sdxl) & !development', 'type:pro, sdxl', 'managed', 'type:pro, no-such-tag'];
 
@@ -70,6 +79,39 @@ describe('runner-match --json equals the JS package', () => {
     assert.equal(got.code, 0, got.stderr);
     assert.deepEqual(JSON.parse(got.stdout), want);
     assert.ok(want.length > 30);
+  });
+
+  test('list, find and explain with one source, and on a Free tier', async () => {
+    for (const [sources, flag] of [[['managed'], 'managed'], [['self-hosted'], 'self-hosted']]) {
+      assert.deepEqual(JSON.parse((await cli(['list', '--json', '--sources', flag])).stdout),
+        plain(await client({ sources }).listRunners()));
+      assert.deepEqual(JSON.parse((await cli(['find', 'flux', '--json', '--sources', flag])).stdout),
+        plain(await client({ sources }).findRunners('flux')));
+    }
+    const free = { CFC_TOKEN: 'cfc_free_demo' };
+    const js = new rm.RunnerClient({ token: 'cfc_free_demo', baseUrl: s.url });
+    const got = await cli(['explain', 'gpu-rtx4090, flux', '--json'], free);
+    assert.equal(got.code, 0, got.stderr);
+    assert.deepEqual(JSON.parse(got.stdout), plain(await js.explain('gpu-rtx4090, flux')));
+    assert.match(got.stderr, /no managed runners/);
+  });
+
+  test('diagnose', async () => {
+    for (const [token, pages] of [[TOKEN, undefined], ['cfc_free_demo', 1]]) {
+      const js = new rm.RunnerClient({ token, baseUrl: s.url });
+      const before = Date.now();
+      const want = withoutWaits(await js.diagnose(pages ? { maxPages: pages } : undefined));
+      const args = ['diagnose', '--json', ...(pages ? ['--max-pages', String(pages)] : [])];
+      const got = await cli(args, { CFC_TOKEN: token });
+      assert.equal(got.code, 0, got.stderr);
+      const report = JSON.parse(got.stdout);
+      const mine = withoutWaits(report);
+      assert.deepEqual(mine.rest, want.rest);
+      assert.ok(want.rest.workflows.length >= 8, 'the default set has waiting workflows');
+      // Same workflows, waits measured a moment apart.
+      const elapsed = Date.now() - before;
+      mine.waits.forEach((w, i) => assert.ok(w >= want.waits[i] && w - want.waits[i] <= elapsed + 1000, `${w} vs ${want.waits[i]}`));
+    }
   });
 
   test('errors carry the same code as the JS RunnerMatchError', async () => {

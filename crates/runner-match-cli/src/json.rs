@@ -2,9 +2,11 @@
 //! structs that define them (`runner_match_wasm::types` and `::explain`, which also
 //! generate the TypeScript types), so the CLI and the package cannot drift apart.
 
-use runner_match::{Explanation, Match, Requirements, Runner};
-use runner_match_client::Error;
+use runner_match::{Diagnosis, Explanation, Match, Requirements, Runner};
+use runner_match_client::{Diagnosed, Error};
+use runner_match_wasm::diagnose::DiagnoseReport;
 use runner_match_wasm::explain::ExplanationReport;
+use runner_match_wasm::pool::PoolReport;
 use runner_match_wasm::types::{ApiRunner, RunnerMatch};
 use serde_json::{json, Value};
 
@@ -23,7 +25,15 @@ pub(crate) fn explanation(explanation: &Explanation<'_>) -> Value {
     to_value(&ExplanationReport::new(explanation))
 }
 
-/// `listRunners`' result: `ApiRunner[]`, the API's own snake_case objects.
+/// `client.diagnose()`'s result: `DiagnoseReport`.
+pub(crate) fn diagnosis(diagnosed: &Diagnosed, diagnosis: &Diagnosis<'_>) -> Value {
+    let pool = diagnosed.pool();
+    let pool = PoolReport::new(pool.runners().len(), pool.statuses());
+    to_value(&DiagnoseReport::new(diagnosis, diagnosed.listing(), pool))
+}
+
+/// `listRunners`' result: `ApiRunner[]`, the API's own snake_case objects (self-hosted
+/// ones without `headers`, their `endpoint` without credentials).
 pub(crate) fn runners(runners: &[Runner]) -> Value {
     to_value(&runners.iter().map(ApiRunner::from).collect::<Vec<_>>())
 }

@@ -119,10 +119,10 @@ fn run(cli: &Cli) -> Result<u8, Error> {
             notes(diagnosed.pool());
             let diagnosis = diagnosed.diagnosis();
             if cli.json {
-                // PENDING: the JS package's diagnose shape (branch `pool`).
-                return Err(Error::invalid_input("diagnose --json is not available yet"));
+                print_json(&mut out, &json::diagnosis(&diagnosed, &diagnosis));
+            } else {
+                table::diagnosis(&mut out, &style, &diagnosed, &diagnosis);
             }
-            table::diagnosis(&mut out, &style, &diagnosed, &diagnosis);
             EXIT_OK
         }
     };

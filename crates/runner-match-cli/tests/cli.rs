@@ -299,8 +299,9 @@ fn secrets_stay_out_of_every_output() {
         let fleet = s.fleet();
         let mut found = Vec::new();
         for runner in fleet["selfHosted"].as_array().unwrap() {
-            // Credential-looking header values (not `X-Team: studio`), and every
-            // endpoint whole: the CLI has no reason to print one.
+            // Credential-looking header values (not `X-Team: studio`), and the
+            // credentials in endpoints (user info, a `token=` query); `list --json`
+            // shows endpoints without them, as the JS package's `listRunners` does.
             for value in runner["headers"].as_object().unwrap().values() {
                 let value = value.as_str().unwrap();
                 if value.len() >= 12 {
@@ -314,12 +315,11 @@ fn secrets_stay_out_of_every_output() {
             if let Some((_, query)) = endpoint.split_once("token=") {
                 found.push(query.to_owned());
             }
-            found.push(endpoint.to_owned());
         }
         found
     };
     assert!(
-        secrets.len() >= 11,
+        secrets.len() >= 7,
         "the demo fleet has secret-looking values: {secrets:?}"
     );
     let mut outputs = Vec::new();

@@ -73,7 +73,12 @@ impl BaseUrl {
 
     /// The URL of the managed-runner listing for `query` (`page=1&per_page=100`).
     pub fn managed_runners(&self, query: &str) -> String {
-        format!("{}/v1/managed-runner?{query}", self.0)
+        self.listing("/v1/managed-runner", query)
+    }
+
+    /// The URL of the listing at `path` (`/v1/runner`) for `query`.
+    pub fn listing(&self, path: &str, query: &str) -> String {
+        format!("{}{path}?{query}", self.0)
     }
 
     /// The base URL as configured, without a trailing slash.

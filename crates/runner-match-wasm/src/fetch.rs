@@ -2,7 +2,8 @@
 
 use gloo_net::http::Request;
 use runner_match::http_error::{HttpError, HttpErrorKind};
-use runner_match::{Failure, PageRequest, RunnerPage};
+use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use web_sys::{AbortController, RequestCache, RequestCredentials};
 
@@ -26,13 +27,36 @@ struct ApiErrorBody {
     message: String,
 }
 
-/// Fetches one page, with the token in the header, no cookies, no cache, and the
-/// configured timeout covering the whole exchange (headers and body).
+/// A listing's page type, and how a decode error names it.
+pub trait ListingPage: DeserializeOwned {
+    /// `a runner list`, `a workflow list`.
+    const WHAT: &'static str;
+}
+
+impl ListingPage for RunnerPage {
+    const WHAT: &'static str = "a runner list";
+}
+
+impl ListingPage for WorkflowPage {
+    const WHAT: &'static str = "a workflow list";
+}
+
+/// Fetches one page of the managed-runner listing; see [`fetch_listing`].
 pub async fn fetch_page(
     config: &ClientConfig,
     request: PageRequest,
 ) -> Result<RunnerPage, AttemptError> {
-    let url = config.base_url.managed_runners(&request.query());
+    fetch_listing(config, "/v1/managed-runner", request).await
+}
+
+/// Fetches one page of the listing at `path`, with the token in the header, no cookies,
+/// no cache, and the configured timeout covering the whole exchange (headers and body).
+pub async fn fetch_listing<P: ListingPage>(
+    config: &ClientConfig,
+    path: &str,
+    request: PageRequest,
+) -> Result<P, AttemptError> {
+    let url = config.base_url.listing(path, &request.query());
     let controller = AbortController::new().map_err(|_| AttemptError {
         error: ClientError::new(ErrorCode::Network, "this JS runtime has no AbortController"),
         retryable: None,
@@ -80,12 +104,19 @@ pub async fn fetch_page(
     drop(deadline);
 
     if (200..300).contains(&status) {
-        return serde_json::from_str::<RunnerPage>(&body).map_err(|err| AttemptError {
+        // The managed listing keeps its original wording; others name their path.
+        let of = if path == "/v1/managed-runner" {
+            String::new()
+        } else {
+            format!(" of {path}")
+        };
+        return serde_json::from_str::<P>(&body).map_err(|err| AttemptError {
             error: ClientError::new(
                 ErrorCode::Decode,
                 format!(
-                    "page {} is not a runner list ({err}; content-type {content_type:?})",
-                    request.page
+                    "page {}{of} is not {} ({err}; content-type {content_type:?})",
+                    request.page,
+                    P::WHAT
                 ),
             ),
             retryable: None,

@@ -10,11 +10,13 @@
 pub mod base_url;
 pub mod client;
 pub mod default_client;
+pub mod diagnose;
 pub mod error;
 pub mod explain;
 pub mod fetch;
 pub mod match_runners;
 pub mod options;
+pub mod pool;
 pub mod requirements;
 mod results;
 pub mod secret;

@@ -3,7 +3,7 @@
 
 // The wire model.
 mod model;
-mod source;
+pub mod source;
 mod timestamp;
 mod workflow;
 

@@ -129,6 +129,31 @@ impl Source {
     }
 }
 
+/// A self-hosted runner's endpoint with its credentials removed: the user info
+/// (`user:password@`), the query and the fragment, where tokens usually travel. What is
+/// left (scheme, host, port, path) says where the runner is, safe to show or return.
+/// (A secret in the path itself cannot be told from a path and stays.)
+///
+/// ```
+/// use runner_match::source::endpoint_without_credentials;
+/// assert_eq!(
+///     endpoint_without_credentials("https://comfy:hunter2@studio.example.net:8188/api?token=abc#x"),
+///     "https://studio.example.net:8188/api"
+/// );
+/// assert_eq!(endpoint_without_credentials("http://10.0.0.7:8188"), "http://10.0.0.7:8188");
+/// assert_eq!(endpoint_without_credentials("user@host/p?q"), "host/p");
+/// ```
+pub fn endpoint_without_credentials(endpoint: &str) -> String {
+    let (scheme, rest) = match endpoint.find("://") {
+        Some(at) => endpoint.split_at(at + 3),
+        None => ("", endpoint),
+    };
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+    format!("{scheme}{}", &rest[host_start..])
+}
+
 impl FromStr for Source {
     type Err = SourceError;
 
