@@ -87,17 +87,11 @@ mod tests {
     #[test]
     fn accepts_and_normalises() {
         let cases = [
+            (DEFAULT_BASE_URL, DEFAULT_BASE_URL),
+            ("https://api.comfycontrol.app///", DEFAULT_BASE_URL),
             (
-                "https://api.comfycontrol.app",
-                "https://api.comfycontrol.app",
-            ),
-            (
-                "https://api.comfycontrol.app/",
-                "https://api.comfycontrol.app",
-            ),
-            (
-                "HTTPS://example.com:8443/proxy/",
-                "https://example.com:8443/proxy",
+                "HTTPS://proxy.example:8443/cc/",
+                "https://proxy.example:8443/cc",
             ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("HTTP://LOCALHOST:3000//", "http://LOCALHOST:3000"),
