@@ -112,6 +112,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
     const client = new RunnerClient({
       token: 'cfc_demo',
       baseUrl: location.origin,
+      sources: ['managed'], // the generated fleet is managed: no self-hosted request to time
       cacheTtlMs: 3_600_000,
       // Loading 1000 pages under the real 40 per 10 s would take 250 s: the bench loads
       // through a 40-per-second budget (the stand-in enforces no limit here).
@@ -174,6 +175,7 @@ export async function runMemory(n) {
   const client = new RunnerClient({
     token: 'cfc_demo',
     baseUrl: location.origin,
+    sources: ['managed'],
     cacheTtlMs: 3_600_000,
     rateLimit: { requests: 40, windowMs: 1000 },
   });

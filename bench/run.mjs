@@ -124,15 +124,16 @@ async function runPaging() {
   const standin = await startStandin({ fleet: { generate: 100, seed: 42 } });
   const rows = [];
   try {
+    // The managed listing's paging alone (sources: ['managed']): its requests are the rows.
     // Warm-up (connection, JIT): not measured.
-    const warm = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url });
+    const warm = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url, sources: ['managed'] });
     await warm.listRunners();
     warm.free();
     for (const pages of smoke ? [1, 3] : [1, 10, 40]) {
       standin.reset();
       standin.setFleet({ generate: pages * 100, seed: 42 });
       standin.setFaults([{ delayMs, times: 'always' }]);
-      const client = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url });
+      const client = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url, sources: ['managed'] });
       const t0 = performance.now();
       const runners = await client.listRunners();
       const ms = performance.now() - t0;

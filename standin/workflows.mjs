@@ -49,22 +49,29 @@ const DEFAULT_SET = [
  */
 export function defaultWorkflows(nowMs) {
   return sortWorkflows(
-    DEFAULT_SET.map(([suffix, name, status, tags, age, run]) => {
-      const created = nowMs - age * 1000;
-      const started = run === undefined ? null : created + 5000;
-      const ended = run !== undefined && status !== 'running' ? started + run * 1000 : null;
-      return {
-        id: `9a1d2c3e-4b5f-4a6b-8c7d-0e1f2a3b4c${suffix}`,
-        name,
-        status,
-        tags,
-        created_at: isoSeconds(created),
-        updated_at: isoSeconds(ended ?? started ?? created),
-        started_at: started === null ? null : isoSeconds(started),
-        completed_at: ended === null ? null : isoSeconds(ended),
-      };
-    }),
+    DEFAULT_SET.map(([suffix, name, status, tags, age, run]) =>
+      workflow(`9a1d2c3e-4b5f-4a6b-8c7d-0e1f2a3b4c${suffix}`, name, status, tags, nowMs - age * 1000, run === undefined ? null : run * 1000)),
   );
+}
+
+/**
+ * A workflow object in the API's shape, created at `createdMs`. One that ran (`runMs`
+ * not null) started 5 s after it was created and, unless still running, ended `runMs`
+ * later.
+ */
+function workflow(id, name, status, tags, createdMs, runMs) {
+  const started = runMs === null ? null : createdMs + 5000;
+  const ended = started !== null && status !== 'running' ? started + runMs : null;
+  return {
+    id,
+    name,
+    status,
+    tags,
+    created_at: isoSeconds(createdMs),
+    updated_at: isoSeconds(ended ?? started ?? createdMs),
+    started_at: started === null ? null : isoSeconds(started),
+    completed_at: ended === null ? null : isoSeconds(ended),
+  };
 }
 
 let selfHostedCache;
@@ -98,18 +105,8 @@ export function generateWorkflows(n, seed, nowMs) {
       if (!tags.includes(tag)) tags.push(tag);
     }
     const created = nowMs - Math.floor(rng() * 30 * 86_400_000);
-    const started = ['running', 'completed', 'cancelled', 'failed'].includes(status) ? created + 5000 : null;
-    const ended = started !== null && status !== 'running' ? started + 60_000 : null;
-    out.push({
-      id: uuidV4(rng),
-      name: `Generated workflow ${i + 1}`,
-      status,
-      tags,
-      created_at: isoSeconds(created),
-      updated_at: isoSeconds(ended ?? started ?? created),
-      started_at: started === null ? null : isoSeconds(started),
-      completed_at: ended === null ? null : isoSeconds(ended),
-    });
+    const ran = ['running', 'completed', 'cancelled', 'failed'].includes(status);
+    out.push(workflow(uuidV4(rng), `Generated workflow ${i + 1}`, status, tags, created, ran ? 60_000 : null));
   }
   return sortWorkflows(out);
 }

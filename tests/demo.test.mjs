@@ -155,7 +155,8 @@ describe('demo page', () => {
     const listbox = page.locator('#tag-suggestions');
     await listbox.waitFor({ state: 'visible' });
     assert.equal(await input.getAttribute('aria-expanded'), 'true');
-    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['gpu-a100']);
+    // The pool's tags: gpu-a100 (managed runners) and gpu-a6000 (a self-hosted one).
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['gpu-a100', 'gpu-a6000']);
     await input.press('ArrowDown');
     assert.equal(await input.getAttribute('aria-activedescendant'), 'tag-suggestions-opt-0');
     assert.equal(await listbox.locator('[role="option"]').first().getAttribute('aria-selected'), 'true');

@@ -3,34 +3,22 @@
 // stand-in on 127.0.0.1. Assertions are on results and on the stand-in's request log.
 // Run: cd tests && node --test --test-concurrency=1 pool.test.mjs
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 
-import { importPackage } from './support/package.mjs';
+import { poolSuite } from './support/pool.mjs';
 import { referenceListing } from './support/reference.mjs';
 import { poolRank, sourceOf } from './support/diagnose-reference.mjs';
-import { TOKEN, apiRequests, startApi } from './support/standin.mjs';
+import { TOKEN, apiRequests } from './support/standin.mjs';
 import { assertNoSecret, rejectsWith, throwsWith } from './support/errors.mjs';
 import { FREE_TOKEN, loadDemoSelfHosted } from '../standin/server.mjs';
 
-let rm;
-let s;
-
-before(async () => {
-  rm = await importPackage();
-  s = await startApi({ selfHosted: 'demo' });
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
-beforeEach(() => s.reset());
-
-const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
+const ctx = poolSuite();
+const client = (options) => ctx.client(options);
 const free = (options = {}) => client({ token: FREE_TOKEN, ...options });
-const everyRunner = () => [...s.fleet().managed, ...s.fleet().selfHosted];
-const paths = () => apiRequests(s).map((e) => e.path);
+const everyRunner = () => [...ctx.s.fleet().managed, ...ctx.s.fleet().selfHosted];
+const paths = () => apiRequests(ctx.s).map((e) => e.path);
 const count = (list, value) => list.filter((x) => x === value).length;
 
 /** Every secret-looking value of the demo's self-hosted runners. */
@@ -58,12 +46,12 @@ function assertNoDemoSecret(value, what) {
 describe('sources', () => {
   test('default: both listings, read concurrently, every result with its source', async () => {
     // Page 1 of the managed listing is slow: the self-hosted read must not wait for it.
-    s.setFaults([{ path: '/v1/managed-runner', page: 1, delayMs: 300 }]);
+    ctx.s.setFaults([{ path: '/v1/managed-runner', page: 1, delayMs: 300 }]);
     const c = client();
     const ranked = await c.findRunners('flux');
     assert.deepEqual(ranked, poolRank(everyRunner(), 'flux'));
     assert.deepEqual(new Set(ranked.map((m) => m.source)), new Set(['managed', 'self-hosted']));
-    const log = apiRequests(s);
+    const log = apiRequests(ctx.s);
     assert.deepEqual(log.map((e) => e.path).sort(), ['/v1/managed-runner', '/v1/runner']);
     const managed = log.find((e) => e.path === '/v1/managed-runner');
     const own = log.find((e) => e.path === '/v1/runner');
@@ -77,23 +65,23 @@ describe('sources', () => {
         { source: 'self-hosted', status: 'ok', runners: 5 },
       ],
     });
-    assert.equal(apiRequests(s).length, 2, 'pool() answers from the cache');
+    assert.equal(apiRequests(ctx.s).length, 2, 'pool() answers from the cache');
   });
 
   test('each source alone reads only its listing', async () => {
     const managed = client({ sources: ['managed'] });
-    assert.deepEqual(await managed.findRunners('flux'), poolRank(s.fleet().managed, 'flux'));
+    assert.deepEqual(await managed.findRunners('flux'), poolRank(ctx.s.fleet().managed, 'flux'));
     assert.deepEqual(paths(), ['/v1/managed-runner']);
     assert.deepEqual((await managed.pool()).sources, [{ source: 'managed', status: 'ok', runners: 36 }]);
 
-    s.clearRequests();
+    ctx.s.clearRequests();
     const own = client({ sources: ['self-hosted'] });
     const ranked = await own.findRunners('flux');
-    assert.deepEqual(ranked, poolRank(s.fleet().selfHosted, 'flux'));
+    assert.deepEqual(ranked, poolRank(ctx.s.fleet().selfHosted, 'flux'));
     assert.ok(ranked.length > 0 && ranked.every((m) => m.source === 'self-hosted'));
     assert.deepEqual(paths(), ['/v1/runner']);
 
-    s.clearRequests();
+    ctx.s.clearRequests();
     const both = client({ sources: ['self-hosted', 'managed', 'self-hosted'], perPage: 10 });
     assert.equal((await both.listRunners()).length, 41);
     assert.equal(count(paths(), '/v1/managed-runner'), 4);
@@ -110,15 +98,15 @@ describe('sources', () => {
     ];
     for (const [sources, message] of cases) {
       throwsWith(() => client({ sources }), 'invalid_input', { message });
-      throwsWith(() => rm.configure({ token: TOKEN, baseUrl: s.url, sources }), 'invalid_input', { message });
+      throwsWith(() => ctx.rm.configure({ token: TOKEN, baseUrl: ctx.s.url, sources }), 'invalid_input', { message });
     }
-    assert.equal(s.requests().length, 0);
+    assert.equal(ctx.s.requests().length, 0);
   });
 
   test('configure({ sources }) shapes the module-level findRunners too', async () => {
-    rm.configure({ token: TOKEN, baseUrl: s.url, sources: ['self-hosted'], cacheTtlMs: 0 });
-    const ranked = await rm.findRunners('gpu-rtx4090');
-    assert.deepEqual(ranked, poolRank(s.fleet().selfHosted, 'gpu-rtx4090'));
+    ctx.rm.configure({ token: TOKEN, baseUrl: ctx.s.url, sources: ['self-hosted'], cacheTtlMs: 0 });
+    const ranked = await ctx.rm.findRunners('gpu-rtx4090');
+    assert.deepEqual(ranked, poolRank(ctx.s.fleet().selfHosted, 'gpu-rtx4090'));
     assert.deepEqual(paths(), ['/v1/runner']);
   });
 });
@@ -127,7 +115,7 @@ describe('the Free tier', () => {
   test('both sources: the 403 on managed runners means none — the pool is the self-hosted runners, and pool() says so', async () => {
     const c = free();
     const ranked = await c.findRunners('flux');
-    assert.deepEqual(ranked, poolRank(s.fleet().selfHosted, 'flux'));
+    assert.deepEqual(ranked, poolRank(ctx.s.fleet().selfHosted, 'flux'));
     assert.ok(ranked.every((m) => m.source === 'self-hosted'));
     const pool = await c.pool();
     assert.deepEqual(pool, {
@@ -140,7 +128,7 @@ describe('the Free tier', () => {
         { source: 'self-hosted', status: 'ok', runners: 5 },
       ],
     });
-    const log = apiRequests(s);
+    const log = apiRequests(ctx.s);
     assert.deepEqual(log.map((e) => [e.path, e.status]).sort(), [['/v1/managed-runner', 403], ['/v1/runner', 200]]);
     assert.equal((await c.listRunners()).length, 5);
   });
@@ -148,13 +136,13 @@ describe('the Free tier', () => {
   test("sources: ['managed'] alone stays forbidden; ['self-hosted'] works", async () => {
     await rejectsWith(() => free({ sources: ['managed'] }).findRunners('flux'), 'forbidden', { status: 403, message: /Pro or Plus/ });
     assert.deepEqual(paths(), ['/v1/managed-runner']);
-    s.clearRequests();
+    ctx.s.clearRequests();
     assert.equal((await free({ sources: ['self-hosted'] }).listRunners()).length, 5);
     assert.deepEqual(paths(), ['/v1/runner']);
   });
 
   test('a 403 on managed runners is excused only when the self-hosted listing loads', async () => {
-    s.setFaults([{ path: '/v1/runner', status: 500, times: 'always' }]);
+    ctx.s.setFaults([{ path: '/v1/runner', status: 500, times: 'always' }]);
     await rejectsWith(() => free({ maxRetries: 0 }).findRunners('flux'), 'server', { status: 500 });
   });
 });
@@ -169,10 +157,10 @@ describe('failures fail the whole read: never a partial pool', () => {
   ];
   for (const [name, faults, code, status] of cases) {
     test(`${name} → ${code}`, async () => {
-      s.setFaults(faults);
+      ctx.s.setFaults(faults);
       const c = client({ maxRetries: 0, perPage: 10 });
       await rejectsWith(() => c.findRunners('flux'), code, { status });
-      s.clearFaults();
+      ctx.s.clearFaults();
       // The next call reads the whole pool again and succeeds.
       assert.equal((await c.listRunners()).length, 41);
     });
@@ -209,14 +197,14 @@ describe('self-hosted secrets', () => {
     }
     assert.equal(listed.filter((r) => r.endpoint !== undefined).length, 5);
     // What listRunners returns goes back into matchRunners with its sources intact.
-    assert.deepEqual(rm.matchRunners(listed, 'flux'), await c.findRunners('flux'));
+    assert.deepEqual(ctx.rm.matchRunners(listed, 'flux'), await c.findRunners('flux'));
     assert.deepEqual(outputs.explain.runners.map((v) => v.source), referenceListing(everyRunner()).map(sourceOf));
   });
 
   test('errors about a self-hosted page do not quote its headers', async () => {
     const [one] = loadDemoSelfHosted();
     const broken = { ...one, created_at: 'soon' };
-    s.setFaults([{ path: '/v1/runner', body: { runners: [broken], total: 1 } }]);
+    ctx.s.setFaults([{ path: '/v1/runner', body: { runners: [broken], total: 1 } }]);
     const err = await rejectsWith(() => client({ maxRetries: 0 }).findRunners('flux'), 'decode', { message: /of \/v1\/runner is not a runner list/ });
     assertNoSecret(err, demoSecrets());
   });
@@ -227,7 +215,7 @@ describe('onProgress', () => {
     const calls = [];
     const c = client({ perPage: 10, onProgress: (p) => calls.push(p) });
     await c.findRunners('flux');
-    const pages = apiRequests(s).length;
+    const pages = apiRequests(ctx.s).length;
     assert.equal(pages, 5); // 4 managed pages of 10, 1 self-hosted page
     assert.deepEqual(calls.at(-1), { loaded: 41, total: 41 });
     // One call per page once both totals are known (at most one page can come before
@@ -248,7 +236,7 @@ describe('onProgress', () => {
   });
 
   test('a 30-page read reports 30 times or more; the Free tier counts its 403 as 0 of 0', async () => {
-    s.setFleet({ managed: { generate: 300, seed: 4 } });
+    ctx.s.setFleet({ managed: { generate: 300, seed: 4 } });
     const calls = [];
     await client({ perPage: 10, maxConcurrency: 4, onProgress: (p) => calls.push(p) }).listRunners();
     assert.equal(count(paths(), '/v1/managed-runner'), 30);

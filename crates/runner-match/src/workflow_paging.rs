@@ -22,11 +22,10 @@
 //! - **Order.** The result is newest `created_at` first, then `id` ascending, whatever
 //!   order the pages listed it in.
 
-use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
-use crate::paging::{PageRequest, PagingError, MAX_PER_PAGE};
+use crate::paging::{keep_newest, PageRequest, PagingError, MAX_PER_PAGE};
 use crate::workflow::{Workflow, WorkflowPage};
 
 /// Pages a [`WorkflowPager::default`] reads: the newest 300 workflows.
@@ -135,16 +134,9 @@ impl WorkflowPager {
         let short = page.workflows.len() < MAX_PER_PAGE as usize;
         self.total = Some(page.total);
         for workflow in page.workflows {
-            match self.workflows.entry(workflow.id.clone()) {
-                Entry::Vacant(slot) => {
-                    slot.insert(workflow);
-                }
-                Entry::Occupied(mut slot) => {
-                    if workflow.updated_at >= slot.get().updated_at {
-                        slot.insert(workflow);
-                    }
-                }
-            }
+            keep_newest(&mut self.workflows, workflow.id.clone(), workflow, |w| {
+                &w.updated_at
+            });
         }
         let seen = u64::try_from(self.workflows.len()).unwrap_or(u64::MAX);
         self.ended = short || seen >= page.total;
