@@ -365,3 +365,60 @@ fn the_token_appears_in_no_error_and_no_debug_output() {
     }
     assert!(err.message().contains("<redacted>"), "{err}");
 }
+
+#[test]
+fn pages_after_the_first_are_read_concurrently() {
+    let s = Standin::start(&[]);
+    s.faults(json!([{"delayMs": 300, "times": "always"}]));
+    let client = client(&s).per_page(10).concurrency(4).build().unwrap();
+    assert_eq!(client.list().unwrap().len(), 36);
+    let log = s.api_requests();
+    let open_at = |i: usize| {
+        let t = log[i]["time"].as_u64().unwrap();
+        log.iter()
+            .filter(|e| {
+                let start = e["time"].as_u64().unwrap();
+                start <= t && t < start + e["ms"].as_u64().unwrap()
+            })
+            .count()
+    };
+    assert_eq!(log[0]["page"], 1);
+    assert_eq!(open_at(0), 1, "page 1 goes alone");
+    let most = (0..log.len()).map(open_at).max().unwrap();
+    assert_eq!(most, 3, "pages 2–4 at once: {log:?}");
+}
+
+#[test]
+fn a_request_holds_its_budget_slot_until_its_answer() {
+    let s = Standin::start(&[]);
+    // 2 requests per second; page 2 takes 1.5 s to answer. Counting requests when they
+    // start would let page 4 go once page 2's start left the window; holding the slot
+    // until the answer keeps it back.
+    s.faults(json!([{"page": 2, "delayMs": 1500}]));
+    let client = client(&s)
+        .per_page(10)
+        .concurrency(4)
+        .rate_limit(2, Duration::from_millis(1000))
+        .build()
+        .unwrap();
+    assert_eq!(client.list().unwrap().len(), 36);
+    let log = s.api_requests();
+    assert_eq!(log.len(), 4);
+    // Each request occupies a slot from its start until a window after its answer.
+    for (i, entry) in log.iter().enumerate() {
+        let t = entry["time"].as_u64().unwrap();
+        let occupied = log
+            .iter()
+            .enumerate()
+            .filter(|(j, e)| {
+                let start = e["time"].as_u64().unwrap();
+                *j != i && start <= t && t < start + e["ms"].as_u64().unwrap() + 1000
+            })
+            .count();
+        assert!(
+            occupied < 2,
+            "page {} started with {occupied} slots taken: {log:?}",
+            entry["page"]
+        );
+    }
+}
