@@ -7,8 +7,8 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use runner_match::{
-    PageRequest, Pager, ReadProgress, RequestBudget, RetryDecision, Runner, RunnerIndex, Source,
-    SourceStatus,
+    PageRequest, Pager, Pool, ReadProgress, RequestBudget, RetryDecision, Runner, RunnerIndex,
+    Source, SourceOutcome, SourceStatus,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -171,7 +171,7 @@ impl Inner {
     }
 
     /// The runner index: cached, joined from a load in flight, or freshly loaded.
-    pub(crate) async fn index(self: &Rc<Self>, force: bool) -> Result<Rc<RunnerIndex>, JsValue> {
+    async fn index(self: &Rc<Self>, force: bool) -> Result<Rc<RunnerIndex>, JsValue> {
         let pending = {
             let mut cache = self.cache.borrow_mut();
             match (&cache.loading, &cache.ready) {
@@ -197,7 +197,7 @@ impl Inner {
     }
 
     async fn load(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        let fetched = crate::pool::read_pool(&self).await;
+        let fetched = self.read_pool().await;
         let mut cache = self.cache.borrow_mut();
         cache.loading = None;
         // Servers and proxies may echo the token back (in an error message, a body that
@@ -208,10 +208,49 @@ impl Inner {
         Ok(JsValue::UNDEFINED)
     }
 
+    /// Reads every configured source concurrently, under the one request budget, and
+    /// combines them by the core's policy: the pool, or the error that fails the read.
+    async fn read_pool(self: &Rc<Self>) -> Result<Pool, ClientError> {
+        let sources = self.config.sources.clone();
+        let progress = Rc::new(RefCell::new(ReadProgress::new(&sources)));
+        let outcomes: Rc<RefCell<Outcomes>> = Rc::default();
+        let reads: js_sys::Array = sources
+            .iter()
+            .map(|&source| {
+                let (inner, progress, outcomes) =
+                    (self.clone(), progress.clone(), outcomes.clone());
+                JsValue::from(future_to_promise(async move {
+                    let outcome = match inner.fetch_all(source, progress.clone()).await {
+                        Ok(runners) => SourceOutcome::Loaded(runners),
+                        Err(error) if error.code == ErrorCode::Forbidden => {
+                            inner.report_progress(progress.borrow_mut().settle(source));
+                            SourceOutcome::Forbidden(error)
+                        }
+                        Err(error) => SourceOutcome::Failed(error),
+                    };
+                    outcomes.borrow_mut().push((source, outcome));
+                    Ok(JsValue::UNDEFINED)
+                }))
+            })
+            .collect();
+        // Reads never reject: they report through `outcomes`.
+        let _ = JsFuture::from(Promise::all(&reads)).await;
+        let pool = Pool::combine(outcomes.take())?;
+        self.report_progress(Some(progress.borrow().finish(pool.runners().len())));
+        Ok(pool)
+    }
+
+    /// Tells `onProgress`, if set.
+    fn report_progress(&self, progress: Option<runner_match::Progress>) {
+        if let Some(hook) = &self.config.on_progress {
+            hook.report(progress);
+        }
+    }
+
     /// Every page of `source`'s listing: page 1 alone (it tells how many pages there
     /// are), then the rest through `maxConcurrency` workers sharing one pager: N pages
     /// cost about two round trips. Each page received is counted in `progress`.
-    pub(crate) async fn fetch_all(
+    async fn fetch_all(
         self: &Rc<Self>,
         source: Source,
         progress: Rc<RefCell<ReadProgress>>,
@@ -314,6 +353,9 @@ impl Inner {
     }
 }
 
+/// Each source's outcome, in the order the reads ended.
+type Outcomes = Vec<(Source, SourceOutcome<ClientError>)>;
+
 /// One listing's read, shared by its workers.
 #[derive(Clone)]
 struct Read {
@@ -355,7 +397,7 @@ async fn run_worker(inner: Rc<Inner>, read: Read, limit: usize) {
         match outcome {
             Ok((runners, total)) => {
                 let report = progress.borrow_mut().page(source, runners, total);
-                crate::pool::report_progress(&inner.config, report);
+                inner.report_progress(report);
             }
             Err(error) => {
                 failed.borrow_mut().get_or_insert(error);

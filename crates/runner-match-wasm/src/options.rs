@@ -1,7 +1,7 @@
 //! `RunnerClient` options: read from JS, validated before any request.
 
 use runner_match::{RequestBudget, RetryPolicy, Source, MAX_PER_PAGE};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -66,6 +66,34 @@ impl<'de> Deserialize<'de> for ProgressHook {
 impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ProgressHook(<function>)")
+    }
+}
+
+/// `onProgress`'s argument: runners received so far and expected in all, across every
+/// source of one read.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
+pub struct Progress {
+    /// Runners received so far.
+    pub loaded: f64,
+    /// Runners expected in all (at least `loaded`).
+    pub total: f64,
+}
+
+impl ProgressHook {
+    /// Calls the callback with `progress`, if there is one to report. Exceptions it
+    /// throws are ignored: progress is advisory and must not fail the read.
+    pub fn report(&self, progress: Option<runner_match::Progress>) {
+        let Some(progress) = progress else {
+            return;
+        };
+        let argument = Progress {
+            loaded: progress.loaded as f64,
+            total: progress.total as f64,
+        };
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        if let Ok(value) = argument.serialize(&serializer) {
+            let _ = self.0.call1(&JsValue::NULL, &value);
+        }
     }
 }
 
