@@ -131,28 +131,13 @@ fn write_table(
             *width = (*width).max(cell.chars().count());
         }
     }
-    let header_cells = header.iter().map(|h| style.bold(h)).collect::<Vec<_>>();
-    // Headers are ASCII: pad them by their plain text.
-    let header_line = header
-        .iter()
-        .zip(header_cells)
-        .enumerate()
-        .map(|(column, (plain, painted))| {
-            if column + 1 == header.len() {
-                painted
-            } else {
-                format!("{painted}{}", " ".repeat(widths[column] - plain.len()))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("  ");
-    let _ = writeln!(out, "{}", header_line.trim_end());
-    for row in rows {
-        let painted: Vec<String> = row
+    let line = |cells: &[String], paint: &dyn Fn(usize, &str) -> String| {
+        let last = cells.len().saturating_sub(1);
+        let padded: Vec<String> = cells
             .iter()
             .enumerate()
             .map(|(column, cell)| {
-                let pad = if column + 1 == row.len() {
+                let pad = if column == last {
                     0
                 } else {
                     widths[column].saturating_sub(cell.chars().count())
@@ -160,7 +145,12 @@ fn write_table(
                 format!("{}{}", paint(column, cell), " ".repeat(pad))
             })
             .collect();
-        let _ = writeln!(out, "{}", painted.join("  ").trim_end());
+        padded.join("  ").trim_end().to_owned()
+    };
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let _ = writeln!(out, "{}", line(&header, &|_, h| style.bold(h)));
+    for row in rows {
+        let _ = writeln!(out, "{}", line(row, paint));
     }
 }
 
