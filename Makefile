@@ -17,6 +17,7 @@ PORT ?= 8080
 help:
 	@echo "make demo   # serve the demo page + a stand-in API with a sample fleet on http://127.0.0.1:$(PORT)"
 	@echo "             (native: cargo run -p runner-match --example rank -- gpu-a100, flux)"
+	@echo "             (CLI: CFC_TOKEN=cfc_demo cargo run -q -p runner-match-cli -- find gpu-a100 --base-url http://127.0.0.1:$(PORT))"
 	@echo "make test   # install what is needed and run every test"
 	@echo "make pkg    # build the npm package into pkg/"
 	@echo "make bench  # native, WASM-vs-JS (Chromium), paging and size benchmarks; rewrites BENCHMARKS.md"
@@ -69,6 +70,8 @@ pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen tools-npm
 # ---- demo ------------------------------------------------------------------------
 # The demo page, the package and the stand-in API with the sample fleet, on one origin.
 demo: pkg
+	@echo "CLI, in another terminal: CFC_TOKEN=cfc_demo cargo run -q -p runner-match-cli -- find gpu-a100 --base-url http://127.0.0.1:$(PORT)"
+	@echo "  (also: explain GPU-A100,flux · diagnose · list --sources self-hosted; CFC_TOKEN=cfc_free_demo is a Free tier)"
 	PORT=$(PORT) node standin/demo.mjs
 
 # ---- tests -----------------------------------------------------------------------

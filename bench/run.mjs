@@ -128,8 +128,9 @@ async function runPaging() {
   const standin = await startStandin({ fleet: { generate: 100, seed: 42 }, rateLimit: true });
   const rows = [];
   try {
+    // The managed listing's paging alone (sources: ['managed']): its requests are the rows.
     // Warm-up (connection, JIT): not measured.
-    const warm = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url });
+    const warm = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url, sources: ['managed'] });
     await warm.listRunners();
     warm.free();
     // 50 pages: more than one window's 40 requests, so the budget must hold the rest.
@@ -137,7 +138,7 @@ async function runPaging() {
       standin.reset();
       standin.setFleet({ generate: pages * 100, seed: 42 });
       standin.setFaults([{ delayMs, times: 'always' }]);
-      const client = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url });
+      const client = new RunnerClient({ token: 'cfc_demo', baseUrl: standin.url, sources: ['managed'] });
       const t0 = performance.now();
       const runners = await client.listRunners();
       const ms = performance.now() - t0;

@@ -62,6 +62,10 @@ export async function handleControl(req, res, url, standin, json) {
         return json(200, standin.fleet());
       case 'PUT /__standin/fleet':
         return json(200, standin.setFleet(body));
+      case 'GET /__standin/workflows':
+        return json(200, { workflows: standin.workflows() });
+      case 'PUT /__standin/workflows':
+        return json(200, standin.setWorkflows(body));
       case 'GET /__standin/config':
         return json(200, standin.config());
       case 'PUT /__standin/config':

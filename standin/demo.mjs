@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `make demo`: the demo page (web/) and the built package (pkg/) served by the stand-in
-// API on one origin, with the default fleet and accept-any-token auth (the page's
-// default demo token works, and so does a token pasted into its Connection section).
+// API on one origin, with the default fleet, the demo's self-hosted runners, the default
+// workflows and accept-any-token auth (the page's default demo token works, and so does a
+// token pasted into its Connection section; cfc_free_demo acts as a Free tier).
 //
 //   node standin/demo.mjs            # http://127.0.0.1:8080 ($PORT overrides)
 //   import { startDemo } from './standin/demo.mjs'; const demo = await startDemo({ port: 0 });
@@ -29,6 +30,7 @@ export function pkgBuilt(root = ROOT) {
 export async function startDemo({ port = 8080, host = '127.0.0.1', ...rest } = {}) {
   return startStandin({
     acceptAnyToken: true,
+    selfHosted: 'demo',
     ...rest,
     port,
     host,
@@ -56,16 +58,20 @@ async function main() {
     process.exit(1);
   }
   const runners = demo.fleet().managed.length;
+  const own = demo.fleet().selfHosted.length;
   process.stdout.write(`
   runner-match demo: ${demo.url}/
 
-  Stand-in ComfyControl API on the same origin: ${runners} runners, any Bearer token accepted
-  (the page uses the demo token cfc_demo; the Connection section takes another URL or token).
+  Stand-in ComfyControl API on the same origin: ${runners} managed and ${own} self-hosted runners,
+  ${demo.workflows().length} workflows, any Bearer token accepted (the page uses the demo token cfc_demo;
+  the Connection section takes another URL or token; cfc_free_demo is a Free-tier account).
 
   Things to try:
     1. Type  gpu-a100, flux  : runners ranked by fit, matched vs extra tags.
     2. Type  GPU-A100        : no runner has it; the explanation says why (tags are case-sensitive).
-    3. In the browser's dev console (F12) on the page:
+    3. Waiting workflows     : which of your queued workflows can run, and why the others are stuck
+                               (try the token cfc_free_demo: no managed runners on a Free tier).
+    4. In the browser's dev console (F12) on the page:
          const rm = await import('/pkg/runner_match.js');
          await rm.default();
          rm.configure({ token: 'cfc_demo', baseUrl: location.origin });

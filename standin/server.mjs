@@ -15,18 +15,24 @@ import { loadDefaultFleet, resolveFleetSpec } from './fleet.mjs';
 import { RateLimiter, normalizeRateLimit } from './ratelimit.mjs';
 import { RequestLog } from './requestlog.mjs';
 import { normalizeMounts, serveStatic } from './static.mjs';
+import { defaultWorkflows, filterWorkflows, loadDemoSelfHosted, resolveWorkflowSpec } from './workflows.mjs';
 
 export { peakRequestsPerWindow, COMFYCONTROL_RATE_LIMIT } from './ratelimit.mjs';
 export { generateFleet, loadDefaultFleet, sortRunners, mulberry32, VOCABULARY } from './fleet.mjs';
 export { normalizeFault, normalizeFaults, FaultError } from './faults.mjs';
 export { mimeType } from './static.mjs';
+export {
+  defaultWorkflows, generateWorkflows, loadDemoSelfHosted, sortWorkflows, STATUS_FILTER, WORKFLOW_STATUSES,
+} from './workflows.mjs';
 
 /** The token the demo accepts by default. */
 export const DEFAULT_TOKEN = 'cfc_demo';
+/** A token accepted by default that acts as a Free-tier account (403 on managed runners). */
+export const FREE_TOKEN = 'cfc_free_demo';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TIERS = ['free', 'pro', 'plus', 'enterprise'];
-const LISTINGS = { '/v1/managed-runner': 'managed', '/v1/runner': 'selfHosted' };
+const LISTINGS = { '/v1/managed-runner': 'managed', '/v1/runner': 'selfHosted', '/v1/workflow': 'workflows' };
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type',
@@ -66,8 +72,12 @@ function normalizeConfig(patch, base) {
     } else if (key === 'tier') {
       if (!TIERS.includes(value)) throw new TypeError(`tier is one of ${TIERS.join(', ')}`);
       next.tier = value;
+    } else if (key === 'tokenTiers') {
+      const ok = isObject(value) && Object.entries(value).every(([t, tier]) => t.length > 0 && TIERS.includes(tier));
+      if (!ok) throw new TypeError(`tokenTiers maps tokens to a tier (${TIERS.join(', ')})`);
+      next.tokenTiers = { ...value };
     } else {
-      throw new TypeError(`unknown config key '${key}' (known: tokens, acceptAnyToken, listDisabled, rateLimit, tier)`);
+      throw new TypeError(`unknown config key '${key}' (known: tokens, acceptAnyToken, listDisabled, rateLimit, tier, tokenTiers)`);
     }
   }
   return next;
@@ -88,10 +98,12 @@ function parsePaging(params) {
 /**
  * Starts a stand-in on `host:port` (default 127.0.0.1, ephemeral port).
  *
- * Options: `port`, `host`, `tokens` (default ['cfc_demo']), `acceptAnyToken` (false),
- * `listDisabled` (true), `tier` ('pro'), `rateLimit` (false | true | {limit, windowMs,
- * cooldownMs}), `fleet` (fleet spec, default standin/fleet.json), `selfHosted` (fleet
- * spec, default []), `faults` (initial fault list), `static` ([{mount, dir}]), `staticBase`
+ * Options: `port`, `host`, `tokens` (default ['cfc_demo']), `tokenTiers` (tokens also
+ * accepted, each acting as its own tier; default {cfc_free_demo: 'free'}), `acceptAnyToken`
+ * (false), `listDisabled` (true), `tier` ('pro'), `rateLimit` (false | true | {limit,
+ * windowMs, cooldownMs}), `fleet` (fleet spec, default standin/fleet.json), `selfHosted`
+ * (fleet spec, default []; 'demo' for the demo's self-hosted fleet), `workflows` (workflow
+ * spec, default the default set), `faults` (initial fault list), `static` ([{mount, dir}]), `staticBase`
  * (directory the static dirs are relative to, default cwd), `logRequests` (print one
  * line per request to stderr).
  */
@@ -103,13 +115,16 @@ export async function startStandin(options = {}) {
       acceptAnyToken: options.acceptAnyToken ?? false,
       listDisabled: options.listDisabled ?? true,
       tier: options.tier ?? 'pro',
+      tokenTiers: options.tokenTiers ?? { [FREE_TOKEN]: 'free' },
       rateLimit: options.rateLimit ?? false,
     },
     {},
   );
+  const startedAt = Date.now();
   const initialFleet = {
     managed: resolveFleetSpec(options.fleet ?? loadDefaultFleet(), 'managed'),
-    selfHosted: resolveFleetSpec(options.selfHosted ?? [], 'selfHosted'),
+    selfHosted: resolveFleetSpec(options.selfHosted === 'demo' ? loadDemoSelfHosted() : options.selfHosted ?? [], 'selfHosted'),
+    workflows: resolveWorkflowSpec(options.workflows ?? defaultWorkflows(startedAt), startedAt),
   };
   const mounts = normalizeMounts(options.static ?? [], options.staticBase);
 
@@ -118,7 +133,7 @@ export async function startStandin(options = {}) {
   let limiter = config.rateLimit ? new RateLimiter(config.rateLimit) : null;
   const faults = new FaultStore();
   if (options.faults) faults.set(options.faults);
-  const log = new RequestLog({ secrets: () => config.tokens, echo: logRequests });
+  const log = new RequestLog({ secrets: () => [...config.tokens, ...Object.keys(config.tokenTiers)], echo: logRequests });
   let closed = false;
   const hung = new Set();
   const sleepers = new Map();
@@ -132,15 +147,18 @@ export async function startStandin(options = {}) {
       sleepers.set(timer, resolve);
     });
 
-  function tokenOk(header) {
+  /** The tier the request's token acts as, or null when the token is not accepted. */
+  function tierOf(header) {
     const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
-    if (!m) return false;
-    if (config.acceptAnyToken) return true;
+    if (!m) return null;
     const given = Buffer.from(m[1]);
-    return config.tokens.some((t) => {
+    const same = (t) => {
       const want = Buffer.from(t);
       return want.length === given.length && timingSafeEqual(want, given);
-    });
+    };
+    const tiered = Object.keys(config.tokenTiers).find(same);
+    if (tiered !== undefined) return config.tokenTiers[tiered];
+    return config.acceptAnyToken || config.tokens.some(same) ? config.tier : null;
   }
 
   function send(req, res, status, body, { contentType = JSON_TYPE, headers = {} } = {}) {
@@ -155,6 +173,11 @@ export async function startStandin(options = {}) {
     if (paging.perPage === null) return { status: 400, body: errorBody(400, 'per_page must be an integer between 1 and 100') };
     let all = fleet[kind];
     if (kind === 'managed' && !config.listDisabled) all = all.filter((r) => r.status === 'active');
+    if (kind === 'workflows') {
+      const filtered = filterWorkflows(all, params);
+      if (filtered.error) return { status: 400, body: errorBody(400, filtered.error) };
+      all = filtered.workflows;
+    }
     if (kind === 'selfHosted' && params.has('status')) {
       const want = params.get('status');
       if (want !== 'active' && want !== 'disabled') return { status: 400, body: errorBody(400, 'invalid status value') };
@@ -162,17 +185,19 @@ export async function startStandin(options = {}) {
     }
     const per = fault?.ignorePerPage ?? paging.perPage;
     const start = (paging.page - 1) * per;
-    return { status: 200, body: { runners: all.slice(start, start + per), total: fault?.fleetTotal ?? all.length } };
+    const items = kind === 'workflows' ? 'workflows' : 'runners';
+    return { status: 200, body: { [items]: all.slice(start, start + per), total: fault?.fleetTotal ?? all.length } };
   }
 
   /** The normal (fault-free) answer to an API request: `{status, body, headers?}`. */
   function route(req, url, paging, fault) {
     if (req.method !== 'GET') return { status: 405, body: errorBody(405), headers: { Allow: 'GET, OPTIONS' } };
-    if (!tokenOk(req.headers.authorization)) return { status: 401, body: errorBody(401) };
+    const tier = tierOf(req.headers.authorization);
+    if (tier === null) return { status: 401, body: errorBody(401) };
     const path = url.pathname;
     const managed = path === '/v1/managed-runner' || path.startsWith('/v1/managed-runner/');
-    if (managed && config.tier === 'free') return { status: 403, body: errorBody(403) };
-    if (path === '/v1/user') return { status: 200, body: { ...USER, tier: config.tier } };
+    if (managed && tier === 'free') return { status: 403, body: errorBody(403) };
+    if (path === '/v1/user') return { status: 200, body: { ...USER, tier } };
     if (LISTINGS[path]) return list(LISTINGS[path], url.searchParams, paging, fault);
     const one = /^\/v1\/(managed-runner|runner)\/([^/]+)$/.exec(path);
     if (one) {
@@ -232,6 +257,11 @@ export async function startStandin(options = {}) {
     return send(req, res, result.status, body, { contentType: fault?.contentType ?? JSON_TYPE, headers });
   }
 
+  function setWorkflows(spec) {
+    fleet = { ...fleet, workflows: resolveWorkflowSpec(spec, Date.now()) };
+    return { workflows: fleet.workflows.length };
+  }
+
   function setFleet(spec) {
     if (isObject(spec) && ('managed' in spec || 'selfHosted' in spec)) {
       const next = { ...fleet };
@@ -244,6 +274,9 @@ export async function startStandin(options = {}) {
     return { managed: fleet.managed.length, selfHosted: fleet.selfHosted.length };
   }
 
+  /** The runner listings only: workflows have their own accessors. */
+  const runnerFleet = () => structuredClone({ managed: fleet.managed, selfHosted: fleet.selfHosted });
+
   function configure(patch) {
     const next = normalizeConfig(patch, config);
     if (JSON.stringify(next.rateLimit) !== JSON.stringify(config.rateLimit)) {
@@ -254,7 +287,8 @@ export async function startStandin(options = {}) {
   }
 
   const publicConfig = () => ({
-    tokensConfigured: config.tokens.length, acceptAnyToken: config.acceptAnyToken,
+    tokensConfigured: config.tokens.length, tierTokensConfigured: Object.keys(config.tokenTiers).length,
+    acceptAnyToken: config.acceptAnyToken,
     listDisabled: config.listDisabled, tier: config.tier, rateLimit: config.rateLimit,
   });
 
@@ -340,7 +374,9 @@ export async function startStandin(options = {}) {
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),
     setFleet,
-    fleet: () => structuredClone(fleet),
+    fleet: runnerFleet,
+    setWorkflows,
+    workflows: () => structuredClone(fleet.workflows),
     requests: (opts) => log.list(opts),
     clearRequests: () => log.clear(),
     stats: (windowMs) => log.stats(windowMs),
@@ -363,7 +399,12 @@ const HELP = `Usage: node standin/server.mjs [options]
   --rate-limit           enable ComfyControl's limit (40 requests / 10 s per IP, then 10 s of 429)
   --hide-disabled        do not list disabled managed runners (the default lists them)
   --tier T               free | pro | plus | enterprise (default pro; free gets 403)
+                         (the token cfc_free_demo is always accepted, as a Free tier)
   --fleet FILE           managed fleet JSON (a runner array or {runners: [...]})
+  --self-hosted SPEC     self-hosted fleet: 'demo' (the demo's runners, secret-looking headers)
+                         or a JSON file (a runner array or {runners: [...]}); default none
+  --workflows FILE       workflow listing JSON (an array or {workflows: [...]}); default: the
+                         built-in set (waiting and finished workflows, some stuck)
   --generate N --seed S  generate a managed fleet of N runners instead
   --log                  print one line per request to stderr (tokens are never printed)
   -h, --help             this text
@@ -385,6 +426,8 @@ export function parseCliArgs(argv, env = process.env) {
       'hide-disabled': { type: 'boolean' },
       tier: { type: 'string' },
       fleet: { type: 'string' },
+      'self-hosted': { type: 'string' },
+      workflows: { type: 'string' },
       generate: { type: 'string' },
       seed: { type: 'string' },
       log: { type: 'boolean' },
@@ -407,6 +450,9 @@ export function parseCliArgs(argv, env = process.env) {
   if (values.tier) options.tier = values.tier;
   if (values.log) options.logRequests = true;
   if (values.fleet) options.fleet = JSON.parse(readFileSync(values.fleet, 'utf8'));
+  const selfHosted = values['self-hosted'];
+  if (selfHosted) options.selfHosted = selfHosted === 'demo' ? 'demo' : JSON.parse(readFileSync(selfHosted, 'utf8'));
+  if (values.workflows) options.workflows = JSON.parse(readFileSync(values.workflows, 'utf8'));
   if (values.generate !== undefined) {
     const seed = values.seed === undefined ? 1 : /^[0-9]+$/.test(values.seed) ? Number(values.seed) : values.seed;
     options.fleet = { generate: Number(values.generate), seed };
@@ -434,7 +480,8 @@ async function main() {
   const auth = config.acceptAnyToken ? 'any Bearer token' : `${config.tokensConfigured} configured token(s)`;
   process.stdout.write(`${standin.url}\n`);
   process.stderr.write(
-    `ComfyControl stand-in: GET /v1/managed-runner (${standin.fleet().managed.length} runners), /v1/runner, /v1/user\n` +
+    `ComfyControl stand-in: GET /v1/managed-runner (${standin.fleet().managed.length} runners), ` +
+      `/v1/runner (${standin.fleet().selfHosted.length}), /v1/workflow (${standin.workflows().length}), /v1/user\n` +
       `  auth: ${auth}; rate limit: ${config.rateLimit ? 'on' : 'off'}; control API: ${standin.url}/__standin/\n` +
       (options.static.length ? `  static: ${options.static.map((s) => `${s.mount} -> ${s.dir}`).join(', ')}\n` : '') +
       '  Ctrl-C to stop\n',

@@ -30,7 +30,8 @@ let s;
 withPackageAndApi((started) => ({ rm, s } = started));
 
 const fleet = () => s.fleet().managed;
-const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, ...options });
+// Request counts here are of the managed listing; the pool has its own tests (pool.test.mjs).
+const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, sources: ['managed'], ...options });
 const label = (value) => {
   const text = typeof value === 'string' ? JSON.stringify(value) : inspect(value, { depth: 1, breakLength: Infinity });
   return text.length > 70 ? `${text.slice(0, 60)}…(${text.length} chars)` : text;
@@ -99,7 +100,7 @@ const assertNotPolluted = () => {
 async function assertTagsRejected(value, expect = {}, { maxMs = 5_000 } = {}) {
   s.clearRequests();
   const runners = fleet();
-  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0 });
+  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, sources: ['managed'] });
   const set = new rm.RunnerSet(runners);
   const errors = [];
   let started = Date.now();
@@ -779,8 +780,8 @@ describe('in headless Chromium: a representative subset, in one page (one module
         newline: 'a\nb', tab: ['a\tb'], '1001 tags': Array.from({ length: 1001 }, (_, i) => `t${i}`), '257 bytes': ['x'.repeat(257)],
         '10 MB string': 'x'.repeat(10_000_000), 'bad expression': 'gpu & (flux',
       };
-      const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0 });
-      configure({ token, baseUrl, cacheTtlMs: 0 });
+      const client = new RunnerClient({ token, baseUrl, cacheTtlMs: 0, sources: ['managed'] });
+      configure({ token, baseUrl, cacheTtlMs: 0, sources: ['managed'] });
       const set = new RunnerSet(runners);
       for (const [what, value] of Object.entries(tagCases)) {
         sync(`matchRunners ${what}`, () => matchRunners(runners, value));

@@ -86,6 +86,8 @@ function assertBrowserError(e, code, status) {
   }
 }
 
+// These tests read the managed listing only (sources: ['managed']): their request and
+// preflight counts are of that listing; pool.test.mjs covers both sources.
 describe('web target in Chromium', () => {
   test('the test page loads the package with await init() and the .wasm as application/wasm', async () => {
     await openTestPage();
@@ -106,9 +108,9 @@ describe('web target in Chromium', () => {
     await openTestPage();
     const result = await page.evaluate(async ({ baseUrl, token }) => {
       const { configure, findRunners, RunnerClient, matchRunners } = window.rm;
-      configure({ token, baseUrl });
+      configure({ token, baseUrl, sources: ['managed'] });
       const viaModule = await findRunners('gpu-a100, flux');
-      const client = new RunnerClient({ token, baseUrl });
+      const client = new RunnerClient({ token, baseUrl, sources: ['managed'] });
       const viaClient = await client.findRunners(['video']);
       const listed = await client.listRunners();
       return {
@@ -173,7 +175,7 @@ describe('web target in Chromium', () => {
 
   test('errors arrive as Error objects with a code: 401, 429 retried, invalid_input, insecure_url, timeout', async () => {
     await openTestPage();
-    const unauthorized = await page.evaluate(({ baseUrl, wrong }) => new window.rm.RunnerClient({ token: wrong, baseUrl })
+    const unauthorized = await page.evaluate(({ baseUrl, wrong }) => new window.rm.RunnerClient({ token: wrong, baseUrl, sources: ['managed'] })
       .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, wrong: WRONG_TOKEN });
     assertBrowserError(unauthorized, 'unauthorized', 401);
     assert.match(unauthorized.message, /Invalid token/);
@@ -182,7 +184,7 @@ describe('web target in Chromium', () => {
     const result = await page.evaluate(async ({ baseUrl, token }) => {
       const { RunnerClient, matchRunners } = window.rm;
       const out = {};
-      const good = new RunnerClient({ token, baseUrl });
+      const good = new RunnerClient({ token, baseUrl, sources: ['managed'] });
       out.afterRetry = (await good.findRunners('flux')).length;
       out.invalidTags = await good.findRunners('a,,b').then(() => null, window.describeError);
       try {
@@ -212,7 +214,7 @@ describe('web target in Chromium', () => {
 
     api.reset();
     api.setFaults([{ hang: true, times: 'always' }]);
-    const timeout = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, timeoutMs: 200, maxRetries: 0 })
+    const timeout = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, timeoutMs: 200, maxRetries: 0, sources: ['managed'] })
       .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, token: TOKEN });
     assertBrowserError(timeout, 'timeout', undefined);
     api.reset();
@@ -261,7 +263,7 @@ describe('web target in Chromium', () => {
     await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
     try {
       await openTestPage();
-      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, maxRetries: 0 })
+      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, maxRetries: 0, sources: ['managed'] })
         .findRunners('flux').then(() => null, window.describeError), { baseUrl: `http://127.0.0.1:${bare.address().port}`, token: TOKEN });
       assertBrowserError(e, 'network', undefined);
     } finally {
@@ -276,9 +278,9 @@ describe('web target in Chromium', () => {
     const result = await page.evaluate(async ({ baseUrl, token }) => {
       const m = await import('/pkg/runner_match.js');
       await m.default();
-      const client = new m.RunnerClient({ token, baseUrl });
+      const client = new m.RunnerClient({ token, baseUrl, sources: ['managed'] });
       const ranked = await client.findRunners('gpu-a100');
-      m.configure({ token, baseUrl });
+      m.configure({ token, baseUrl, sources: ['managed'] });
       const viaModule = await m.findRunners(['flux']);
       return { ranked, viaModule, exports: Object.keys(m).sort() };
     }, { baseUrl: api.url, token: TOKEN });

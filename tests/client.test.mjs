@@ -25,7 +25,9 @@ let s;
 
 withPackageAndApi((started) => ({ rm, s } = started));
 
-const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
+// These suites exercise the managed listing's paging, retries and budget request by request;
+// the pool of both sources has its own tests (pool.test.mjs).
+const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, sources: ['managed'], ...options });
 const fleet = () => s.fleet().managed;
 const pagesOf = (log) => log.map((e) => e.page);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,7 +69,7 @@ async function assertStillWorks(c) {
   s.reset();
   const ranked = await c.findRunners('gpu-a100');
   assert.deepEqual(ranked, referenceRank(fleet(), 'gpu-a100'));
-  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0 });
+  rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, sources: ['managed'] });
   assert.deepEqual(await rm.findRunners('flux'), referenceRank(fleet(), 'flux'));
   assert.deepEqual(rm.matchRunners(fleet(), 'video'), referenceRank(fleet(), 'video'));
 }
@@ -90,7 +92,7 @@ describe('module-level findRunners before configure', () => {
   });
 
   test('configure() then findRunners works; a bad configure() later keeps the previous client', async () => {
-    assert.equal(rm.configure({ token: TOKEN, baseUrl: s.url }), undefined);
+    assert.equal(rm.configure({ token: TOKEN, baseUrl: s.url, sources: ['managed'] }), undefined);
     assert.deepEqual(await rm.findRunners('flux'), referenceRank(fleet(), 'flux'));
     assert.equal(apiRequests(s).length, 1);
     throwsWith(() => rm.configure({ token: TOKEN, baseUrl: s.url, perPage: 0 }), 'invalid_input');
@@ -381,14 +383,14 @@ describe('cache', () => {
   });
 
   test('module-level findRunners shares one fetch; configure() replaces the client and its cache', async () => {
-    rm.configure({ token: TOKEN, baseUrl: s.url });
+    rm.configure({ token: TOKEN, baseUrl: s.url, sources: ['managed'] });
     s.setFaults([{ delayMs: 100 }]);
     const all = await Promise.all(['flux', 'gpu-a100', 'flux', ''].map((t) => rm.findRunners(t)));
     assert.deepEqual(all[1], referenceRank(fleet(), 'gpu-a100'));
     assert.equal(apiRequests(s).length, 1);
     await rm.findRunners('video');
     assert.equal(apiRequests(s).length, 1);
-    rm.configure({ token: TOKEN, baseUrl: s.url });
+    rm.configure({ token: TOKEN, baseUrl: s.url, sources: ['managed'] });
     await rm.findRunners('video');
     assert.equal(apiRequests(s).length, 2);
   });
@@ -402,7 +404,7 @@ describe('cache', () => {
 
 describe('errors', () => {
   test('401 → unauthorized with status and the API message, not retried', async () => {
-    const c = new rm.RunnerClient({ token: WRONG_TOKEN, baseUrl: s.url });
+    const c = new rm.RunnerClient({ token: WRONG_TOKEN, baseUrl: s.url, sources: ['managed'] });
     await rejectsWith(() => c.findRunners('flux'), 'unauthorized', { status: 401, message: /Invalid token/ });
     assert.equal(apiRequests(s).length, 1);
     assert.equal(apiRequests(s)[0].status, 401);
@@ -569,7 +571,7 @@ describe('errors', () => {
 
   test('invalid requiredTags → invalid_input before any request', async () => {
     const bad = ['a,,b', 'a,', ',', [1], { requier: 'a' }, new Set(['a']), ['ok', null], 42, true, ['a,b'], ['x\ny'], [''], [['a']]];
-    rm.configure({ token: TOKEN, baseUrl: s.url });
+    rm.configure({ token: TOKEN, baseUrl: s.url, sources: ['managed'] });
     const c = client();
     for (const tags of bad) {
       await rejectsWith(() => c.findRunners(tags), 'invalid_input');
@@ -649,7 +651,7 @@ describe('errors', () => {
   });
 
   test('after each kind of error the module-level client keeps working', async () => {
-    rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, maxRetries: 0, timeoutMs: 300 });
+    rm.configure({ token: TOKEN, baseUrl: s.url, cacheTtlMs: 0, maxRetries: 0, timeoutMs: 300, sources: ['managed'] });
     const cases = [
       [{ status: 401 }, 'unauthorized'], [{ status: 403 }, 'forbidden'], [{ status: 429, retryAfter: '0' }, 'rate_limited'],
       [{ status: 500 }, 'server'], [{ status: 404 }, 'http'], [{ hang: true }, 'timeout'], [{ drop: true }, 'network'],
@@ -673,7 +675,7 @@ describe('token', () => {
     });
     await new Promise((resolve) => wire.listen(0, '127.0.0.1', resolve));
     try {
-      const c = new rm.RunnerClient({ token: TOKEN, baseUrl: `http://127.0.0.1:${wire.address().port}/proxy/` });
+      const c = new rm.RunnerClient({ token: TOKEN, baseUrl: `http://127.0.0.1:${wire.address().port}/proxy/`, sources: ['managed'] });
       assert.deepEqual(await c.findRunners('flux'), []);
       assert.equal(seen.length, 1);
       const [{ url, headers }] = seen;
@@ -779,7 +781,7 @@ describe('rate budget', () => {
     s.setFleet({ generate: 55, seed: 11 });
     const proxy = await slowFirstConnectionProxy(s.port, 300);
     try {
-      const c = new rm.RunnerClient({ token: TOKEN, baseUrl: proxy.url, perPage: 10, rateLimit: { requests: 3, windowMs: 1000 } });
+      const c = new rm.RunnerClient({ token: TOKEN, baseUrl: proxy.url, perPage: 10, rateLimit: { requests: 3, windowMs: 1000 }, sources: ['managed'] });
       assert.equal((await c.listRunners()).length, 55);
     } finally {
       await proxy.close();

@@ -13,14 +13,17 @@ import { chromium } from 'playwright-core';
 
 import { explainRunners, matchRunners, workflowTags } from '../pkg/node.js';
 import { pkgBuilt, startDemo } from '../standin/demo.mjs';
-import { loadDefaultFleet, startStandin } from '../standin/server.mjs';
+import { loadDefaultFleet, loadDemoSelfHosted, startStandin } from '../standin/server.mjs';
+import { referenceDiagnosis } from './support/diagnose-reference.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run', '--disable-sync'];
 const TARGET = fileURLToPath(new URL('../target/', import.meta.url));
 const DEMO_SCRIPT = fileURLToPath(new URL('../standin/demo.mjs', import.meta.url));
-const FLEET = loadDefaultFleet();
+const MANAGED = loadDefaultFleet();
+// The demo's pool: both sources, its managed fleet and its self-hosted runners.
+const FLEET = [...MANAGED, ...loadDemoSelfHosted()];
 
 let demo; // accept-any-token demo server: web/ + pkg/ + API
 let strict; // a second stand-in that only accepts cfc_demo
@@ -152,7 +155,8 @@ describe('demo page', () => {
     const listbox = page.locator('#tag-suggestions');
     await listbox.waitFor({ state: 'visible' });
     assert.equal(await input.getAttribute('aria-expanded'), 'true');
-    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['gpu-a100']);
+    // The pool's tags: gpu-a100 (managed runners) and gpu-a6000 (a self-hosted one).
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['gpu-a100', 'gpu-a6000']);
     await input.press('ArrowDown');
     assert.equal(await input.getAttribute('aria-activedescendant'), 'tag-suggestions-opt-0');
     assert.equal(await listbox.locator('[role="option"]').first().getAttribute('aria-selected'), 'true');
@@ -244,14 +248,14 @@ describe('demo page', () => {
   });
 
   test('a fleet without wildcard runners: a true empty state, with typo hints', async () => {
-    strict.setFleet(FLEET.filter((r) => r.tags.length > 0));
+    strict.setFleet(MANAGED.filter((r) => r.tags.length > 0));
     await open();
     await connectTo(strict.url, 'cfc_demo');
     await page.waitForSelector('#conn-status[data-state="ok"]');
     await idle();
     await search('fluxx, eu-wst');
     assert.equal(await page.locator('#result-list > li').count(), 0);
-    assert.equal(await text('#summary'), `0 of ${FLEET.length - 1} runners can run this workflow.`);
+    assert.equal(await text('#summary'), `0 of ${MANAGED.length - 1} runners can run this workflow.`);
     const explanation = await text('#explanation');
     assert.match(explanation, /No runner can run this workflow/);
     assert.match(explanation, /fluxx — did you mean flux\?/);
@@ -293,13 +297,13 @@ describe('demo page', () => {
 
   test('403, server errors and network errors say what to do next', async () => {
     await open();
-    strict.configure({ tier: 'free' });
+    strict.setFaults([{ status: 403, times: 'always' }]);
     await connectTo(strict.url, 'cfc_demo');
     await page.locator('#error-view').waitFor({ state: 'visible' });
     assert.match(await text('#error-view'), /your tier lacks managed runners \(Pro or Plus needed\)/i);
 
     strict.reset();
-    strict.setFaults([{ status: 503, retryAfter: '0', times: 3 }]);
+    strict.setFaults([{ path: '/v1/managed-runner', status: 503, retryAfter: '0', times: 3 }]);
     await connectTo(strict.url, 'cfc_demo');
     await page.locator('#error-view').waitFor({ state: 'visible' });
     assert.match(await text('#error-view'), /try again/i);
@@ -313,6 +317,44 @@ describe('demo page', () => {
     await page.locator('#error-view').waitFor({ state: 'visible' });
     assert.match(await text('#error-view'), /Is the base URL right/);
     assert.match(await text('#error-view'), /CORS/);
+  });
+
+  test('a Free tier: no error — the pool note says managed runners are unavailable, and matching uses the self-hosted ones', async () => {
+    strict.setFleet({ selfHosted: loadDemoSelfHosted() });
+    await open();
+    await connectTo(strict.url, 'cfc_free_demo');
+    await page.waitForSelector('#conn-status[data-state="ok"]');
+    await idle();
+    assert.equal(await text('#conn-status-text'), `${new URL(strict.url).host} · 5 runners`);
+    assert.equal(await page.locator('#pool-note').isVisible(), true);
+    assert.match(await text('#pool-note'), /Managed runners: none\. The account's tier has no managed runners \(403; they need Pro or Plus\)/);
+    assert.equal(await page.locator('#error-view').isVisible(), false);
+    await search('flux');
+    const own = loadDemoSelfHosted();
+    assert.deepEqual(await cardNames(), matchRunners(own, 'flux').map((m) => m.name));
+  });
+
+  test('Waiting workflows: the package\'s diagnose report, which agrees with an independent reference', async () => {
+    await open();
+    await page.waitForFunction(() => document.querySelector('#workflows-summary').textContent !== 'Loading…');
+    const want = referenceDiagnosis(FLEET, demo.workflows());
+    assert.equal(await text('#workflows-summary'), want.summary);
+    const items = page.locator('#workflow-list > li');
+    assert.equal(await items.count(), want.workflows.length);
+    assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.id)), want.workflows.map((w) => w.id));
+    for (const [i, w] of want.workflows.entries()) {
+      const item = items.nth(i);
+      const verdict = await item.locator('.wf-verdict').innerText();
+      if (w.stuck) assert.equal(verdict, `Stuck: ${w.stuck.message}`);
+      else assert.match(verdict, new RegExp(`^${w.matchCount} runners? can run it · best: `));
+      assert.equal(await item.getAttribute('data-state'), w.stuck ? 'stuck' : w.best.fit === 'wildcard' ? 'wildcard' : 'ok');
+      assert.equal(await item.locator('.wf-why').count(), w.explained ? 1 : 0);
+    }
+    // On a Free tier the same workflows are diagnosed against the self-hosted runners only.
+    strict.setFleet({ selfHosted: loadDemoSelfHosted() });
+    await connectTo(strict.url, 'cfc_free_demo');
+    await page.waitForFunction(() => !['Loading…', ''].includes(document.querySelector('#workflows-summary').textContent));
+    assert.equal(await text('#workflows-summary'), referenceDiagnosis(loadDemoSelfHosted(), strict.workflows()).summary);
   });
 
   test('the dev-console lines on the page work as written', async () => {
@@ -360,7 +402,7 @@ describe('demo server', () => {
     assert.equal(wasm.headers.get('content-type'), 'application/wasm');
     const api = await fetch(`${demo.url}/v1/managed-runner?per_page=1`, { headers: { Authorization: 'Bearer any_pasted_token' } });
     assert.equal(api.status, 200);
-    assert.equal((await api.json()).total, FLEET.length);
+    assert.equal((await api.json()).total, MANAGED.length);
   });
 
   test('knows when pkg/ is missing', () => {

@@ -216,7 +216,7 @@ describe('workflowTags', () => {
 describe('client.explain', () => {
   test('explains from the same cached list findRunners uses: one load, no more requests', async () => {
     s.reset();
-    const client = new rm.RunnerClient({ token: TOKEN, baseUrl: s.url });
+    const client = new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, sources: ['managed'] });
     const report = await client.explain('GPU-A100, flux');
     assert.equal(report.summary, rm.namespace.explainRunners(fleet(), 'GPU-A100, flux').summary);
     const requests = apiRequests(s).length;

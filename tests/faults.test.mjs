@@ -25,7 +25,9 @@ let s;
 
 withPackageAndApi((started) => ({ rm, s } = started));
 
-const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, ...options });
+// Faults are injected into the managed listing, request by request; the pool of both
+// sources has its own tests (pool.test.mjs).
+const client = (options = {}) => new rm.RunnerClient({ token: TOKEN, baseUrl: s.url, sources: ['managed'], ...options });
 const fleet = () => s.fleet().managed;
 const page = (runners, total) => ({ runners, total });
 /** The bytes of page `n` as the stand-in serializes it (for `truncateAt`). */

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
-  DEFAULT_TOKEN, FaultError, VOCABULARY, generateFleet, isLoopback, loadDefaultFleet,
-  mimeType, parseCliArgs, peakRequestsPerWindow, sortRunners, startStandin,
+  DEFAULT_TOKEN, FREE_TOKEN, FaultError, STATUS_FILTER, VOCABULARY, WORKFLOW_STATUSES, defaultWorkflows,
+  generateFleet, generateWorkflows, isLoopback, loadDefaultFleet, loadDemoSelfHosted, mimeType, parseCliArgs,
+  peakRequestsPerWindow, sortRunners, startStandin,
 } from '../standin/server.mjs';
 
 const SERVER = fileURLToPath(new URL('../standin/server.mjs', import.meta.url));
@@ -561,7 +562,8 @@ describe('fleets', () => {
 
   test('control API: config never shows tokens; unknown endpoints 404; bad config 400', async () => {
     const cfg = await (await control(s, 'config')).json();
-    assert.deepEqual(cfg, { tokensConfigured: 1, acceptAnyToken: false, listDisabled: true, tier: 'pro', rateLimit: null });
+    assert.deepEqual(cfg, { tokensConfigured: 1, tierTokensConfigured: 1, acceptAnyToken: false, listDisabled: true, tier: 'pro', rateLimit: null });
+    assert.ok(!JSON.stringify(cfg).includes(FREE_TOKEN));
     assert.ok(!JSON.stringify(cfg).includes(DEFAULT_TOKEN));
     assert.equal((await control(s, 'nothing')).status, 404);
     assert.equal((await control(s, 'config', 'PUT', { tier: 'gold' })).status, 400);
@@ -688,7 +690,155 @@ describe('CLI', () => {
     assert.equal(parseCliArgs(['--port', '0'], { PORT: '9000' }).port, 0);
     assert.equal(parseCliArgs([], {}).host, '127.0.0.1');
     assert.deepEqual(parseCliArgs(['--generate', '500', '--seed', '9'], {}).fleet, { generate: 500, seed: 9 });
+    assert.equal(parseCliArgs(['--self-hosted', 'demo'], {}).selfHosted, 'demo');
     assert.throws(() => parseCliArgs(['--port', 'abc'], {}));
     assert.throws(() => parseCliArgs(['--bogus'], {}));
+  });
+});
+
+describe('workflows and the Free-tier token', () => {
+  const WORKFLOW_KEYS = ['id', 'name', 'status', 'tags', 'created_at', 'updated_at', 'started_at', 'completed_at'];
+  const FREE = { Authorization: `Bearer ${FREE_TOKEN}` };
+
+  async function allWorkflows(perPage, query = '') {
+    const out = [];
+    for (let page = 1; ; page++) {
+      const { status, body } = await getJson(s, `/v1/workflow?page=${page}&per_page=${perPage}${query}`);
+      assert.equal(status, 200);
+      out.push(...body.workflows);
+      if (body.workflows.length < perPage) return { workflows: out, total: body.total };
+    }
+  }
+
+  test('GET /v1/workflow: documented shape, paged newest first, all statuses', async () => {
+    const { status, body } = await getJson(s, '/v1/workflow');
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(body), ['workflows', 'total']);
+    assert.equal(body.workflows.length, 10); // the API's default per_page
+    for (const w of body.workflows) {
+      assert.deepEqual(Object.keys(w), WORKFLOW_KEYS);
+      assert.match(w.id, UUID_V4);
+      assert.ok(WORKFLOW_STATUSES.includes(w.status), w.status);
+      assert.ok(Array.isArray(w.tags));
+    }
+    const { workflows, total } = await allWorkflows(3);
+    assert.equal(total, 16);
+    assert.equal(workflows.length, 16);
+    assert.equal(new Set(workflows.map((w) => w.id)).size, 16);
+    const times = workflows.map((w) => Date.parse(w.created_at));
+    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(new Set(workflows.map((w) => w.status)), new Set(WORKFLOW_STATUSES));
+    // Finished ones have run; waiting ones have not started.
+    for (const w of workflows) {
+      const waiting = ['accepted', 'uploaded', 'queued'].includes(w.status);
+      assert.equal(w.started_at === null, waiting || w.status === 'invalid', w.name);
+    }
+    const entry = s.requests().at(-1);
+    assert.deepEqual([entry.path, entry.page, entry.perPage, entry.kind], ['/v1/workflow', 6, 3, 'api']);
+  });
+
+  test('the default set: stuck on case, typo, unknown tag and a pair; some only self-hosted runners take', () => {
+    const tags = (name) => defaultWorkflows(Date.now()).find((w) => w.name === name).tags;
+    const managedTags = new Set(loadDefaultFleet().flatMap((r) => r.tags));
+    const ownTags = new Set(loadDemoSelfHosted().filter((r) => r.status === 'active').flatMap((r) => r.tags));
+    assert.deepEqual(tags('Upscale batch'), ['GPU-A100', 'upscale']);
+    assert.ok(!managedTags.has('GPU-A100') && managedTags.has('gpu-a100'));
+    assert.ok(!managedTags.has('vidoe') && managedTags.has('video'));
+    assert.ok(!managedTags.has('flux-xl') && !ownTags.has('flux-xl'));
+    for (const name of ['Anime LoRA test', 'Private Hunyuan clip', 'A6000 flux test']) {
+      assert.ok(tags(name).some((t) => !managedTags.has(t)), name);
+      assert.ok(tags(name).every((t) => ownTags.has(t)), name);
+    }
+    const waiting = defaultWorkflows(0).filter((w) => ['accepted', 'uploaded', 'queued'].includes(w.status));
+    assert.equal(waiting.length, 10);
+  });
+
+  test('status is a filter of the documented values; others are 400', async () => {
+    for (const status of STATUS_FILTER) {
+      const { workflows, total } = await allWorkflows(100, `&status=${status}`);
+      assert.equal(total, workflows.length);
+      assert.ok(workflows.length > 0 && workflows.every((w) => w.status === status), status);
+    }
+    for (const bad of ['accepted', 'uploaded', 'QUEUED', '']) {
+      const { status, body } = await getJson(s, `/v1/workflow?status=${bad}`);
+      assert.equal(status, 400, bad);
+      assert.match(body.message, /invalid status value/);
+    }
+  });
+
+  test('auth, paging errors and faults as on every listing', async () => {
+    assert.equal((await get(s, '/v1/workflow', {})).status, 401);
+    assert.equal((await get(s, '/v1/workflow?per_page=101')).status, 400);
+    assert.deepEqual((await getJson(s, '/v1/workflow?page=99')).body, { workflows: [], total: 16 });
+    s.setFaults([{ path: '/v1/workflow', status: 503 }, { path: '/v1/workflow', fleetTotal: 1000 }]);
+    assert.equal((await get(s, '/v1/workflow')).status, 503);
+    assert.equal((await getJson(s, '/v1/workflow')).body.total, 1000);
+    assert.equal((await getJson(s, '/v1/managed-runner')).status, 200);
+  });
+
+  test('setWorkflows / PUT /__standin/workflows: arrays, pages, generate; reset restores', async () => {
+    const many = generateWorkflows(350, 3, Date.now());
+    assert.deepEqual(generateWorkflows(350, 3, 0).map((w) => w.id), generateWorkflows(350, 3, 0).map((w) => w.id));
+    let res = await control(s, 'workflows', 'PUT', { generate: 350, seed: 3 });
+    assert.deepEqual(await res.json(), { workflows: 350 });
+    const { workflows, total } = await allWorkflows(100);
+    assert.equal(total, 350);
+    assert.deepEqual(workflows.map((w) => w.id), many.map((w) => w.id));
+    assert.ok(workflows.some((w) => w.status === 'queued') && workflows.some((w) => w.status === 'completed'));
+    s.setWorkflows({ workflows: [{ id: 'w', name: 'x', status: 'queued', tags: [], created_at: '2024-01-01T00:00:00Z' }] });
+    assert.equal((await getJson(s, '/v1/workflow')).body.total, 1);
+    res = await control(s, 'workflows');
+    assert.equal((await res.json()).workflows[0].id, 'w');
+    assert.equal((await control(s, 'workflows', 'PUT', { nope: 1 })).status, 400);
+    assert.equal((await control(s, 'workflows', 'PUT', [1])).status, 400);
+    s.reset();
+    assert.equal((await getJson(s, '/v1/workflow')).body.total, 16);
+    assert.deepEqual(Object.keys(s.fleet()), ['managed', 'selfHosted']);
+  });
+
+  test(`${FREE_TOKEN}: a Free tier — 403 on managed runners; its own runners, workflows and user work`, async () => {
+    s.setFleet({ selfHosted: loadDemoSelfHosted() });
+    const managed = await getJson(s, '/v1/managed-runner', FREE);
+    assert.equal(managed.status, 403);
+    assert.deepEqual(managed.body, { status: 403, message: 'Managed runners require Pro or Plus tier' });
+    assert.equal((await get(s, `/v1/managed-runner/${loadDefaultFleet()[0].id}`, FREE)).status, 403);
+    assert.equal((await getJson(s, '/v1/runner?per_page=100', FREE)).body.total, 5);
+    assert.equal((await getJson(s, '/v1/workflow', FREE)).body.total, 16);
+    assert.equal((await getJson(s, '/v1/user', FREE)).body.tier, 'free');
+    // The default token keeps the configured tier; the free token is never logged.
+    assert.equal((await getJson(s, '/v1/user')).body.tier, 'pro');
+    assert.ok(!JSON.stringify(s.requests()).includes(FREE_TOKEN));
+    // Under acceptAnyToken the free token is still a Free tier.
+    s.configure({ acceptAnyToken: true });
+    assert.equal((await get(s, '/v1/managed-runner', FREE)).status, 403);
+    assert.equal((await get(s, '/v1/managed-runner', { Authorization: 'Bearer pasted' })).status, 200);
+    s.configure({ tokenTiers: {} });
+    assert.equal((await get(s, '/v1/managed-runner', FREE)).status, 200);
+    assert.throws(() => s.configure({ tokenTiers: { x: 'gold' } }), TypeError);
+  });
+
+  test('the demo self-hosted fleet: self-hosted shape with secret-looking headers and endpoint credentials', () => {
+    const fleet = loadDemoSelfHosted();
+    for (const r of fleet) assert.deepEqual(Object.keys(r), SELF_HOSTED_KEYS);
+    const text = JSON.stringify(fleet);
+    assert.match(text, /Bearer sk-live-/);
+    assert.ok(fleet.some((r) => new URL(r.endpoint).password !== ''));
+    assert.ok(fleet.some((r) => new URL(r.endpoint).search.includes('token=')));
+    assert.ok(fleet.some((r) => r.status === 'disabled'));
+  });
+
+  test('CLI: --self-hosted demo serves the demo fleet', async () => {
+    const child = spawn(process.execPath, [SERVER, '--port', '0', '--self-hosted', 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        child.stdout.setEncoding('utf8');
+        child.stdout.once('data', (chunk) => resolve(chunk.split('\n')[0]));
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const body = await (await fetch(`${url}/v1/runner?per_page=100`, { headers: FREE })).json();
+      assert.deepEqual(body.runners.map((r) => r.id).sort(), loadDemoSelfHosted().map((r) => r.id).sort());
+    } finally {
+      child.kill();
+    }
   });
 });

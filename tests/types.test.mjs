@@ -49,7 +49,7 @@ const options: ClientOptions = {
   maxRetries: 2, maxConcurrency: 4, perPage: 100, rateLimit: rate,
 };
 const minimal: ClientOptions = { token: 'cfc_example' };
-expectType<Equal<keyof ClientOptions, 'token' | 'baseUrl' | 'cacheTtlMs' | 'timeoutMs' | 'maxRetries' | 'maxConcurrency' | 'perPage' | 'rateLimit'>>();
+expectType<Equal<keyof ClientOptions, 'token' | 'baseUrl' | 'cacheTtlMs' | 'timeoutMs' | 'maxRetries' | 'maxConcurrency' | 'perPage' | 'rateLimit' | 'sources' | 'onProgress'>>();
 expectType<Equal<ClientOptions['token'], string>>();
 expectType<Equal<RateLimitOptions, { requests: number; windowMs: number }>>();
 expectType<Equal<Parameters<typeof configure>, [options: ClientOptions]>>();
@@ -103,7 +103,8 @@ const base: string = client.baseUrl;
 client.free();
 
 // --- ApiRunner and matchRunners -------------------------------------------------------
-expectType<Equal<keyof ApiRunner, 'id' | 'name' | 'runner_type' | 'status' | 'tags' | 'created_at' | 'updated_at'>>();
+expectType<Equal<keyof ApiRunner, 'id' | 'name' | 'runner_type' | 'status' | 'tags' | 'created_at' | 'updated_at' | 'user_id' | 'endpoint'>>();
+expectType<Equal<ApiRunner['endpoint'], string | undefined>>();
 expectType<Equal<ApiRunner['runner_type'], string | undefined>>();
 expectType<Equal<Parameters<typeof matchRunners>, [runners: ApiRunner[], required_tags: RequiredTags]>>();
 expectType<Equal<ReturnType<typeof matchRunners>, RunnerMatch[]>>();

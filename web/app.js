@@ -5,6 +5,7 @@
 
 import { attachAutocomplete } from './autocomplete.js';
 import { h, renderExplanation, renderResults, renderSubmit, summaryText } from './results.js';
+import { renderPoolNote, renderWorkflows } from './workflows.js';
 
 const DEMO_TOKEN = 'cfc_demo';
 const DEBOUNCE_MS = 250;
@@ -17,7 +18,9 @@ const ui = {
   connError: $('conn-error'), connReset: $('conn-reset'), searchForm: $('search-form'), tags: $('tags'),
   suggestions: $('tag-suggestions'), tagsError: $('tags-error'), popular: $('popular-tags'),
   results: $('results'), summary: $('summary'), submit: $('submit-tags'), errorView: $('error-view'),
-  explanation: $('explanation'), list: $('result-list'),
+  explanation: $('explanation'), list: $('result-list'), poolNote: $('pool-note'),
+  workflowsSummary: $('workflows-summary'), workflowsNote: $('workflows-note'),
+  workflowList: $('workflow-list'), workflowsRefresh: $('workflows-refresh'),
 };
 
 let mod = null; // the package's module namespace
@@ -68,11 +71,16 @@ async function connect() {
     }
     const where = usingDemo ? 'Demo API' : new URL(client.baseUrl).host;
     setStatus('ok', `${where} · ${runners.length} runner${runners.length === 1 ? '' : 's'}`);
+    renderPoolNote(ui.poolNote, await client.pool());
     renderPopular('No active runner has tags.');
-    await search();
+    await Promise.all([search(), diagnose()]);
   } catch (err) {
     if (mine !== connGen) return;
     setStatus('error', 'Not connected');
+    ui.poolNote.hidden = true;
+    ui.workflowsSummary.textContent = 'Connect to see your waiting workflows.';
+    ui.workflowsNote.textContent = '';
+    ui.workflowList.replaceChildren();
     renderPopular('Connect to see this fleet\'s tags.');
     showError(err, connect);
   }
@@ -81,6 +89,25 @@ async function connect() {
 function setStatus(state, text) {
   ui.status.dataset.state = state;
   ui.statusText.textContent = text;
+}
+
+// ---- waiting workflows ----------------------------------------------------------------
+
+/** Renders the package's diagnose report in the "Waiting workflows" panel. */
+async function diagnose() {
+  if (!client) return;
+  const mine = connGen;
+  ui.workflowsSummary.textContent = 'Loading…';
+  try {
+    const report = await client.diagnose();
+    if (mine !== connGen) return;
+    renderWorkflows({ summary: ui.workflowsSummary, list: ui.workflowList, note: ui.workflowsNote }, report);
+  } catch (err) {
+    if (mine !== connGen) return;
+    ui.workflowsSummary.textContent = `Could not read the workflows: ${err?.message ?? err} (${err?.code ?? 'error'})`;
+    ui.workflowsNote.textContent = '';
+    ui.workflowList.replaceChildren();
+  }
 }
 
 // ---- search -------------------------------------------------------------------------
@@ -283,6 +310,7 @@ function wire() {
     ev.preventDefault();
     connect();
   });
+  ui.workflowsRefresh.addEventListener('click', () => diagnose());
   ui.connReset.addEventListener('click', () => {
     ui.baseUrl.value = location.origin;
     ui.token.value = '';

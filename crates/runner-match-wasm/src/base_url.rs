@@ -54,7 +54,7 @@ impl BaseUrl {
             ));
         }
         let host = host_of(authority).ok_or_else(|| invalid("the host or port is malformed"))?;
-        if !secure && !is_loopback(host) {
+        if !secure && !runner_match::secret::is_loopback_host(host) {
             return Err(ClientError::new(
                 ErrorCode::InsecureUrl,
                 format!(
@@ -73,7 +73,12 @@ impl BaseUrl {
 
     /// The URL of the managed-runner listing for `query` (`page=1&per_page=100`).
     pub fn managed_runners(&self, query: &str) -> String {
-        format!("{}/v1/managed-runner?{query}", self.0)
+        self.listing("/v1/managed-runner", query)
+    }
+
+    /// The URL of the listing at `path` (`/v1/runner`) for `query`.
+    pub fn listing(&self, path: &str, query: &str) -> String {
+        format!("{}{path}?{query}", self.0)
     }
 
     /// The base URL as configured, without a trailing slash.
@@ -119,20 +124,6 @@ fn host_of(authority: &str) -> Option<&str> {
     let host_ok = host.len() <= 253 && (host.starts_with('[') || name_ok);
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
     (host_ok && port_ok).then_some(host)
-}
-
-/// `true` for hosts whose traffic never leaves the machine.
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_end_matches('.');
-    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets[0] == "127"
-        && octets
-            .iter()
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
 }
 
 #[cfg(test)]

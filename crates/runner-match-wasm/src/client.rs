@@ -1,19 +1,21 @@
-//! `RunnerClient`: fetches every page of the runner list (bounded concurrency,
-//! retries, a request budget), caches it as an index, and answers queries from it.
+//! `RunnerClient`: fetches every page of each runner listing of the pool (bounded
+//! concurrency, retries, one request budget; see `pool`), caches it as an index, and
+//! answers queries from it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
 use runner_match::{
-    PageRequest, Pager, RequestBudget, RetryDecision, Runner, RunnerIndex, RunnerPage,
+    PageRequest, Pager, Pool, ReadProgress, RequestBudget, RetryDecision, Runner, RunnerIndex,
+    Source, SourceOutcome, SourceStatus,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{ClientError, ErrorCode};
 use crate::explain::ExplanationReport;
-use crate::fetch::{fetch_page, AttemptError};
+use crate::fetch::{fetch_listing, AttemptError, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
 use crate::timer::{now_ms, sleep};
@@ -27,7 +29,7 @@ use crate::types::{ApiRunner, RunnerMatch};
 /// ```
 #[wasm_bindgen]
 pub struct RunnerClient {
-    inner: Rc<Inner>,
+    pub(crate) inner: Rc<Inner>,
 }
 
 impl std::fmt::Debug for RunnerClient {
@@ -40,7 +42,7 @@ impl std::fmt::Debug for RunnerClient {
 }
 
 pub(crate) struct Inner {
-    config: ClientConfig,
+    pub(crate) config: ClientConfig,
     cache: RefCell<Cache>,
     budget: RefCell<RequestBudget>,
     /// Budget units per request (2 with a CORS preflight; see `request_cost`).
@@ -53,6 +55,8 @@ struct Cache {
     loading: Option<Promise>,
     /// The newest complete list and when it was fetched (ms since the epoch).
     ready: Option<(Rc<RunnerIndex>, f64)>,
+    /// How each source of that list fared.
+    statuses: Vec<SourceStatus>,
 }
 
 #[wasm_bindgen]
@@ -78,8 +82,10 @@ impl RunnerClient {
         find_runners_with(self.inner.clone(), required_tags)
     }
 
-    /// Every runner of every page, newest `created_at` first (ties by id), each listed
-    /// once even when paging shifted it across pages.
+    /// Every runner of every page of every source, newest `created_at` first (ties by
+    /// id), each listed once even when paging shifted it across pages, in the API's
+    /// wire format. Self-hosted runners come without their `headers`, and their
+    /// `endpoint` without credentials (user info, query, fragment).
     #[wasm_bindgen(js_name = listRunners, unchecked_return_type = "Promise<ApiRunner[]>")]
     pub fn list_runners(&self) -> Promise {
         let inner = self.inner.clone();
@@ -160,6 +166,14 @@ impl Inner {
         }))
     }
 
+    /// How each source of the cached (or freshly loaded) pool fared.
+    pub(crate) async fn statuses(
+        self: &Rc<Self>,
+    ) -> Result<(Rc<RunnerIndex>, Vec<SourceStatus>), JsValue> {
+        let index = self.index(false).await?;
+        Ok((index, self.cache.borrow().statuses.clone()))
+    }
+
     /// The runner index: cached, joined from a load in flight, or freshly loaded.
     async fn index(self: &Rc<Self>, force: bool) -> Result<Rc<RunnerIndex>, JsValue> {
         let pending = {
@@ -187,30 +201,81 @@ impl Inner {
     }
 
     async fn load(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        let fetched = self.fetch_all().await;
+        let fetched = self.read_pool().await;
         let mut cache = self.cache.borrow_mut();
         cache.loading = None;
         // Servers and proxies may echo the token back (in an error message, a body that
         // fails to decode): scrub it before the error reaches JS.
-        let runners = fetched.map_err(|err| self.config.token.redact_error(err).into_js())?;
-        cache.ready = Some((Rc::new(RunnerIndex::new(runners)), now_ms()));
+        let pool = fetched.map_err(|err| self.config.token.redact_error(err).into_js())?;
+        cache.statuses = pool.statuses().to_vec();
+        cache.ready = Some((Rc::new(RunnerIndex::new(pool.into_runners())), now_ms()));
         Ok(JsValue::UNDEFINED)
     }
 
-    /// Page 1 alone (it tells how many pages there are), then the rest through
-    /// `maxConcurrency` workers sharing one pager: N pages cost about two round trips.
-    async fn fetch_all(self: &Rc<Self>) -> Result<Vec<Runner>, ClientError> {
+    /// Reads every configured source concurrently, under the one request budget, and
+    /// combines them by the core's policy: the pool, or the error that fails the read.
+    async fn read_pool(self: &Rc<Self>) -> Result<Pool, ClientError> {
+        let sources = self.config.sources.clone();
+        let progress = Rc::new(RefCell::new(ReadProgress::new(&sources)));
+        let outcomes: Rc<RefCell<Outcomes>> = Rc::default();
+        let reads: js_sys::Array = sources
+            .iter()
+            .map(|&source| {
+                let (inner, progress, outcomes) =
+                    (self.clone(), progress.clone(), outcomes.clone());
+                JsValue::from(future_to_promise(async move {
+                    let outcome = match inner.fetch_all(source, progress.clone()).await {
+                        Ok(runners) => SourceOutcome::Loaded(runners),
+                        Err(error) if error.code == ErrorCode::Forbidden => {
+                            inner.report_progress(progress.borrow_mut().settle(source));
+                            SourceOutcome::Forbidden(error)
+                        }
+                        Err(error) => SourceOutcome::Failed(error),
+                    };
+                    outcomes.borrow_mut().push((source, outcome));
+                    Ok(JsValue::UNDEFINED)
+                }))
+            })
+            .collect();
+        // Reads never reject: they report through `outcomes`.
+        let _ = JsFuture::from(Promise::all(&reads)).await;
+        let pool = Pool::combine(outcomes.take())?;
+        self.report_progress(Some(progress.borrow().finish(pool.runners().len())));
+        Ok(pool)
+    }
+
+    /// Tells `onProgress`, if set.
+    fn report_progress(&self, progress: Option<runner_match::Progress>) {
+        if let Some(hook) = &self.config.on_progress {
+            hook.report(progress);
+        }
+    }
+
+    /// Every page of `source`'s listing: page 1 alone (it tells how many pages there
+    /// are), then the rest through `maxConcurrency` workers sharing one pager: N pages
+    /// cost about two round trips. Each page received is counted in `progress`.
+    async fn fetch_all(
+        self: &Rc<Self>,
+        source: Source,
+        progress: Rc<RefCell<ReadProgress>>,
+    ) -> Result<Vec<Runner>, ClientError> {
         let pager = Pager::new(self.config.per_page)
             .map_err(|err| ClientError::invalid_input(err.to_string()))?;
         let pager = Rc::new(RefCell::new(pager));
         let failed: Rc<RefCell<Option<ClientError>>> = Rc::default();
-        run_worker(self.clone(), pager.clone(), failed.clone(), 1).await;
+        let read = Read {
+            source,
+            pager: pager.clone(),
+            failed: failed.clone(),
+            progress,
+        };
+        run_worker(self.clone(), read.clone(), 1).await;
         if failed.borrow().is_none() {
             let workers: js_sys::Array = (0..self.config.max_concurrency)
                 .map(|_| {
-                    let (inner, pager, failed) = (self.clone(), pager.clone(), failed.clone());
+                    let (inner, read) = (self.clone(), read.clone());
                     JsValue::from(future_to_promise(async move {
-                        run_worker(inner, pager, failed, usize::MAX).await;
+                        run_worker(inner, read, usize::MAX).await;
                         Ok(JsValue::UNDEFINED)
                     }))
                 })
@@ -230,11 +295,15 @@ impl Inner {
     }
 
     /// One attempt after another until success, a final failure, or the retry limit.
-    async fn fetch_with_retries(&self, request: PageRequest) -> Result<RunnerPage, ClientError> {
+    pub(crate) async fn fetch_with_retries<P: ListingPage>(
+        &self,
+        path: &str,
+        request: PageRequest,
+    ) -> Result<P, ClientError> {
         let mut retries = 0;
         loop {
             self.wait_for_budget().await;
-            let attempt = fetch_page(&self.config, request).await;
+            let attempt = fetch_listing(&self.config, path, request).await;
             // The server saw the request at the latest when the answer came back.
             self.budget
                 .borrow_mut()
@@ -295,14 +364,27 @@ impl Inner {
     }
 }
 
-/// Takes requests from the shared pager until none is left (at most `limit`), or
-/// until any worker has failed.
-async fn run_worker(
-    inner: Rc<Inner>,
+/// Each source's outcome, in the order the reads ended.
+type Outcomes = Vec<(Source, SourceOutcome<ClientError>)>;
+
+/// One listing's read, shared by its workers.
+#[derive(Clone)]
+struct Read {
+    source: Source,
     pager: Rc<RefCell<Pager>>,
     failed: Rc<RefCell<Option<ClientError>>>,
-    limit: usize,
-) {
+    progress: Rc<RefCell<ReadProgress>>,
+}
+
+/// Takes requests from the shared pager until none is left (at most `limit`), or
+/// until any worker has failed.
+async fn run_worker(inner: Rc<Inner>, read: Read, limit: usize) {
+    let Read {
+        source,
+        pager,
+        failed,
+        progress,
+    } = read;
     for _ in 0..limit {
         if failed.borrow().is_some() {
             return;
@@ -310,17 +392,28 @@ async fn run_worker(
         let Some(request) = pager.borrow_mut().next_requests(1).pop() else {
             return;
         };
-        let outcome = inner.fetch_with_retries(request).await.and_then(|page| {
-            pager.borrow_mut().receive(request, page).map_err(|err| {
-                ClientError::new(
-                    ErrorCode::Decode,
-                    format!("page {} does not fit: {err}", request.page),
-                )
-            })
-        });
-        if let Err(error) = outcome {
-            failed.borrow_mut().get_or_insert(error);
-            return;
+        let outcome = inner
+            .fetch_with_retries(source.path(), request)
+            .await
+            .and_then(|page: runner_match::RunnerPage| {
+                let (runners, total) = (page.runners.len(), page.total);
+                pager.borrow_mut().receive(request, page).map_err(|err| {
+                    ClientError::new(
+                        ErrorCode::Decode,
+                        format!("page {} does not fit: {err}", request.page),
+                    )
+                })?;
+                Ok((runners, total))
+            });
+        match outcome {
+            Ok((runners, total)) => {
+                let report = progress.borrow_mut().page(source, runners, total);
+                inner.report_progress(report);
+            }
+            Err(error) => {
+                failed.borrow_mut().get_or_insert(error);
+                return;
+            }
         }
     }
 }

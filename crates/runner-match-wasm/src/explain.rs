@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use crate::client::to_js;
 use crate::match_runners::runners_from_js;
 use crate::requirements::requirements_from_js;
-use crate::types::FitKind;
+use crate::types::{FitKind, SourceKind};
 use crate::workflow_tags::WorkflowTagsReport;
 
 /// How many closest runners a report lists.
@@ -56,6 +56,8 @@ pub struct RunnerVerdict {
     pub id: String,
     /// The runner's name.
     pub name: String,
+    /// Which listing the runner came from.
+    pub source: SourceKind,
     /// Whether it can run the workflow.
     pub matched: bool,
     /// Its score (matches only).
@@ -212,6 +214,7 @@ impl ExplanationReport {
             .map(|(runner, reasons)| RunnerVerdict {
                 id: runner.id.clone(),
                 name: runner.name.clone(),
+                source: SourceKind::from(&runner.source),
                 matched: false,
                 score: None,
                 fit: None,
@@ -256,6 +259,7 @@ impl RunnerVerdict {
         let mut report = Self {
             id: runner.id.clone(),
             name: runner.name.clone(),
+            source: SourceKind::from(&runner.source),
             matched: verdict.is_match(),
             score: None,
             fit: None,
@@ -331,14 +335,20 @@ impl HintReport {
                 .map(|s| SuggestionReport {
                     tag: s.tag.clone(),
                     runners: s.runners,
-                    similarity: match s.similarity {
-                        Similarity::Case => SimilarityKind::Case,
-                        Similarity::Whitespace => SimilarityKind::Whitespace,
-                        _ => SimilarityKind::Typo,
-                    },
+                    similarity: SimilarityKind::from(s.similarity),
                 })
                 .collect(),
             message: hint.to_string(),
+        }
+    }
+}
+
+impl From<Similarity> for SimilarityKind {
+    fn from(similarity: Similarity) -> Self {
+        match similarity {
+            Similarity::Case => SimilarityKind::Case,
+            Similarity::Whitespace => SimilarityKind::Whitespace,
+            Similarity::Typo { .. } => SimilarityKind::Typo,
         }
     }
 }

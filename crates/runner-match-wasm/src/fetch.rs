@@ -1,7 +1,9 @@
 //! One `GET` of one page, classified into a page or a typed failure.
 
 use gloo_net::http::Request;
-use runner_match::{Failure, PageRequest, RunnerPage};
+use runner_match::http_error::{HttpError, HttpErrorKind};
+use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
 
@@ -25,18 +27,41 @@ struct ApiErrorBody {
     message: String,
 }
 
-/// Fetches one page, with the token in the header, no cookies, no cache, and the
-/// configured timeout covering the whole exchange (headers and body).
+/// A listing's page type, and how a decode error names it.
+pub trait ListingPage: DeserializeOwned {
+    /// `a runner list`, `a workflow list`.
+    const WHAT: &'static str;
+}
+
+impl ListingPage for RunnerPage {
+    const WHAT: &'static str = "a runner list";
+}
+
+impl ListingPage for WorkflowPage {
+    const WHAT: &'static str = "a workflow list";
+}
+
+/// Fetches one page of the managed-runner listing; see [`fetch_listing`].
+pub async fn fetch_page(
+    config: &ClientConfig,
+    request: PageRequest,
+) -> Result<RunnerPage, AttemptError> {
+    fetch_listing(config, "/v1/managed-runner", request).await
+}
+
+/// Fetches one page of the listing at `path`, with the token in the header, no cookies,
+/// no cache, and the configured timeout covering the whole exchange (headers and body).
 ///
 /// Redirects are never followed (`redirect: 'manual'`): following one would send the
 /// `Authorization` header to wherever the `Location` points, and whether a runtime
 /// strips it across origins is the runtime's choice, not ours. A redirect is a typed
 /// `http` error that names the fix (point `baseUrl` at the final address).
-pub async fn fetch_page(
+pub async fn fetch_listing<P: ListingPage>(
     config: &ClientConfig,
+    path: &str,
     request: PageRequest,
-) -> Result<RunnerPage, AttemptError> {
-    let url = config.base_url.managed_runners(&request.query());
+) -> Result<P, AttemptError> {
+    let url = config.base_url.listing(path, &request.query());
     let controller = AbortController::new().map_err(|_| AttemptError {
         error: ClientError::new(ErrorCode::Network, "this JS runtime has no AbortController"),
         retryable: None,
@@ -90,12 +115,19 @@ pub async fn fetch_page(
     drop(deadline);
 
     if (200..300).contains(&status) {
-        return serde_json::from_str::<RunnerPage>(&body).map_err(|err| AttemptError {
+        // The managed listing keeps its original wording; others name their path.
+        let of = if path == "/v1/managed-runner" {
+            String::new()
+        } else {
+            format!(" of {path}")
+        };
+        return serde_json::from_str::<P>(&body).map_err(|err| AttemptError {
             error: ClientError::new(
                 ErrorCode::Decode,
                 format!(
-                    "page {} is not a runner list ({err}; content-type {content_type:?})",
-                    request.page
+                    "page {}{of} is not {} ({err}; content-type {content_type:?})",
+                    request.page,
+                    P::WHAT
                 ),
             ),
             retryable: None,
@@ -126,49 +158,24 @@ fn redirect_error(status: u16) -> AttemptError {
     }
 }
 
-/// Classifies a non-2xx answer, surfacing the API's own message.
+/// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = serde_json::from_str::<ApiErrorBody>(body)
-        .map(|b| b.message)
-        .ok()
-        .filter(|m| !m.trim().is_empty())
-        .map(|m| truncate(&m, 300));
-    let said = api_message.map(|m| format!(": {m}")).unwrap_or_default();
-    let (code, message) = match status {
-        401 => (
-            ErrorCode::Unauthorized,
-            format!(
-                "401 Unauthorized{said} (check the API token; it may be wrong, expired or revoked)"
-            ),
-        ),
-        403 => (
-            ErrorCode::Forbidden,
-            format!("403 Forbidden{said} (managed runners need a Pro or Plus tier)"),
-        ),
-        429 => (
-            ErrorCode::RateLimited,
-            format!("429 Too Many Requests{said} (ComfyControl allows 40 requests per 10 s)"),
-        ),
-        500..=599 => (ErrorCode::Server, format!("{status} server error{said}")),
-        _ => (ErrorCode::Http, format!("unexpected HTTP {status}{said}")),
+    let api_message = serde_json::from_str::<ApiErrorBody>(body).ok();
+    let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
+    let code = match answer.kind {
+        HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
+        HttpErrorKind::Forbidden => ErrorCode::Forbidden,
+        HttpErrorKind::RateLimited => ErrorCode::RateLimited,
+        HttpErrorKind::Server => ErrorCode::Server,
+        _ => ErrorCode::Http,
     };
-    let retryable = (status == 429 || (500..=599).contains(&status)).then_some(Failure::Status {
-        status,
-        retry_after,
-    });
+    let retryable = answer.retryable(retry_after);
     AttemptError {
         error: ClientError {
             status: Some(status),
-            ..ClientError::new(code, message)
+            ..ClientError::new(code, answer.message)
         },
         retryable,
-    }
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
     }
 }
 

@@ -10,11 +10,13 @@
 pub mod base_url;
 pub mod client;
 pub mod default_client;
+pub mod diagnose;
 pub mod error;
 pub mod explain;
 pub mod fetch;
 pub mod match_runners;
 pub mod options;
+pub mod pool;
 pub mod request_cost;
 pub mod requirements;
 mod results;
@@ -26,3 +28,4 @@ pub mod workflow_tags;
 
 pub use client::RunnerClient;
 pub use error::{ClientError, ErrorCode};
+pub use results::wanted_tags;

@@ -1,11 +1,11 @@
 //! `RunnerClient` options: read from JS, validated before any request.
 
 use runner_match::{
-    RequestBudget, RetryPolicy, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
+    RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tsify::Tsify;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_url::BaseUrl;
 use crate::error::ClientError;
@@ -40,6 +40,63 @@ pub struct ClientOptions {
     /// Client-side request budget. Default: ComfyControl's 40 requests per 10 s.
     #[tsify(optional)]
     pub rate_limit: Option<RateLimitOptions>,
+    /// Which listings make up the runner pool: `managed` (`GET /v1/managed-runner`) and
+    /// `self-hosted` (`GET /v1/runner`). Default both, read concurrently under one
+    /// request budget. With both, a 403 on managed runners (a Free tier) leaves the
+    /// self-hosted ones, and `pool()` says so; `['managed']` alone stays `forbidden`.
+    #[tsify(optional, type = "SourceKind[]")]
+    pub sources: Option<Vec<String>>,
+    /// Called after each page of a runner read with `{ loaded, total }`, counted in
+    /// runners across every source of the read; the last call has `loaded === total`.
+    /// Not called for answers from the cache. Exceptions it throws are ignored.
+    #[serde(default)]
+    #[tsify(optional, type = "(progress: Progress) => void")]
+    pub on_progress: Option<ProgressHook>,
+}
+
+/// The `onProgress` callback. Read from JS by hand and removed from the options before
+/// serde reads them: serde cannot carry a function.
+#[derive(Clone)]
+pub struct ProgressHook(pub js_sys::Function);
+
+impl<'de> Deserialize<'de> for ProgressHook {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom("onProgress must be a function"))
+    }
+}
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook(<function>)")
+    }
+}
+
+/// `onProgress`'s argument: runners received so far and expected in all, across every
+/// source of one read.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
+pub struct Progress {
+    /// Runners received so far.
+    pub loaded: f64,
+    /// Runners expected in all (at least `loaded`).
+    pub total: f64,
+}
+
+impl ProgressHook {
+    /// Calls the callback with `progress`, if there is one to report. Exceptions it
+    /// throws are ignored: progress is advisory and must not fail the read.
+    pub fn report(&self, progress: Option<runner_match::Progress>) {
+        let Some(progress) = progress else {
+            return;
+        };
+        let argument = Progress {
+            loaded: progress.loaded as f64,
+            total: progress.total as f64,
+        };
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        if let Ok(value) = argument.serialize(&serializer) {
+            let _ = self.0.call1(&JsValue::NULL, &value);
+        }
+    }
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -53,6 +110,8 @@ impl std::fmt::Debug for ClientOptions {
             .field("max_concurrency", &self.max_concurrency)
             .field("per_page", &self.per_page)
             .field("rate_limit", &self.rate_limit)
+            .field("sources", &self.sources)
+            .field("on_progress", &self.on_progress)
             .finish()
     }
 }
@@ -90,6 +149,10 @@ pub struct ClientConfig {
     pub per_page: u32,
     /// The request budget.
     pub budget: RequestBudget,
+    /// The listings of the pool, in canonical order.
+    pub sources: Vec<Source>,
+    /// The progress callback.
+    pub on_progress: Option<ProgressHook>,
 }
 
 impl ClientConfig {
@@ -116,16 +179,18 @@ impl ClientConfig {
             ..err
         };
         reject_unknown_keys(&options, "options", OPTION_KEYS).map_err(redact)?;
+        let on_progress = take_callback(&options, "onProgress").map_err(redact)?;
         let rate_limit =
             js_sys::Reflect::get(&options, &JsValue::from_str("rateLimit")).unwrap_or_default();
         if is_plain_object(&rate_limit) {
             reject_unknown_keys(&rate_limit, "rateLimit", RATE_LIMIT_KEYS).map_err(redact)?;
         }
-        let parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
+        let mut parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
             redact(ClientError::invalid_input(format!(
                 "invalid options: {err}"
             )))
         })?;
+        parsed.on_progress = on_progress;
         Self::new(parsed).map_err(redact)
     }
 
@@ -158,6 +223,12 @@ impl ClientConfig {
             max_concurrency: whole("maxConcurrency", options.max_concurrency, 8, 1..=16)? as usize,
             per_page: whole("perPage", options.per_page, MAX_PER_PAGE, 1..=MAX_PER_PAGE)?,
             budget,
+            sources: match options.sources {
+                None => Source::ALL.to_vec(),
+                Some(sources) => Source::parse_list(sources)
+                    .map_err(|err| ClientError::invalid_input(format!("invalid sources: {err}")))?,
+            },
+            on_progress: options.on_progress,
         })
     }
 }
@@ -200,13 +271,36 @@ const OPTION_KEYS: &[&str] = &[
     "maxConcurrency",
     "perPage",
     "rateLimit",
+    "sources",
+    "onProgress",
 ];
 
 /// The keys `RateLimitOptions` knows.
 const RATE_LIMIT_KEYS: &[&str] = &["requests", "windowMs"];
 
+/// Removes the callback option `key` from the (snapshotted) options object: `None` when
+/// absent, `undefined` or `null`, `invalid_input` when it is not a function.
+fn take_callback(options: &JsValue, key: &str) -> Result<Option<ProgressHook>, ClientError> {
+    let key_value = JsValue::from_str(key);
+    let value = js_sys::Reflect::get(options, &key_value).unwrap_or_default();
+    // The snapshot is our own plain copy: deleting from it touches nothing of the caller's.
+    let _ = js_sys::Reflect::delete_property(options.unchecked_ref::<js_sys::Object>(), &key_value);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .dyn_into::<js_sys::Function>()
+        .map(|function| Some(ProgressHook(function)))
+        .map_err(|value| {
+            ClientError::invalid_input(format!(
+                "{key} must be a function, got {}",
+                describe(&value)
+            ))
+        })
+}
+
 /// A whole number option within `range`, or its default when absent.
-fn whole(
+pub(crate) fn whole(
     name: &str,
     value: Option<f64>,
     default: u32,
@@ -261,6 +355,33 @@ mod tests {
                 config.per_page
             ),
             (3, 8, 100)
+        );
+        assert_eq!(config.sources, Source::ALL);
+    }
+
+    #[test]
+    fn sources_are_validated_and_put_in_canonical_order() {
+        let with = |sources: &[&str]| {
+            ClientConfig::new(ClientOptions {
+                sources: Some(sources.iter().map(|s| s.to_string()).collect()),
+                ..options("t")
+            })
+        };
+        assert_eq!(
+            with(&["self-hosted", "managed"]).unwrap().sources,
+            Source::ALL
+        );
+        assert_eq!(
+            with(&["self-hosted"]).unwrap().sources,
+            [Source::SelfHosted]
+        );
+        assert_eq!(
+            with(&[]).unwrap_err().message,
+            r#"invalid sources: sources must name at least one of "managed", "self-hosted""#
+        );
+        assert_eq!(
+            with(&["Managed"]).unwrap_err().message,
+            r#"invalid sources: unknown runner source "Managed": expected "managed" or "self-hosted""#
         );
     }
 

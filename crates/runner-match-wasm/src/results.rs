@@ -155,7 +155,8 @@ impl Columns {
 
 /// The tags `matchedTags` may hold: a plain list's required tags; for an expression,
 /// the matched runners' tags it asks for (`gpu-*` wants `gpu-a100`, `!x` wants nothing).
-pub(crate) fn wanted_tags(
+/// Pass it to [`RunnerMatch::new`] to build exactly the objects JS gets.
+pub fn wanted_tags(
     requirements: &runner_match::Requirements,
     matches: &[Match<'_>],
 ) -> Vec<String> {

@@ -4,35 +4,17 @@ use std::fmt;
 
 use crate::error::ClientError;
 
-/// The most characters a token may have; real ones are far shorter.
-const MAX_TOKEN_CHARS: usize = 4096;
-
 /// A ComfyControl API token. It has no `Display`, its `Debug` is redacted, and it is
 /// only ever read to build the `Authorization` header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token(String);
 
 impl Token {
-    /// Validates a token without ever quoting it back.
+    /// Validates a token without ever quoting it back (the core's
+    /// [`check_token`](runner_match::secret::check_token)).
     pub fn new(token: String) -> Result<Self, ClientError> {
-        if token.trim().is_empty() {
-            return Err(ClientError::invalid_input(
-                "token must be a non-empty string",
-            ));
-        }
-        if token.chars().count() > MAX_TOKEN_CHARS {
-            return Err(ClientError::invalid_input(format!(
-                "token is longer than {MAX_TOKEN_CHARS} characters"
-            )));
-        }
-        if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            // Tokens are `cfc_` + alphanumerics; anything else cannot travel in an HTTP
-            // header (fetch would throw deep inside the request), and a newline could
-            // inject one.
-            return Err(ClientError::invalid_input(
-                "token must be printable ASCII without spaces, as ComfyControl's tokens are",
-            ));
-        }
+        runner_match::secret::check_token(&token)
+            .map_err(|problem| ClientError::invalid_input(problem.to_string()))?;
         Ok(Self(token))
     }
 
@@ -56,28 +38,10 @@ impl Token {
     }
 }
 
-/// Replaces anything shaped like a ComfyControl token (`cfc_` followed by token
-/// characters) with `cfc_<redacted>`. Every error passes through this on its way to JS,
-/// so even a token pasted into the wrong option, or echoed by a server before the
-/// client knew it, is not repeated.
-pub fn scrub_token_shapes(text: &str) -> String {
-    const PREFIX: &str = "cfc_";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(PREFIX) {
-        out.push_str(&rest[..at + PREFIX.len()]);
-        let after = &rest[at + PREFIX.len()..];
-        let secret_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(after.len());
-        if secret_len > 0 {
-            out.push_str("<redacted>");
-        }
-        rest = &after[secret_len..];
-    }
-    out.push_str(rest);
-    out
-}
+/// Replaces anything shaped like a ComfyControl token (`cfc_…`) with `cfc_<redacted>`:
+/// the core's rule, shared with the native client. Every error passes through this on
+/// its way to JS.
+pub use runner_match::secret::scrub_token_shapes;
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -110,19 +74,5 @@ mod tests {
             assert!(!err.message.contains("cfc_"), "{}", err.message);
         }
         assert!(Token::new("x".repeat(4097)).is_err());
-    }
-
-    #[test]
-    fn token_shapes_are_scrubbed() {
-        let cases = [
-            ("no token here", "no token here"),
-            ("bad cfc_AbC123 there", "bad cfc_<redacted> there"),
-            ("\"cfc_x-y_z\",cfc_2", "\"cfc_<redacted>\",cfc_<redacted>"),
-            ("cfc_", "cfc_"),
-            ("ünï cfc_ä", "ünï cfc_ä"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(scrub_token_shapes(input), want);
-        }
     }
 }

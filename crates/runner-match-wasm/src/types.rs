@@ -5,6 +5,7 @@
 //! list from `listRunners()` or from your own `fetch` goes straight into
 //! `matchRunners`.
 
+use runner_match::source::endpoint_without_credentials;
 use runner_match::{Fit, Match, Runner, RunnerSource};
 use serde::Serialize;
 use tsify::Tsify;
@@ -105,16 +106,33 @@ impl RunnerMatch {
             },
             matched_tags,
             extra_tags,
-            source: match runner.source {
-                RunnerSource::Managed => SourceKind::Managed,
-                RunnerSource::SelfHosted { .. } => SourceKind::SelfHosted,
-            },
+            source: SourceKind::from(&runner.source),
         }
     }
 }
 
-/// A runner exactly as `GET /v1/managed-runner` lists it (snake_case wire format).
-/// `listRunners()` returns these and `matchRunners` accepts them.
+impl From<runner_match::Source> for SourceKind {
+    fn from(source: runner_match::Source) -> Self {
+        match source {
+            runner_match::Source::Managed => SourceKind::Managed,
+            runner_match::Source::SelfHosted => SourceKind::SelfHosted,
+        }
+    }
+}
+
+impl From<&RunnerSource> for SourceKind {
+    fn from(source: &RunnerSource) -> Self {
+        match source {
+            RunnerSource::Managed => SourceKind::Managed,
+            RunnerSource::SelfHosted { .. } => SourceKind::SelfHosted,
+        }
+    }
+}
+
+/// A runner in ComfyControl's wire format (snake_case): as `GET /v1/managed-runner`
+/// lists it, or as `GET /v1/runner` does for a self-hosted runner, without its `headers`
+/// and with its `endpoint`'s credentials removed. `listRunners()` returns these and
+/// `matchRunners` accepts them (a self-hosted one stays self-hosted).
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct ApiRunner {
     /// The runner's UUID.
@@ -133,10 +151,28 @@ pub struct ApiRunner {
     pub created_at: String,
     /// ISO 8601 UTC.
     pub updated_at: String,
+    /// Self-hosted runners only: the owner's user id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub user_id: Option<String>,
+    /// Self-hosted runners only: the ComfyUI endpoint without credentials (user info,
+    /// query and fragment removed). The runner's `headers` are never returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub endpoint: Option<String>,
 }
 
 impl From<&Runner> for ApiRunner {
     fn from(runner: &Runner) -> Self {
+        let (user_id, endpoint) = match &runner.source {
+            RunnerSource::Managed => (None, None),
+            RunnerSource::SelfHosted {
+                user_id, endpoint, ..
+            } => (
+                Some(user_id.clone()),
+                Some(endpoint_without_credentials(endpoint)),
+            ),
+        };
         Self {
             id: runner.id.clone(),
             name: runner.name.clone(),
@@ -145,6 +181,8 @@ impl From<&Runner> for ApiRunner {
             tags: runner.tags.clone(),
             created_at: runner.created_at.as_str().to_owned(),
             updated_at: runner.updated_at.as_str().to_owned(),
+            user_id,
+            endpoint,
         }
     }
 }
@@ -180,5 +218,21 @@ mod tests {
         assert_eq!(json["runnerType"], "pro");
         assert_eq!(json["createdAt"], "2024-01-10T08:00:00Z");
         assert_eq!(json["source"], "managed");
+    }
+
+    #[test]
+    fn self_hosted_runners_list_without_headers_or_credentials() {
+        let runner: Runner = serde_json::from_str(
+            r#"{"id":"s1","user_id":"u1","name":"home","status":"active",
+            "endpoint":"https://me:pw@comfy.example:8188/x?token=t0k","tags":["flux"],
+            "headers":{"Authorization":"Bearer sk-live-1"},
+            "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#,
+        )
+        .unwrap();
+        let json = serde_json::to_string(&ApiRunner::from(&runner)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"s1","name":"home","status":"active","tags":["flux"],"created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z","user_id":"u1","endpoint":"https://comfy.example:8188/x"}"#
+        );
     }
 }

@@ -67,7 +67,10 @@ async fn api_requests() -> Vec<Value> {
 }
 
 fn client(extra: Value) -> RunnerClient {
-    let mut options = json!({ "token": TOKEN, "baseUrl": STANDIN, "maxRetries": 1 });
+    // These tests count the managed listing's requests; the pool of both sources is
+    // tested in tests/pool.test.mjs.
+    let mut options =
+        json!({ "token": TOKEN, "baseUrl": STANDIN, "maxRetries": 1, "sources": ["managed"] });
     options
         .as_object_mut()
         .unwrap()

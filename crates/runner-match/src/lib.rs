@@ -3,7 +3,9 @@
 
 // The wire model.
 mod model;
+pub mod source;
 mod timestamp;
+mod workflow;
 
 // What a workflow asks for: tag lists, expressions, preferences.
 mod expr;
@@ -19,12 +21,22 @@ mod score;
 
 // Sans-IO client logic: callers bring the I/O and the clock. Public modules, because
 // their module docs state the policies.
+pub mod http_error;
 pub mod paging;
+pub mod pool;
+pub mod progress;
 pub mod rate;
 pub mod retry;
+pub mod secret;
+pub mod workflow_paging;
+
+// Waiting workflows against the pool: "why is my workflow stuck?".
+pub mod diagnose;
 
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
+pub use source::{Source, SourceError};
 pub use timestamp::{Timestamp, TimestampError};
+pub use workflow::{Workflow, WorkflowPage, WorkflowStatus};
 
 pub use expr::{
     Expression, ExpressionError, ExpressionErrorKind, ExpressionNode, Unmet, MAX_EXPRESSION_BYTES,
@@ -57,3 +69,8 @@ pub use retry::{
     parse_retry_after, Failure, RetryDecision, RetryPolicy, MAX_RETRY_AFTER_MS,
     RATE_LIMIT_COOLDOWN_MS,
 };
+
+pub use diagnose::{diagnose, Diagnosis, Stuck, WorkflowDiagnosis};
+pub use pool::{Pool, SourceOutcome, SourceState, SourceStatus, Unavailable};
+pub use progress::{Progress, ReadProgress};
+pub use workflow_paging::{WorkflowListing, WorkflowPager, DEFAULT_WORKFLOW_PAGES};

@@ -53,7 +53,7 @@ impl<'de> Deserialize<'de> for RunnerPage {
 
 /// Deserializes `T` from a map only: serde's derive would also take a sequence of the
 /// field values, which is not the documented wire shape.
-fn map_only<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
+pub(crate) fn map_only<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -283,6 +283,9 @@ macro_rules! open_enum {
         }
     };
 }
+
+// Shared with the workflow model (`WorkflowStatus`).
+pub(crate) use open_enum;
 
 open_enum! {
     /// A managed runner's tier.

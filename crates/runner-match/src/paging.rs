@@ -44,6 +44,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Runner, RunnerPage};
 use crate::rank::compare_runners;
+use crate::timestamp::Timestamp;
 
 /// The largest `per_page` ComfyControl accepts.
 pub const MAX_PER_PAGE: u32 = 100;
@@ -319,16 +320,9 @@ impl Pager {
         }
 
         for runner in page.runners {
-            match self.runners.entry(runner.id.clone()) {
-                Entry::Vacant(slot) => {
-                    slot.insert(runner);
-                }
-                Entry::Occupied(mut slot) => {
-                    if runner.updated_at >= slot.get().updated_at {
-                        slot.insert(runner);
-                    }
-                }
-            }
+            keep_newest(&mut self.runners, runner.id.clone(), runner, |r| {
+                &r.updated_at
+            });
         }
         Ok(())
     }
@@ -423,6 +417,27 @@ impl Pager {
             return Plan::Truncated;
         }
         Plan::UpTo(self.issued)
+    }
+}
+
+/// Keeps `item` under `id`, unless the copy already kept has a newer `updated_at`: on a
+/// tie the copy received last wins (the freshest state the server reported). Shared by
+/// every pager of a listing that shifts while it is read.
+pub(crate) fn keep_newest<T>(
+    kept: &mut BTreeMap<String, T>,
+    id: String,
+    item: T,
+    updated_at: impl Fn(&T) -> &Timestamp,
+) {
+    match kept.entry(id) {
+        Entry::Vacant(slot) => {
+            slot.insert(item);
+        }
+        Entry::Occupied(mut slot) => {
+            if updated_at(&item) >= updated_at(slot.get()) {
+                slot.insert(item);
+            }
+        }
     }
 }
 

@@ -56,6 +56,64 @@ impl Timestamp {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// Milliseconds since the Unix epoch (UTC), sub-millisecond digits dropped
+    /// (rounded toward the past).
+    pub fn unix_millis(&self) -> i64 {
+        self.seconds
+            .saturating_mul(1000)
+            .saturating_add(i64::from(self.nanos / 1_000_000))
+    }
+
+    /// The instant `millis` ms after the Unix epoch, as `YYYY-MM-DDTHH:MM:SS.mmmZ`; `None`
+    /// outside the years 0000–9999 that RFC 3339 can write. For callers that hold a
+    /// clock reading (`Date.now()`, `SystemTime`): the core reads no clock itself.
+    ///
+    /// ```
+    /// use runner_match::Timestamp;
+    /// let t = Timestamp::from_unix_millis(1_704_873_600_250).expect("in range");
+    /// assert_eq!(t.as_str(), "2024-01-10T08:00:00.250Z");
+    /// assert_eq!(t, "2024-01-10T08:00:00.25Z".parse()?);
+    /// assert_eq!(t.unix_millis(), 1_704_873_600_250);
+    /// assert!(Timestamp::from_unix_millis(i64::MAX).is_none());
+    /// # Ok::<(), runner_match::TimestampError>(())
+    /// ```
+    pub fn from_unix_millis(millis: i64) -> Option<Timestamp> {
+        let seconds = millis.div_euclid(1000);
+        let nanos = u32::try_from(millis.rem_euclid(1000)).ok()? * 1_000_000;
+        let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        let of_day = seconds.rem_euclid(86_400);
+        let text = format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+            of_day / 3600,
+            of_day % 3600 / 60,
+            of_day % 60,
+            nanos / 1_000_000
+        );
+        Some(Timestamp {
+            seconds,
+            nanos,
+            text: text.into(),
+        })
+    }
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01: the inverse of
+/// [`days_from_civil`] (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 impl FromStr for Timestamp {
@@ -238,6 +296,32 @@ mod tests {
             123_456_789
         );
         assert_eq!(ts("2024-01-10T08:00:00.1Z").subsec_nanos(), 100_000_000);
+    }
+
+    #[test]
+    fn unix_millis_round_trip() {
+        for millis in [
+            0,
+            -1,
+            951_825_600_000,
+            1_704_873_600_999,
+            -62_167_219_200_000,
+            253_402_300_799_999,
+        ] {
+            let t = Timestamp::from_unix_millis(millis).unwrap();
+            assert_eq!(t.unix_millis(), millis, "{t}");
+            assert_eq!(ts(t.as_str()), t);
+        }
+        assert_eq!(
+            Timestamp::from_unix_millis(-1).unwrap().as_str(),
+            "1969-12-31T23:59:59.999Z"
+        );
+        assert!(Timestamp::from_unix_millis(-62_167_219_200_001).is_none());
+        assert!(Timestamp::from_unix_millis(253_402_300_800_000).is_none());
+        assert_eq!(
+            ts("2024-01-10T08:00:00.0009Z").unix_millis(),
+            1_704_873_600_000
+        );
     }
 
     #[test]

@@ -80,24 +80,10 @@ fn uuid_v4(rng: &mut Mulberry32) -> String {
 
 /// `2024-01-10T08:00:00Z` for a time in ms since the epoch (whole seconds).
 fn iso_seconds(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    let whole = ms.div_euclid(1000) * 1000;
+    runner_match::Timestamp::from_unix_millis(whole)
+        .map(|t| t.as_str().replace(".000Z", "Z"))
+        .unwrap_or_default()
 }
 
 /// `generateFleet(n, seed)` of `standin/fleet.mjs` (managed runners), in listing order.
