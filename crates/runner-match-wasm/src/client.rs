@@ -142,17 +142,12 @@ pub(crate) fn find_runners_with(inner: Rc<Inner>, required_tags: JsValue) -> Pro
     })
 }
 
-/// Serializes plain data for JS (objects, not `Map`s).
+/// A report for JS as plain objects: written as one JSON text and parsed by the engine
+/// (far smaller in wasm than building objects field by field, and no slower).
 pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|err| {
-            ClientError::new(
-                ErrorCode::Decode,
-                format!("could not build the result: {err}"),
-            )
-            .into_js()
-        })
+    let failed = || ClientError::new(ErrorCode::Decode, "could not build the result").into_js();
+    let text = serde_json::to_string(value).map_err(|_| failed())?;
+    js_sys::JSON::parse(&text).map_err(|_| failed())
 }
 
 impl Inner {

@@ -10,7 +10,7 @@ use runner_match::{
     Diagnosis, Stuck, Timestamp, WorkflowDiagnosis, WorkflowListing, WorkflowPage, WorkflowPager,
     DEFAULT_WORKFLOW_PAGES,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -18,9 +18,9 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use crate::client::{to_js, Inner, RunnerClient};
 use crate::error::{ClientError, ErrorCode};
 use crate::explain::{ExplanationReport, SimilarityKind};
+use crate::fields::Fields;
 use crate::options::whole;
 use crate::pool::PoolReport;
-use crate::requirements::reject_unknown_keys;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 use crate::timer::now_ms;
 use crate::types::RunnerMatch;
@@ -29,8 +29,8 @@ use crate::types::RunnerMatch;
 const MAX_PAGES: u32 = 100;
 
 /// Options of `client.diagnose(options)`.
-#[derive(Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Default, Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct DiagnoseOptions {
     /// Pages of `GET /v1/workflow` to read at most, newest first, 100 workflows each:
     /// 1–100, default 3. The report says when this stopped the read early.
@@ -280,12 +280,15 @@ fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, ClientError> {
             describe(&options)
         )));
     }
-    reject_unknown_keys(&options, "diagnose options", &["maxPages"])?;
-    let parsed: DiagnoseOptions = serde_wasm_bindgen::from_value(options)
-        .map_err(|err| ClientError::invalid_input(format!("invalid diagnose options: {err}")))?;
+    let fields = Fields::known(
+        &options,
+        "diagnose options",
+        "invalid diagnose options",
+        &["maxPages"],
+    )?;
     let pages = whole(
         "maxPages",
-        parsed.max_pages,
+        fields.number("maxPages")?,
         DEFAULT_WORKFLOW_PAGES,
         1..=MAX_PAGES,
     )?;

@@ -14,6 +14,7 @@ pub mod diagnose;
 pub mod error;
 pub mod explain;
 pub mod fetch;
+mod fields;
 pub mod match_runners;
 pub mod options;
 pub mod pool;

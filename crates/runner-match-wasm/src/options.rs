@@ -3,19 +3,18 @@
 use runner_match::{
     RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
 };
-use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_url::BaseUrl;
 use crate::error::ClientError;
-use crate::requirements::reject_unknown_keys;
+use crate::fields::Fields;
 use crate::secret::Token;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 
 /// Options of `new RunnerClient(options)` and `configure(options)`.
-#[derive(Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Default, Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct ClientOptions {
     /// The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
     pub token: String,
@@ -49,21 +48,13 @@ pub struct ClientOptions {
     /// Called after each page of a runner read with `{ loaded, total }`, counted in
     /// runners across every source of the read; the last call has `loaded === total`.
     /// Not called for answers from the cache. Exceptions it throws are ignored.
-    #[serde(default)]
     #[tsify(optional, type = "(progress: Progress) => void")]
     pub on_progress: Option<ProgressHook>,
 }
 
-/// The `onProgress` callback. Read from JS by hand and removed from the options before
-/// serde reads them: serde cannot carry a function.
+/// The `onProgress` callback.
 #[derive(Clone)]
 pub struct ProgressHook(pub js_sys::Function);
-
-impl<'de> Deserialize<'de> for ProgressHook {
-    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(serde::de::Error::custom("onProgress must be a function"))
-    }
-}
 
 impl std::fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,7 +64,7 @@ impl std::fmt::Debug for ProgressHook {
 
 /// `onProgress`'s argument: runners received so far and expected in all, across every
 /// source of one read.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Tsify)]
 pub struct Progress {
     /// Runners received so far.
     pub loaded: f64,
@@ -88,14 +79,12 @@ impl ProgressHook {
         let Some(progress) = progress else {
             return;
         };
-        let argument = Progress {
-            loaded: progress.loaded as f64,
-            total: progress.total as f64,
-        };
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        if let Ok(value) = argument.serialize(&serializer) {
-            let _ = self.0.call1(&JsValue::NULL, &value);
+        let argument = js_sys::Object::new();
+        for (key, value) in [("loaded", progress.loaded), ("total", progress.total)] {
+            // Setting a data property on a fresh object cannot fail.
+            let _ = js_sys::Reflect::set(&argument, &key.into(), &(value as f64).into());
         }
+        let _ = self.0.call1(&JsValue::NULL, &argument);
     }
 }
 
@@ -121,8 +110,8 @@ impl std::fmt::Debug for ClientOptions {
 /// accepted: `requests × ⌈10000 / windowMs⌉ ≤ 40` (every burst that fits in 10 s
 /// together stays within 40), so 40 per 10000, 20 per 5000 or 1 per 1000 pass, and
 /// 40 per 1000 or 12 per 3000 are `invalid_input`.
-#[derive(Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct RateLimitOptions {
     /// Requests allowed per window, 1–40 (and see the rule above).
     pub requests: f64,
@@ -166,7 +155,7 @@ impl ClientConfig {
                 describe(&options)
             )));
         }
-        // The token is checked by hand first: serde's type errors quote the value.
+        // The token is checked first, so that no later message can be about it.
         let token = js_sys::Reflect::get(&options, &JsValue::from_str("token")).unwrap_or_default();
         let Some(token_text) = token.as_string() else {
             return Err(ClientError::invalid_input(format!(
@@ -178,20 +167,7 @@ impl ClientConfig {
             message: err.message.replace(token_text.as_str(), "<redacted>"),
             ..err
         };
-        reject_unknown_keys(&options, "options", OPTION_KEYS).map_err(redact)?;
-        let on_progress = take_callback(&options, "onProgress").map_err(redact)?;
-        let rate_limit =
-            js_sys::Reflect::get(&options, &JsValue::from_str("rateLimit")).unwrap_or_default();
-        if is_plain_object(&rate_limit) {
-            reject_unknown_keys(&rate_limit, "rateLimit", RATE_LIMIT_KEYS).map_err(redact)?;
-        }
-        let mut parsed: ClientOptions = serde_wasm_bindgen::from_value(options).map_err(|err| {
-            redact(ClientError::invalid_input(format!(
-                "invalid options: {err}"
-            )))
-        })?;
-        parsed.on_progress = on_progress;
-        Self::new(parsed).map_err(redact)
+        Self::new(ClientOptions::read(&options).map_err(redact)?).map_err(redact)
     }
 
     /// Validates parsed options.
@@ -261,42 +237,70 @@ fn stricter_budget(limit: RateLimitOptions) -> Result<RequestBudget, ClientError
     Ok(budget)
 }
 
-/// The keys `ClientOptions` knows, as JS spells them.
-const OPTION_KEYS: &[&str] = &[
-    "token",
-    "baseUrl",
-    "cacheTtlMs",
-    "timeoutMs",
-    "maxRetries",
-    "maxConcurrency",
-    "perPage",
-    "rateLimit",
-    "sources",
-    "onProgress",
-];
+impl ClientOptions {
+    /// The keys, as JS spells them.
+    const KEYS: &'static [&'static str] = &[
+        "token",
+        "baseUrl",
+        "cacheTtlMs",
+        "timeoutMs",
+        "maxRetries",
+        "maxConcurrency",
+        "perPage",
+        "rateLimit",
+        "sources",
+        "onProgress",
+    ];
 
-/// The keys `RateLimitOptions` knows.
-const RATE_LIMIT_KEYS: &[&str] = &["requests", "windowMs"];
-
-/// Removes the callback option `key` from the (snapshotted) options object: `None` when
-/// absent, `undefined` or `null`, `invalid_input` when it is not a function.
-fn take_callback(options: &JsValue, key: &str) -> Result<Option<ProgressHook>, ClientError> {
-    let key_value = JsValue::from_str(key);
-    let value = js_sys::Reflect::get(options, &key_value).unwrap_or_default();
-    // The snapshot is our own plain copy: deleting from it touches nothing of the caller's.
-    let _ = js_sys::Reflect::delete_property(options.unchecked_ref::<js_sys::Object>(), &key_value);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .dyn_into::<js_sys::Function>()
-        .map(|function| Some(ProgressHook(function)))
-        .map_err(|value| {
-            ClientError::invalid_input(format!(
-                "{key} must be a function, got {}",
-                describe(&value)
-            ))
+    /// Reads the options from their (snapshotted, plain-object) JS form, types only;
+    /// [`ClientConfig::new`] checks ranges.
+    fn read(options: &JsValue) -> Result<Self, ClientError> {
+        let fields = Fields::known(options, "options", "invalid options", Self::KEYS)?;
+        let rate_limit = match fields.get("rateLimit") {
+            None => None,
+            Some(limit) if is_plain_object(&limit) => {
+                let limit = Fields::known(
+                    &limit,
+                    "rateLimit",
+                    "invalid options",
+                    &["requests", "windowMs"],
+                )?;
+                let required = |key: &str| {
+                    limit.number(key)?.ok_or_else(|| {
+                        ClientError::invalid_input(format!(
+                            "invalid options: missing rateLimit.{key}"
+                        ))
+                    })
+                };
+                Some(RateLimitOptions {
+                    requests: required("requests")?,
+                    window_ms: required("windowMs")?,
+                })
+            }
+            Some(other) => return Err(fields.wrong("rateLimit", "an object", &other)),
+        };
+        let on_progress = match fields.get("onProgress") {
+            None => None,
+            Some(value) => Some(ProgressHook(value.dyn_into().map_err(|value| {
+                ClientError::invalid_input(format!(
+                    "onProgress must be a function, got {}",
+                    describe(&value)
+                ))
+            })?)),
+        };
+        Ok(Self {
+            token: fields.string("token")?.unwrap_or_default(),
+            base_url: fields.string("baseUrl")?,
+            cache_ttl_ms: fields.number("cacheTtlMs")?,
+            timeout_ms: fields.number("timeoutMs")?,
+            max_retries: fields.number("maxRetries")?,
+            max_concurrency: fields.number("maxConcurrency")?,
+            per_page: fields.number("perPage")?,
+            rate_limit,
+            sources: fields.strings("sources")?,
+            on_progress,
         })
+    }
 }
 
 /// A whole number option within `range`, or its default when absent.

@@ -6,6 +6,7 @@ use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::ClientError;
+use crate::fields::Fields;
 pub use crate::snapshot::describe;
 use crate::snapshot::{is_plain_object, snapshot};
 
@@ -57,7 +58,12 @@ pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError
             describe(value)
         )));
     }
-    reject_unknown_keys(value, "requiredTags", &["require", "prefer", "avoid"])?;
+    Fields::known(
+        value,
+        "requiredTags",
+        "invalid requiredTags",
+        &["require", "prefer", "avoid"],
+    )?;
     let require = get(value, "require");
     let hard = if require.is_undefined() || require.is_null() {
         Requirements::any()
@@ -142,23 +148,4 @@ fn requirement_error(err: &RequirementError, what: &str) -> ClientError {
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
-}
-
-/// A typo in an option name (`requier`, `timeoutMS`) must not be silently ignored.
-pub fn reject_unknown_keys(
-    object: &JsValue,
-    what: &str,
-    known: &[&str],
-) -> Result<(), ClientError> {
-    let object: &js_sys::Object = object.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !known.contains(&key.as_str()) {
-            return Err(ClientError::invalid_input(format!(
-                "unknown {what} key {key:?} (known: {})",
-                known.join(", ")
-            )));
-        }
-    }
-    Ok(())
 }

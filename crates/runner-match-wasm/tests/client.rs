@@ -8,7 +8,6 @@ use gloo_net::http::Request;
 use runner_match::{rank, Requirements, Runner};
 use runner_match_wasm::match_runners::match_runners;
 use runner_match_wasm::RunnerClient;
-use serde::Serialize;
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -21,13 +20,12 @@ const STANDIN: &str = match option_env!("STANDIN_URL") {
 const TOKEN: &str = "cfc_demo";
 
 fn js(value: &Value) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
+    js_sys::JSON::parse(&value.to_string()).unwrap()
 }
 
 fn from_js(value: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(value).unwrap()
+    let text: String = js_sys::JSON::stringify(&value).unwrap().into();
+    serde_json::from_str(&text).unwrap()
 }
 
 async fn control(method: &str, path: &str, body: Option<Value>) -> Value {

@@ -6,7 +6,6 @@
 //! may carry credentials for the runner's ComfyUI endpoint) live in [`SecretHeaders`],
 //! which cannot be serialized and never shows its values in `Debug` output.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -196,19 +195,22 @@ fn redacted_url(url: &str) -> String {
 /// assert_eq!(headers.get("Authorization"), Some("Bearer hunter2"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct SecretHeaders(BTreeMap<String, String>);
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SecretHeaders(Vec<(String, String)>);
 
 impl SecretHeaders {
     /// The value of header `name`, compared exactly.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        let at = self
+            .0
+            .binary_search_by(|(key, _)| key.as_str().cmp(name))
+            .ok()?;
+        Some(&self.0[at].1)
     }
 
-    /// The header names, without values.
+    /// The header names, without values, in order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
+        self.0.iter().map(|(name, _)| name.as_str())
     }
 
     /// How many headers there are.
@@ -222,10 +224,45 @@ impl SecretHeaders {
     }
 }
 
+/// Headers by name, sorted; a name given twice keeps its last value (as a JSON object
+/// read into a map does).
+impl FromIterator<(String, String)> for SecretHeaders {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(headers: I) -> Self {
+        let mut numbered: Vec<(usize, (String, String))> =
+            headers.into_iter().enumerate().collect();
+        numbered.sort_unstable_by(|(i, (a, _)), (j, (b, _))| a.cmp(b).then(j.cmp(i)));
+        numbered.dedup_by(|later, kept| later.1 .0 == kept.1 .0);
+        Self(numbered.into_iter().map(|(_, header)| header).collect())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretHeaders {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Headers;
+        impl<'de> serde::de::Visitor<'de> for Headers {
+            type Value = SecretHeaders;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SecretHeaders, A::Error> {
+                let mut headers = Vec::new();
+                while let Some(header) = map.next_entry::<String, String>()? {
+                    headers.push(header);
+                }
+                Ok(headers.into_iter().collect())
+            }
+        }
+        deserializer.deserialize_map(Headers)
+    }
+}
+
 impl fmt::Debug for SecretHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretHeaders")
-            .field("names", &self.0.keys().collect::<Vec<_>>())
+            .field("names", &self.names().collect::<Vec<_>>())
             .field("values", &"<redacted>")
             .finish()
     }
