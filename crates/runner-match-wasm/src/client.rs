@@ -15,7 +15,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{ClientError, ErrorCode};
 use crate::explain::ExplanationReport;
-use crate::fetch::{fetch_listing, AttemptError, ListingPage};
+use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
 use crate::timer::{now_ms, sleep};
@@ -289,12 +289,19 @@ impl Inner {
         })
     }
 
-    /// One attempt after another until success, a final failure, or the retry limit.
+    /// One page of the listing at `path`, fetched with retries and decoded.
     pub(crate) async fn fetch_with_retries<P: ListingPage>(
         &self,
         path: &str,
         request: PageRequest,
     ) -> Result<P, ClientError> {
+        self.fetch_body(path, request)
+            .await?
+            .decode(path, request.page)
+    }
+
+    /// One attempt after another until success, a final failure, or the retry limit.
+    async fn fetch_body(&self, path: &str, request: PageRequest) -> Result<Body, ClientError> {
         let mut retries = 0;
         loop {
             self.wait_for_budget().await;

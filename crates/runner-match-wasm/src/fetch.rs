@@ -41,12 +41,48 @@ impl ListingPage for WorkflowPage {
     const WHAT: &'static str = "a workflow list";
 }
 
-/// Fetches one page of the managed-runner listing; see [`fetch_listing`].
+/// A 2xx answer's body, not yet decoded.
+#[derive(Debug)]
+pub struct Body {
+    text: String,
+    content_type: String,
+}
+
+impl Body {
+    /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
+    pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, ClientError> {
+        // The managed listing keeps its original wording; others name their path.
+        let of = if path == "/v1/managed-runner" {
+            String::new()
+        } else {
+            format!(" of {path}")
+        };
+        serde_json::from_str::<P>(&self.text).map_err(|err| {
+            ClientError::new(
+                ErrorCode::Decode,
+                format!(
+                    "page {page}{of} is not {} ({err}; content-type {:?})",
+                    P::WHAT,
+                    self.content_type
+                ),
+            )
+        })
+    }
+}
+
+/// Fetches and decodes one page of the managed-runner listing; see [`fetch_listing`].
 pub async fn fetch_page(
     config: &ClientConfig,
     request: PageRequest,
 ) -> Result<RunnerPage, AttemptError> {
-    fetch_listing(config, "/v1/managed-runner", request).await
+    let path = "/v1/managed-runner";
+    fetch_listing(config, path, request)
+        .await?
+        .decode(path, request.page)
+        .map_err(|error| AttemptError {
+            error,
+            retryable: None,
+        })
 }
 
 /// Fetches one page of the listing at `path`, with the token in the header, no cookies,
@@ -56,11 +92,13 @@ pub async fn fetch_page(
 /// `Authorization` header to wherever the `Location` points, and whether a runtime
 /// strips it across origins is the runtime's choice, not ours. A redirect is a typed
 /// `http` error that names the fix (point `baseUrl` at the final address).
-pub async fn fetch_listing<P: ListingPage>(
+/// Not generic: one copy of this state machine serves every listing (decoding is
+/// [`Body::decode`]).
+pub async fn fetch_listing(
     config: &ClientConfig,
     path: &str,
     request: PageRequest,
-) -> Result<P, AttemptError> {
+) -> Result<Body, AttemptError> {
     let url = config.base_url.listing(path, &request.query());
     let controller = AbortController::new().map_err(|_| AttemptError {
         error: ClientError::new(ErrorCode::Network, "this JS runtime has no AbortController"),
@@ -115,22 +153,9 @@ pub async fn fetch_listing<P: ListingPage>(
     drop(deadline);
 
     if (200..300).contains(&status) {
-        // The managed listing keeps its original wording; others name their path.
-        let of = if path == "/v1/managed-runner" {
-            String::new()
-        } else {
-            format!(" of {path}")
-        };
-        return serde_json::from_str::<P>(&body).map_err(|err| AttemptError {
-            error: ClientError::new(
-                ErrorCode::Decode,
-                format!(
-                    "page {}{of} is not {} ({err}; content-type {content_type:?})",
-                    request.page,
-                    P::WHAT
-                ),
-            ),
-            retryable: None,
+        return Ok(Body {
+            text: body,
+            content_type,
         });
     }
     Err(http_error(status, &body, retry_after))

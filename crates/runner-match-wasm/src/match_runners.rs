@@ -2,6 +2,7 @@
 //! already has. No fetch.
 
 use js_sys::Array;
+use runner_match::order::sorted_positions;
 use runner_match::{compare_runners, rank, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
@@ -67,8 +68,9 @@ impl RunnerSet {
         let (objects, runners) = results::runners_from_js(&runners)?;
         // Listing order, remembering where each runner came from; the index's own
         // (stable) sort then finds the list already in order.
-        let mut order: Vec<u32> = (0..runners.len() as u32).collect();
-        order.sort_by(|&a, &b| compare_runners(&runners[a as usize], &runners[b as usize]));
+        let order = sorted_positions(runners.len(), &|a, b| {
+            compare_runners(&runners[a], &runners[b])
+        });
         let mut slots: Vec<Option<Runner>> = runners.into_iter().map(Some).collect();
         let sorted: Vec<Runner> = order
             .iter()

@@ -298,7 +298,7 @@ impl<'a> Explanation<'a> {
             .filter(|v| v.runner().is_schedulable() && !v.is_match())
             .map(|v| (v.runner(), v.reasons()))
             .collect();
-        near.sort_by(|a, b| {
+        crate::order::sort_by(&mut near, |a, b| {
             a.1.len()
                 .cmp(&b.1.len())
                 .then_with(|| compare_runners(a.0, b.0))

@@ -3,6 +3,8 @@
 
 // The wire model.
 mod model;
+#[doc(hidden)]
+pub mod order;
 pub mod source;
 mod timestamp;
 mod workflow;

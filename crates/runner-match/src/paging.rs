@@ -385,7 +385,7 @@ impl Pager {
             }
         }
         let mut runners: Vec<Runner> = self.runners.into_values().collect();
-        runners.sort_by(compare_runners);
+        crate::order::sort_by(&mut runners, compare_runners);
         Ok(runners)
     }
 

@@ -129,7 +129,7 @@ impl Pool {
                 distinct.push((source, outcome));
             }
         }
-        distinct.sort_by_key(|(source, _)| *source);
+        crate::order::sort_by(&mut distinct, |a, b| a.0.cmp(&b.0));
 
         let self_hosted_loaded = distinct.iter().any(|(source, outcome)| {
             *source == Source::SelfHosted && matches!(outcome, SourceOutcome::Loaded(_))

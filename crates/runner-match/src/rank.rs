@@ -157,7 +157,7 @@ pub fn rank<'a>(runners: &'a [Runner], requirements: &Requirements) -> Vec<Match
         .iter()
         .filter_map(|runner| fit(runner, requirements))
         .collect();
-    found.sort_by(compare);
+    crate::order::sort_by(&mut found, compare);
     found
 }
 

@@ -91,18 +91,18 @@ impl Source {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut sources = Vec::with_capacity(2);
+        let mut named = Vec::with_capacity(2);
         for item in items {
-            let source: Source = item.as_ref().parse()?;
-            if !sources.contains(&source) {
-                sources.push(source);
-            }
+            named.push(item.as_ref().parse::<Source>()?);
         }
-        if sources.is_empty() {
+        if named.is_empty() {
             return Err(SourceError::Empty);
         }
-        sources.sort_unstable();
-        Ok(sources)
+        // Canonical order, each once.
+        Ok(Self::ALL
+            .into_iter()
+            .filter(|source| named.contains(source))
+            .collect())
     }
 
     /// Makes every runner read from this listing say so: the listing, not the shape of

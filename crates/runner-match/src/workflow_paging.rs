@@ -162,7 +162,7 @@ impl WorkflowPager {
             });
         };
         let mut workflows: Vec<Workflow> = self.workflows.into_values().collect();
-        workflows.sort_by(|a, b| {
+        crate::order::sort_by(&mut workflows, |a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))

@@ -97,7 +97,7 @@ pub(super) fn hints(runners: &[Runner], requirements: &Requirements) -> Vec<Hint
                     })
                 })
                 .collect();
-            suggestions.sort_by(|a, b| {
+            crate::order::sort_by(&mut suggestions, |a, b| {
                 a.similarity
                     .rank()
                     .cmp(&b.similarity.rank())

@@ -62,7 +62,9 @@ pub(crate) fn render(matched: usize, total: usize, groups: &BTreeMap<Reason, Cou
             (count.runners, text)
         })
         .collect();
-    phrases.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    crate::order::sort_by(&mut phrases, |a, b| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+    });
     for (index, (count, text)) in phrases.iter().enumerate() {
         line.push_str(if index == 0 { "; " } else { ", " });
         if index == MAX_GROUPS {
