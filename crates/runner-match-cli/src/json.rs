@@ -1,18 +1,17 @@
 //! `--json` output: exactly the JS package's result objects, serialized from the very
-//! structs that define them (`runner_match_wasm::types` and `::explain`, which also
-//! generate the TypeScript types), so the CLI and the package cannot drift apart.
+//! structs the package serializes ([`runner_match::report`]), so the CLI and the
+//! package cannot drift apart.
 
+use runner_match::report::{
+    wanted_tags, ApiRunner, DiagnoseReport, ExplanationReport, PoolReport, RunnerMatch,
+};
 use runner_match::{Diagnosis, Explanation, Match, Requirements, Runner};
 use runner_match_client::{Diagnosed, Error};
-use runner_match_wasm::diagnose::DiagnoseReport;
-use runner_match_wasm::explain::ExplanationReport;
-use runner_match_wasm::pool::PoolReport;
-use runner_match_wasm::types::{ApiRunner, RunnerMatch};
 use serde_json::{json, Value};
 
 /// `findRunners`' result: `RunnerMatch[]`.
 pub(crate) fn matches(requirements: &Requirements, matches: &[Match<'_>]) -> Value {
-    let wanted = runner_match_wasm::wanted_tags(requirements, matches);
+    let wanted = wanted_tags(requirements, matches);
     let found: Vec<RunnerMatch> = matches
         .iter()
         .map(|found| RunnerMatch::new(found, &wanted))

@@ -170,7 +170,7 @@ pub(crate) fn matches(
         );
         return;
     }
-    let wanted = runner_match_wasm::wanted_tags(requirements, matches);
+    let wanted = runner_match::report::wanted_tags(requirements, matches);
     let rows: Vec<Vec<String>> = matches
         .iter()
         .map(|found| {

@@ -71,11 +71,6 @@ impl BaseUrl {
         Ok(Self(base))
     }
 
-    /// The URL of the managed-runner listing for `query` (`page=1&per_page=100`).
-    pub fn managed_runners(&self, query: &str) -> String {
-        self.listing("/v1/managed-runner", query)
-    }
-
     /// The URL of the listing at `path` (`/v1/runner`) for `query`.
     pub fn listing(&self, path: &str, query: &str) -> String {
         format!("{}{path}?{query}", self.0)
@@ -155,7 +150,7 @@ mod tests {
             assert_eq!(BaseUrl::parse(input).unwrap().as_str(), want, "{input}");
         }
         assert_eq!(
-            BaseUrl::default().managed_runners("page=1&per_page=100"),
+            BaseUrl::default().listing("/v1/managed-runner", "page=1&per_page=100"),
             "https://api.comfycontrol.app/v1/managed-runner?page=1&per_page=100"
         );
     }

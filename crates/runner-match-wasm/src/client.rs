@@ -14,12 +14,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{ClientError, ErrorCode};
-use crate::explain::ExplanationReport;
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
 use crate::timer::{now_ms, sleep};
-use crate::types::{ApiRunner, RunnerMatch};
+use runner_match::report::{ApiRunner, ExplanationReport, RunnerMatch};
 
 /// A ComfyControl client that finds the best runner for a workflow.
 ///

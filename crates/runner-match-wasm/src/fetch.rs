@@ -70,21 +70,6 @@ impl Body {
     }
 }
 
-/// Fetches and decodes one page of the managed-runner listing; see [`fetch_listing`].
-pub async fn fetch_page(
-    config: &ClientConfig,
-    request: PageRequest,
-) -> Result<RunnerPage, AttemptError> {
-    let path = "/v1/managed-runner";
-    fetch_listing(config, path, request)
-        .await?
-        .decode(path, request.page)
-        .map_err(|error| AttemptError {
-            error,
-            retryable: None,
-        })
-}
-
 /// Fetches one page of the listing at `path`, with the token in the header, no cookies,
 /// no cache, and the configured timeout covering the whole exchange (headers and body).
 ///

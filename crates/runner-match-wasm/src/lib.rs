@@ -3,30 +3,34 @@
 //! ## The crate
 //!
 //! WebAssembly bindings of [`runner_match`]. Thin glue: matching, ranking, paging,
-//! retry and rate-limit logic live in the pure core crate; this crate reads JS values,
-//! does the I/O with gloo-net, and turns every failure into a JS `Error` with a stable
-//! `code` ([`error::ErrorCode`]). One module per exported concept.
+//! retry and rate-limit logic, and the result shapes ([`runner_match::report`]) live in
+//! the pure core crate; this crate reads JS values, does the I/O with gloo-net, and
+//! turns every failure into a JS `Error` with a stable `code` ([`ErrorCode`]). One
+//! module per exported concept.
 
-pub mod base_url;
-pub mod client;
-pub mod default_client;
-pub mod diagnose;
-pub mod error;
-pub mod explain;
-pub mod fetch;
+mod base_url;
+mod client;
+mod default_client;
+mod diagnose;
+mod error;
+mod explain;
+mod fetch;
 mod fields;
 pub mod match_runners;
-pub mod options;
-pub mod pool;
-pub mod request_cost;
-pub mod requirements;
+mod options;
+mod pool;
+mod request_cost;
+mod requirements;
 mod results;
-pub mod secret;
-pub mod snapshot;
-pub mod timer;
-pub mod types;
-pub mod workflow_tags;
+mod secret;
+mod snapshot;
+mod timer;
+mod workflow_tags;
 
 pub use client::RunnerClient;
 pub use error::{ClientError, ErrorCode};
-pub use results::wanted_tags;
+
+// The result shapes are the core's serde structs, and some arguments are read field by
+// field: their TypeScript declarations are written by hand, next to the JS glue.
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const TYPES_TS: &str = include_str!("../js/types.d.ts");

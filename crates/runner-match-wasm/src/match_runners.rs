@@ -3,6 +3,7 @@
 
 use js_sys::Array;
 use runner_match::order::sorted_positions;
+use runner_match::report::wanted_tags;
 use runner_match::{compare_runners, rank, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
@@ -24,7 +25,7 @@ pub fn match_runners(
     let (objects, runners) = results::runners_from_js(&runners)?;
     let matches = rank(&runners, &requirements);
     let columns = Columns::new(&runners, &matches);
-    let wanted = results::wanted_tags(&requirements, &matches);
+    let wanted = wanted_tags(&requirements, &matches);
     Ok(results::from_runners(&objects, &columns, &wanted)?.into())
 }
 
@@ -93,7 +94,7 @@ impl RunnerSet {
         let requirements = requirements_from_js(&required_tags)?;
         let matches = self.index.rank(&requirements);
         let columns = Columns::new(self.index.runners(), &matches);
-        let wanted = results::wanted_tags(&requirements, &matches);
+        let wanted = wanted_tags(&requirements, &matches);
         Ok(results::from_bases(&self.bases, &columns, &wanted).into())
     }
 

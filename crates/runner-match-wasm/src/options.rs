@@ -62,16 +62,6 @@ impl std::fmt::Debug for ProgressHook {
     }
 }
 
-/// `onProgress`'s argument: runners received so far and expected in all, across every
-/// source of one read.
-#[derive(Debug, Clone, Copy, PartialEq, Tsify)]
-pub struct Progress {
-    /// Runners received so far.
-    pub loaded: f64,
-    /// Runners expected in all (at least `loaded`).
-    pub total: f64,
-}
-
 impl ProgressHook {
     /// Calls the callback with `progress`, if there is one to report. Exceptions it
     /// throws are ignored: progress is advisory and must not fail the read.

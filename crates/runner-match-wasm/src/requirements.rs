@@ -2,45 +2,12 @@
 //! tags, or a `{ require, prefer, avoid }` object with soft preferences.
 
 use runner_match::{PreferenceKind, Preferences, RequirementError, Requirements};
-use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::ClientError;
 use crate::fields::Fields;
 pub use crate::snapshot::describe;
 use crate::snapshot::{is_plain_object, snapshot};
-
-/// Hard requirements plus soft, weighted preferences that rank without filtering.
-///
-/// ```js
-/// { require: 'flux', prefer: { 'gpu-h100': 3, 'eu-west': 1 }, avoid: { development: 2 } }
-/// ```
-///
-/// Declared for TypeScript only: the value is read key by key
-/// ([`requirements_from_js`]) so that every mistake gets a precise message.
-#[derive(Debug, Tsify)]
-pub struct RequirementSpec {
-    /// Tags or an expression every match must satisfy (default: none).
-    #[tsify(optional, type = "string | string[]")]
-    pub require: Option<String>,
-    /// Terms to prefer (a tag, glob or `type:pro`) with their weights (> 0).
-    // A plain object, as JS callers write it (tsify would say `Map`).
-    #[tsify(optional, type = "Record<string, number>")]
-    pub prefer: Option<std::collections::BTreeMap<String, f64>>,
-    /// Terms to avoid with their weights (> 0).
-    #[tsify(optional, type = "Record<string, number>")]
-    pub avoid: Option<std::collections::BTreeMap<String, f64>>,
-}
-
-#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-const REQUIRED_TAGS_DECL: &str = r#"
-/**
- * What a workflow requires: a comma-separated string (`'gpu-a100, flux'`), an
- * expression (`'gpu-* & (flux | sdxl) & !development'`), an array of tags, or a
- * `RequirementSpec` with soft preferences. `undefined`/`null`/`''` mean no tags.
- */
-export type RequiredTags = string | string[] | RequirementSpec | null | undefined;
-"#;
 
 /// Builds requirements from a JS value, with the core's rules. Anything else is an
 /// `invalid_input` error that says what was passed (and, for expressions, where).

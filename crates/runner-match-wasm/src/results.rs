@@ -14,7 +14,7 @@
 //! - runner objects coming in are packed by JS into one UTF-8 buffer plus lengths
 //!   ([`runners_from_js`]), not read with one crossing per field.
 //!
-//! The result objects are exactly those [`RunnerMatch`](crate::types::RunnerMatch)
+//! The result objects are exactly those [`RunnerMatch`](runner_match::report::RunnerMatch)
 //! describes (and that serializing it would give).
 
 use std::cell::RefCell;
@@ -29,7 +29,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::ClientError;
 use crate::requirements::describe;
-use crate::types::RunnerMatch;
+use runner_match::report::{wanted_tags, RunnerMatch};
 
 /// A JS array whose items are the plain objects `T` describes (built in JS, never
 /// serialized from a `T`).
@@ -153,27 +153,6 @@ impl Columns {
         }
         columns
     }
-}
-
-/// The tags `matchedTags` may hold: a plain list's required tags; for an expression,
-/// the matched runners' tags it asks for (`gpu-*` wants `gpu-a100`, `!x` wants nothing).
-/// Pass it to [`RunnerMatch::new`] to build exactly the objects JS gets.
-pub fn wanted_tags(
-    requirements: &runner_match::Requirements,
-    matches: &[Match<'_>],
-) -> Vec<String> {
-    if requirements.expression().is_none() {
-        return requirements.tags().to_vec();
-    }
-    let mut wanted = std::collections::BTreeSet::new();
-    for found in matches {
-        for tag in &found.runner.tags {
-            if !wanted.contains(tag.as_str()) && requirements.wants(tag) {
-                wanted.insert(tag.as_str());
-            }
-        }
-    }
-    wanted.into_iter().map(str::to_owned).collect()
 }
 
 /// The requirement's literal tags as a JS array (what `matchedTags` draws from).

@@ -1,14 +1,27 @@
-//! The plain objects that cross into JS, with their generated TypeScript types.
+//! The result shapes of the JS package (`runner-match` on npm) and of the CLI's
+//! `--json`, defined once: plain serializable structs mapped from the core's types.
+//! (The package's TypeScript declarations of them are in its `js/reports.d.ts`.)
 //!
 //! JS sees camelCase (`runnerType`, `createdAt`); the API's wire objects
 //! ([`ApiRunner`]) stay snake_case, exactly as ComfyControl sends them, so a runner
 //! list from `listRunners()` or from your own `fetch` goes straight into
 //! `matchRunners`.
 
-use runner_match::source::endpoint_without_credentials;
-use runner_match::{Fit, Match, Runner, RunnerSource};
 use serde::Serialize;
-use tsify::Tsify;
+
+use crate::source::endpoint_without_credentials;
+use crate::{Fit, Match, Runner, RunnerSource, WorkflowTags};
+
+mod diagnose;
+mod explain;
+mod pool;
+
+pub use diagnose::{DiagnoseReport, StuckKind, StuckReport, WaitingWorkflow, WorkflowReport};
+pub use explain::{
+    BreakdownReport, ChangeKind, ChangeReport, ExplanationReport, HintReport, ReasonKind,
+    ReasonReport, RunnerVerdict, SimilarityKind, SuggestionReport, TermKind, TermReport,
+};
+pub use pool::{PoolReport, SourceReport, SourceStatusKind};
 
 /// A runner that can run the workflow, best fit first. Flat and `console.table`-friendly.
 ///
@@ -20,7 +33,7 @@ use tsify::Tsify;
 /// this struct) to the same key list that `tests/client.test.mjs` checks, in order, on
 /// every object JS builds, and the JS tests compare whole result objects with an
 /// independent reference (`tests/support/reference.mjs`).
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerMatch {
     /// The runner's UUID.
@@ -29,7 +42,6 @@ pub struct RunnerMatch {
     pub name: String,
     /// `plus` / `pro` for managed runners; absent for self-hosted ones.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub runner_type: Option<String>,
     /// `active` (only active runners match).
     pub status: String,
@@ -53,7 +65,7 @@ pub struct RunnerMatch {
 }
 
 /// Why a runner matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FitKind {
     /// The runner's tags are exactly the required ones.
@@ -65,7 +77,7 @@ pub enum FitKind {
 }
 
 /// Which listing a runner came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// `GET /v1/managed-runner`.
@@ -111,11 +123,11 @@ impl RunnerMatch {
     }
 }
 
-impl From<runner_match::Source> for SourceKind {
-    fn from(source: runner_match::Source) -> Self {
+impl From<crate::Source> for SourceKind {
+    fn from(source: crate::Source) -> Self {
         match source {
-            runner_match::Source::Managed => SourceKind::Managed,
-            runner_match::Source::SelfHosted => SourceKind::SelfHosted,
+            crate::Source::Managed => SourceKind::Managed,
+            crate::Source::SelfHosted => SourceKind::SelfHosted,
         }
     }
 }
@@ -133,7 +145,7 @@ impl From<&RunnerSource> for SourceKind {
 /// lists it, or as `GET /v1/runner` does for a self-hosted runner, without its `headers`
 /// and with its `endpoint`'s credentials removed. `listRunners()` returns these and
 /// `matchRunners` accepts them (a self-hosted one stays self-hosted).
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiRunner {
     /// The runner's UUID.
     pub id: String,
@@ -141,7 +153,6 @@ pub struct ApiRunner {
     pub name: String,
     /// `plus` | `pro` (other values are tolerated).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub runner_type: Option<String>,
     /// `active` | `disabled` (other values are tolerated and never match).
     pub status: String,
@@ -153,12 +164,10 @@ pub struct ApiRunner {
     pub updated_at: String,
     /// Self-hosted runners only: the owner's user id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<String>,
     /// Self-hosted runners only: the ComfyUI endpoint without credentials (user info,
     /// query and fragment removed). The runner's `headers` are never returned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub endpoint: Option<String>,
 }
 
@@ -187,16 +196,62 @@ impl From<&Runner> for ApiRunner {
     }
 }
 
+/// The tags `matchedTags` may hold: a plain list's required tags; for an expression,
+/// the matched runners' tags it asks for (`gpu-*` wants `gpu-a100`, `!x` wants nothing).
+/// Pass it to [`RunnerMatch::new`] to build exactly the objects JS gets.
+pub fn wanted_tags(requirements: &crate::Requirements, matches: &[Match<'_>]) -> Vec<String> {
+    if requirements.expression().is_none() {
+        return requirements.tags().to_vec();
+    }
+    let mut wanted = std::collections::BTreeSet::new();
+    for found in matches {
+        for tag in &found.runner.tags {
+            if !wanted.contains(tag.as_str()) && requirements.wants(tag) {
+                wanted.insert(tag.as_str());
+            }
+        }
+    }
+    wanted.into_iter().map(str::to_owned).collect()
+}
+
+/// What ComfyControl receives of a requirement and whether it enforces all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowTagsReport {
+    /// The comma string to submit as the workflow's `tags` (`'gpu-a100,flux'`; `''`
+    /// for a wildcard workflow): the requirement's literal conjunction.
+    pub text: String,
+    /// The same tags as an array.
+    pub tags: Vec<String>,
+    /// `true` when ComfyControl enforces the whole requirement; otherwise it may run
+    /// the workflow on runners this package rejects.
+    pub enforced: bool,
+    /// Each part ComfyControl will not enforce, in words (`'flux | sdxl (an OR)'`,
+    /// `'!development (a NOT)'`, `'gpu-* (a glob)'`, `'type:pro (a runner type)'`,
+    /// `'prefer gpu-h100 ×3 (a preference)'`).
+    pub not_enforced: Vec<String>,
+}
+
+impl From<WorkflowTags> for WorkflowTagsReport {
+    fn from(tags: WorkflowTags) -> Self {
+        Self {
+            text: tags.text,
+            tags: tags.tags,
+            enforced: tags.enforced,
+            not_enforced: tags.not_enforced,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str =
-        include_str!("../../runner-match/tests/fixtures/managed-runners-example.json");
+    const EXAMPLE: &str = include_str!("../tests/fixtures/managed-runners-example.json");
 
     #[test]
     fn api_runner_serializes_exactly_like_the_core_wire_format() {
-        let page: runner_match::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+        let page: crate::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
         for runner in &page.runners {
             assert_eq!(
                 serde_json::to_value(ApiRunner::from(runner)).unwrap(),
@@ -207,9 +262,9 @@ mod tests {
 
     #[test]
     fn matches_flatten_with_matched_and_extra_tags() {
-        let page: runner_match::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
-        let req: runner_match::Requirements = "gpu-a100, managed".parse().unwrap();
-        let ranked = runner_match::rank(&page.runners, &req);
+        let page: crate::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+        let req: crate::Requirements = "gpu-a100, managed".parse().unwrap();
+        let ranked = crate::rank(&page.runners, &req);
         let m = RunnerMatch::new(&ranked[0], req.tags());
         assert_eq!(m.matched_tags, ["managed", "gpu-a100"]);
         assert_eq!(m.extra_tags, ["high-performance"]);
