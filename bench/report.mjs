@@ -190,9 +190,9 @@ export function renderMarkdown(report) {
     '`cargo bench -p runner-match --bench matching -- --output-format bencher` (criterion), the browser',
     'page `bench/index.html` in headless Chromium (playwright-core, `/usr/bin/chromium`) against an',
     'in-process stand-in, the paging runs in Node against the stand-in, and measures `pkg/`.',
-    '`make bench-smoke` (part of `make test`) runs each benchmark once on small inputs (1k runners; 1 and 3',
-    'pages) so that it builds, runs and agrees (WASM = JS results); its timings are single samples, never',
-    'reported or compared with a target.', '');
+    '`make bench-smoke` (part of `make test`) builds the benchmarks and checks, on 1k runners, that',
+    '`rank`, `RunnerIndex` and the naive baseline agree (score bits included) and that WASM and JS agree;',
+    'criterion takes a few 10 ms samples per case there, which are neither reported nor asserted.', '');
   out.push('## Targets', '', targets(report), '');
   if (report.native) {
     const r = report.native.results;
