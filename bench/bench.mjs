@@ -7,6 +7,7 @@
 import init, { matchRunners, RunnerClient, RunnerSet } from '/pkg/runner_match.js';
 import { matchRunnersJs } from './js-match.mjs';
 import { PreparedIndexJs } from './js-index.mjs';
+import { median } from './report.mjs';
 
 /**
  * The fleets' seed: not one any test, fuzz corpus or the native bench (42) uses, so no
@@ -64,12 +65,6 @@ async function inOnePage(read) {
 
 /** Loads the stand-in's whole fleet into `client`. */
 const loadInOnePage = (client) => inOnePage(() => client.refresh());
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function call(fn) {
   const r = fn();

@@ -3,6 +3,12 @@
 const SIZES = [1_000, 10_000, 100_000];
 export const fmtMs = (ms) => (ms == null || Number.isNaN(ms) ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 export const ratio = (a, b) => (a == null || b == null ? '–' : `${(a / b).toFixed(2)}×`);
+/** The median of numbers (shared with the in-page bench: this module runs in browsers too). */
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 export const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const QUERIES = ['1tag', '2tags', '3tags', 'expr'];
@@ -263,12 +269,6 @@ function targets(report) {
   }
   return ['| issue | target | measured | verdict |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function memoryText(m) {
   if (!m) return '_not measured_';

@@ -107,7 +107,7 @@ async function runBrowser() {
     if (want('coldstart')) {
       // A fresh browser context per sample: empty HTTP and code caches, as a first visit.
       const samples = [];
-      for (let i = 0; i < (smoke ? 1 : 7); i++) {
+      for (let i = 0; i < (smoke ? 1 : 9); i++) {
         const context = await browser.newContext();
         const page = await openPage(context, standin);
         samples.push(await page.evaluate(async () => (await import('./bench.mjs')).runColdStart(1_000)));
