@@ -185,7 +185,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
     client.free();
     set.free();
   }
-  return { rows, builds, checked, paths: 4 };
+  return { rows, builds, checked };
 }
 
 /**

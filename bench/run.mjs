@@ -177,10 +177,12 @@ async function runPaging() {
 
 
 // ---- size --------------------------------------------------------------------------------
+/** Every file below `dir`, recursively. */
+const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+
 function runSize() {
   const files = ['runner_match_bg.wasm', 'runner_match.js'];
   const snippets = join(ROOT, 'pkg/snippets');
-  const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
   const snippetFiles = existsSync(snippets) ? walk(snippets) : [];
   const measure = (path) => {
     const bytes = readFileSync(path);
@@ -217,7 +219,6 @@ function sourceLines() {
   const count = (dir, ext) => {
     const abs = join(ROOT, dir);
     if (!existsSync(abs)) return { files: 0, lines: 0 };
-    const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
     const files = walk(abs).filter((f) => ext.test(f));
     return { files: files.length, lines: files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0) };
   };
