@@ -1,20 +1,30 @@
-// In-page benchmark: the WebAssembly package (/pkg/runner_match.js) against the
-// idiomatic JS implementation (./js-match.mjs), over the stand-in's generated fleets.
-// The page must be served by the stand-in (same origin: fleets are set through its
-// control API and the client loads them through /v1/managed-runner).
+// In-page benchmark: the WebAssembly package (/pkg/runner_match.js), through its public
+// API only, against two JS peers: the idiomatic implementation (./js-match.mjs) and the
+// prepared JS index (./js-index.mjs), over the stand-in's generated fleets. The page must
+// be served by the stand-in (same origin: fleets are set through its control API and the
+// client loads them through /v1/managed-runner).
 
-import init, * as pkg from '/pkg/runner_match.js';
-
-const { matchRunners, RunnerClient } = pkg;
-/** `RunnerSet`: a prebuilt fleet for repeated `matchRunners`. */
-const { RunnerSet } = pkg;
+import init, { matchRunners, RunnerClient, RunnerSet } from '/pkg/runner_match.js';
 import { matchRunnersJs } from './js-match.mjs';
+import { PreparedIndexJs } from './js-index.mjs';
+import { median } from './report.mjs';
 
-export const SEED = 42;
+/**
+ * The fleets' seed: not one any test, fuzz corpus or the native bench (42) uses, so no
+ * implementation is tuned on these fleets.
+ */
+export const SEED = 1201;
 export const QUERIES = [
   { name: '1tag', tags: ['gpu-a100'] },
   { name: '2tags', tags: ['flux', 'gpu-h100'] },
   { name: '3tags', tags: ['production', 'sdxl', 'us-east'] },
+];
+/** Checked to agree on every path, never timed: the edges of the rule. */
+const AGREEMENT_ONLY = [
+  { name: 'untagged workflow', tags: [] },
+  { name: 'unknown tag', tags: ['no-such-tag'] },
+  { name: 'comma string with a repeat', tags: 'gpu-a100, flux, gpu-a100' },
+  { name: 'unknown tag among known', tags: ['gpu-a100', 'no-such-tag'] },
 ];
 
 let wasm;
@@ -40,50 +50,52 @@ export async function loadFleet(n) {
 }
 
 /**
- * Loads the stand-in's whole fleet into `client` under the real 40-per-10-s budget:
- * 1000 pages of 100 would take 250 s, so the stand-in serves everything as page 1
- * (a server paging by its own size, which the pager follows). The paging benchmark
- * (bench/run.mjs) measures multi-page reads.
+ * Runs `read` while the stand-in serves its whole fleet as page 1 (a server paging by its
+ * own size, which the pager follows): 1000 pages of 100 would take 250 s under the real
+ * 40-per-10-s budget. The paging benchmark (bench/run.mjs) measures multi-page reads.
  */
-async function loadInOnePage(client) {
+async function inOnePage(read) {
   await control('PUT', 'faults', [{ path: '/v1/managed-runner', ignorePerPage: 100_000, times: 'always' }]);
   try {
-    await client.refresh();
+    return await read();
   } finally {
     await control('DELETE', 'faults');
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** Loads the stand-in's whole fleet into `client`. */
+const loadInOnePage = (client) => inOnePage(() => client.refresh());
+
+async function call(fn) {
+  const r = fn();
+  if (r && typeof r.then === 'function') await r;
+}
 
 /**
- * Median ms per call of `fn` (sync or async). Fast calls are batched so that one sample
- * lasts ≥ 4 ms (the timer is coarse without cross-origin isolation).
+ * Median ms per call of each function in `fns` (name → sync or async function), measured
+ * interleaved: each round takes one sample of every function, so load from the other
+ * users of a shared machine hits all of them alike. Fast calls are batched so that one
+ * sample lasts ≥ 4 ms (the timer is coarse without cross-origin isolation).
  */
-async function measure(fn, { minSamples = 5, budgetMs = 400, maxSamples = 60 } = {}) {
-  const once = async () => {
+async function measureAll(fns, { minSamples = 5, budgetMs = 400, maxSamples = 60 } = {}) {
+  const names = Object.keys(fns);
+  const batch = {};
+  for (const name of names) {
     const t0 = performance.now();
-    const r = fn();
-    if (r && typeof r.then === 'function') await r;
-    return performance.now() - t0;
-  };
-  const first = await once();
-  const batch = Math.min(1000, Math.max(1, Math.ceil(4 / Math.max(first, 0.001))));
-  const samples = [];
-  const start = performance.now();
-  while (samples.length < minSamples || (performance.now() - start < budgetMs && samples.length < maxSamples)) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) {
-      const r = fn();
-      if (r && typeof r.then === 'function') await r;
-    }
-    samples.push((performance.now() - t0) / batch);
+    await call(fns[name]); // also the warm-up
+    batch[name] = Math.min(1000, Math.max(1, Math.ceil(4 / Math.max(performance.now() - t0, 0.001))));
   }
-  return median(samples);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  const start = performance.now();
+  const total = budgetMs * names.length;
+  for (let round = 0; round < minSamples || (performance.now() - start < total && round < maxSamples); round++) {
+    for (const name of names) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch[name]; i++) await call(fns[name]);
+      samples[name].push((performance.now() - t0) / batch[name]);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])]));
 }
 
 const KEYS = ['id', 'name', 'runnerType', 'status', 'tags', 'createdAt', 'updatedAt', 'score', 'fit', 'matchedTags', 'extraTags', 'source'];
@@ -112,14 +124,19 @@ function agree(label, expected, actual) {
 }
 
 /**
- * For each fleet size: the JS implementation, one-shot `matchRunners`, a prebuilt
- * `RunnerSet` and a `RunnerClient` with the fleet loaded once (`findRunners` from its
- * cache), every query checked for identical results before timing.
+ * For each fleet size: the two JS peers, one-shot `matchRunners`, a prebuilt `RunnerSet`
+ * and a `RunnerClient` with the fleet loaded once (`findRunners` from its cache). Every
+ * query (and the AGREEMENT_ONLY edges) is checked for identical results on every path
+ * before anything is timed. The builds (`new RunnerSet` against `new PreparedIndexJs`)
+ * are timed interleaved like the queries.
  */
 export async function runBench({ sizes, smoke = false, log = () => {} }) {
   await ready();
   const opts = smoke ? { minSamples: 1, budgetMs: 0, maxSamples: 1 } : {};
+  const buildOpts = smoke ? opts : { minSamples: 3, budgetMs: 500, maxSamples: 15 };
   const rows = [];
+  const builds = [];
+  let checked = 0;
   for (const n of sizes) {
     const fleet = await loadFleet(n);
     log(`n=${n}: fleet of ${fleet.length} loaded`);
@@ -129,47 +146,75 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
     let t0 = performance.now();
     await loadInOnePage(client);
     const clientLoadMs = performance.now() - t0;
-    t0 = performance.now();
     const set = new RunnerSet(fleet);
-    const setBuildMs = performance.now() - t0;
+    const index = new PreparedIndexJs(fleet);
 
-    // The client's first query after a load also builds its JS result mirror: timed apart.
+    // The client's first query after a load may build per-fleet JS state: timed apart.
     t0 = performance.now();
     await client.findRunners(QUERIES[0].tags);
     const firstFindMs = performance.now() - t0;
 
-    for (const q of QUERIES) {
+    for (const q of [...QUERIES, ...AGREEMENT_ONLY]) {
       const expected = matchRunnersJs(fleet, q.tags);
-      agree(`n=${n} ${q.name} matchRunners`, expected, matchRunners(fleet, q.tags));
-      agree(`n=${n} ${q.name} findRunners`, expected, await client.findRunners(q.tags));
-      agree(`n=${n} ${q.name} RunnerSet.match`, expected, set.match(q.tags));
+      const label = `n=${n} ${q.name}`;
+      agree(`${label} prepared JS index`, expected, index.match(q.tags));
+      agree(`${label} matchRunners`, expected, matchRunners(fleet, q.tags));
+      agree(`${label} findRunners`, expected, await client.findRunners(q.tags));
+      agree(`${label} RunnerSet.match`, expected, set.match(q.tags));
+      checked++;
+    }
 
-      const row = {
-        n,
-        query: q.name,
-        matches: expected.length,
-        js: await measure(() => matchRunnersJs(fleet, q.tags).length, opts),
-        matchRunners: await measure(() => matchRunners(fleet, q.tags).length, opts),
-        runnerSet: await measure(() => set.match(q.tags).length, opts),
-        findRunners: await measure(() => client.findRunners(q.tags).then((r) => r.length), opts),
-        setBuildMs,
-        clientLoadMs,
-        firstFindMs,
-      };
-      rows.push(row);
-      log(JSON.stringify(row));
+    const build = await measureAll({
+      runnerSet: () => new RunnerSet(fleet).free(),
+      index: () => new PreparedIndexJs(fleet).words,
+    }, buildOpts);
+    builds.push({ n, runnerSetBuild: build.runnerSet, indexBuild: build.index, clientLoadMs, firstFindMs });
+    log(JSON.stringify(builds.at(-1)));
+
+    for (const q of QUERIES) {
+      const t = await measureAll({
+        js: () => matchRunnersJs(fleet, q.tags).length,
+        index: () => index.match(q.tags).length,
+        matchRunners: () => matchRunners(fleet, q.tags).length,
+        runnerSet: () => set.match(q.tags).length,
+        findRunners: () => client.findRunners(q.tags).then((r) => r.length),
+      }, opts);
+      rows.push({ n, query: q.name, matches: matchRunnersJs(fleet, q.tags).length, ...t });
+      log(JSON.stringify(rows.at(-1)));
     }
     client.free();
     set.free();
   }
-  return { rows };
+  return { rows, builds, checked };
 }
 
 /**
- * Memory held for `n` runners: the growth of wasm linear memory (a high-water mark:
- * transient buffers of the load count too) and of the JS heap (after a forced GC; needs
- * --js-flags=--expose-gc --enable-precise-memory-info) when a client loads the fleet and
- * answers once, next to the JS heap taken by the same fleet as plain JS objects.
+ * `init()` and then the first `matchRunners` over `n` runners, in ms: call it on a fresh
+ * page of a fresh browser context (empty HTTP and code caches), so it is what a first
+ * visit pays (fetching the .wasm from the local stand-in, compiling, instantiating).
+ * The fleet is fetched before the clock starts.
+ */
+export async function runColdStart(n) {
+  const fleet = await loadFleet(n);
+  const t0 = performance.now();
+  await init();
+  const found = matchRunners(fleet, QUERIES[0].tags).length;
+  const ms = performance.now() - t0;
+  agree(`cold start n=${n}`, matchRunnersJs(fleet, QUERIES[0].tags), matchRunners(fleet, QUERIES[0].tags));
+  return { n, ms, found };
+}
+
+/**
+ * Memory held for `n` runners by a cached client that loaded the fleet and answered one
+ * query, in bytes per runner, after a forced GC (needs --js-flags=--expose-gc
+ * --enable-precise-memory-info):
+ * - wasm: growth of linear memory. It never shrinks, so it is both what the page keeps
+ *   (steady state) and the high-water mark of the load (peak).
+ * - JS steady: heap growth after GC. JS peak: the largest heap reading (no GC: garbage
+ *   the load made counts) sampled every millisecond and after every step of the load, so
+ *   a lower bound on the true peak.
+ * Next to it, in the same page: the same fleet as plain JS objects (`response.json()` of
+ * the listing), and the prepared JS index built over those objects.
  */
 export async function runMemory(n) {
   const { memory } = await ready();
@@ -180,24 +225,43 @@ export async function runMemory(n) {
   gc();
   const wasm0 = memory.buffer.byteLength;
   const heap0 = heap();
+  let peak = heap0;
+  const sample = () => { peak = Math.max(peak, heap()); };
+  const timer = setInterval(sample, 1);
   const client = new RunnerClient({ token: 'cfc_demo', baseUrl: location.origin, sources: ['managed'], cacheTtlMs: 3_600_000 });
-  await loadInOnePage(client);
-  const found = (await client.findRunners(['gpu-a100'])).length;
-  gc();
-  const wasm1 = memory.buffer.byteLength;
-  const heap1 = heap();
+  try {
+    await loadInOnePage(client);
+    sample();
+    const found = (await client.findRunners(QUERIES[0].tags)).length;
+    sample();
+    clearInterval(timer);
+    gc();
+    const wasm1 = memory.buffer.byteLength;
+    const heap1 = heap();
 
-  const fleet = (await control('GET', 'fleet')).managed;
-  gc();
-  const heap2 = heap();
-  const result = {
-    n,
-    found,
-    wasmBytesPerRunner: (wasm1 - wasm0) / n,
-    jsHeapBytesPerRunner: (heap1 - heap0) / n,
-    plainJsFleetBytesPerRunner: (heap2 - heap1) / n,
-    fleetLength: fleet.length,
-  };
-  client.free();
-  return result;
+    const fleet = await inOnePage(async () => {
+      const response = await fetch('/v1/managed-runner?page=1&per_page=100', { headers: { Authorization: 'Bearer cfc_demo' } });
+      if (!response.ok) throw new Error(`listing: ${response.status}`);
+      return (await response.json()).runners;
+    });
+    gc();
+    const heap2 = heap();
+    const index = new PreparedIndexJs(fleet);
+    gc();
+    const heap3 = heap();
+    return {
+      n,
+      found,
+      fleetLength: fleet.length,
+      indexRunners: index.runners.length,
+      wasmBytesPerRunner: (wasm1 - wasm0) / n,
+      jsHeapBytesPerRunner: (heap1 - heap0) / n,
+      jsPeakBytesPerRunner: (peak - heap0) / n,
+      plainJsFleetBytesPerRunner: (heap2 - heap1) / n,
+      preparedIndexBytesPerRunner: (heap3 - heap2) / n,
+    };
+  } finally {
+    clearInterval(timer);
+    client.free();
+  }
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `make bench`: every benchmark of issue 6, one table, and a fresh BENCHMARKS.md.
+// `make bench`: the benchmarks of issues 6, 10 and 11, one targets table, and a fresh BENCHMARKS.md.
 //
 //   node bench/run.mjs            # everything (about 3.5 minutes on 2 cores); writes BENCHMARKS.md
 //   node bench/run.mjs --smoke    # `make bench-smoke`: builds the criterion bench and runs it on
-//                                 # 1k runners (rank = index = naive), checks WASM = JS on 1k
-//                                 # runners in Chromium, pages twice; asserts, times nothing
-//   node bench/run.mjs --only browser,size   # a subset (native, browser, memory, paging, size)
+//                                 # 1k runners (rank = index = naive), checks in Chromium on 1k
+//                                 # runners that the package's paths and both JS peers agree,
+//                                 # starts cold once, pages twice; asserts, times nothing
+//   node bench/run.mjs --only browser,size   # a subset (native, browser, coldstart, memory, paging, size)
 //
 // Needs: `make pkg` (pkg/), `make tools-npm` (playwright-core in tests/node_modules),
 // Debian's chromium, cargo. Timings are medians; see BENCHMARKS.md for the method.
@@ -102,6 +103,19 @@ async function runBrowser() {
       await page.close();
       standin.reset();
     }
+    let coldStart = null;
+    if (want('coldstart')) {
+      // A fresh browser context per sample: empty HTTP and code caches, as a first visit.
+      const samples = [];
+      for (let i = 0; i < (smoke ? 1 : 9); i++) {
+        const context = await browser.newContext();
+        const page = await openPage(context, standin);
+        samples.push(await page.evaluate(async () => (await import('./bench.mjs')).runColdStart(1_000)));
+        await context.close();
+      }
+      coldStart = { n: 1_000, samples: samples.map((x) => x.ms), found: samples[0].found };
+      log(`cold start: ${JSON.stringify(coldStart)}`);
+    }
     let bench = null;
     if (want('browser')) {
       const sizes = smoke ? [1_000] : SIZES;
@@ -114,7 +128,7 @@ async function runBrowser() {
       );
       await page.close();
     }
-    return { memory, bench };
+    return { memory, coldStart, bench };
   });
 }
 
@@ -163,10 +177,12 @@ async function runPaging() {
 
 
 // ---- size --------------------------------------------------------------------------------
+/** Every file below `dir`, recursively. */
+const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+
 function runSize() {
   const files = ['runner_match_bg.wasm', 'runner_match.js'];
   const snippets = join(ROOT, 'pkg/snippets');
-  const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
   const snippetFiles = existsSync(snippets) ? walk(snippets) : [];
   const measure = (path) => {
     const bytes = readFileSync(path);
@@ -192,7 +208,25 @@ function runSize() {
   // minified glue has few lines.
   const wasmOpt = !analyze(readFileSync(join(ROOT, 'pkg/runner_match_bg.wasm'))).sections.some((x) => x.section === 'custom:producers');
   const minified = readFileSync(join(ROOT, 'pkg/runner_match.js'), 'utf8').split('\n').length < 50;
-  return { rows, glueGzip: glue.reduce((s, r) => s + r.gzip, 0), glueRaw: glue.reduce((s, r) => s + r.raw, 0), crates, paths, wasmOpt, minified };
+  return {
+    rows, glueGzip: glue.reduce((s, r) => s + r.gzip, 0), glueRaw: glue.reduce((s, r) => s + r.raw, 0), crates, paths, wasmOpt, minified,
+    lines: sourceLines(),
+  };
+}
+
+/** Source lines (every line, as `wc -l`): the wasm crate's glue against the core. */
+function sourceLines() {
+  const count = (dir, ext) => {
+    const abs = join(ROOT, dir);
+    if (!existsSync(abs)) return { files: 0, lines: 0 };
+    const files = walk(abs).filter((f) => ext.test(f));
+    return { files: files.length, lines: files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0) };
+  };
+  return {
+    glueRust: count('crates/runner-match-wasm/src', /\.rs$/),
+    glueJs: count('crates/runner-match-wasm/js', /\.(m?js|ts)$/),
+    core: count('crates/runner-match/src', /\.rs$/),
+  };
 }
 
 
@@ -216,14 +250,15 @@ async function main() {
   const started = performance.now();
   const report = { machine: machine() };
   if (want('native')) report.native = runNative();
-  if (want('browser') || want('memory')) Object.assign(report, await runBrowser());
+  if (want('browser') || want('memory') || want('coldstart')) Object.assign(report, await runBrowser());
   if (want('paging')) report.paging = await runPaging();
   if (want('size')) report.size = runSize();
   report.seconds = (performance.now() - started) / 1000;
   if (smoke) {
     const native = Object.keys(report.native?.results ?? {}).length;
     console.log(`bench smoke: native benches built and ran (${native} cases, rank = index = naive, scores included); ` +
-      `WASM and JS agree on ${report.bench?.rows.length ?? 0} queries x 3 paths; paging ran ${report.paging?.rows.length ?? 0} times`);
+      `idiomatic JS, the prepared JS index, matchRunners, RunnerSet.match and findRunners agree on ${report.bench?.checked ?? 0} queries; ` +
+      `cold start ran ${report.coldStart?.samples.length ?? 0} time(s); paging ran ${report.paging?.rows.length ?? 0} times`);
     return;
   }
   const md = renderMarkdown(report);

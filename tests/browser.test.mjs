@@ -224,7 +224,7 @@ describe('web target in Chromium', () => {
     api.setFleet({ generate: 62, seed: 7 });
     api.configure({ rateLimit: true });
     await openTestPage();
-    const listed = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, perPage: 2 })
+    const listed = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, perPage: 2, sources: ['managed'] })
       .listRunners(), { baseUrl: api.url, token: TOKEN });
     assert.deepEqual(listed, referenceListing(fleet()), 'the complete list');
     const log = api.requests();
@@ -243,7 +243,7 @@ describe('web target in Chromium', () => {
     try {
       api.setFaults([{ path: '/v1/managed-runner', location: `${elsewhere.url}/v1/managed-runner?page=1&per_page=100`, status: 307 }]);
       await openTestPage();
-      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl })
+      const e = await page.evaluate(({ baseUrl, token }) => new window.rm.RunnerClient({ token, baseUrl, sources: ['managed'] })
         .findRunners('flux').then(() => null, window.describeError), { baseUrl: api.url, token: TOKEN });
       assertBrowserError(e, 'http', undefined);
       assert.match(e.message, /redirect/);

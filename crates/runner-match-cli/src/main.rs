@@ -145,9 +145,21 @@ fn notes(pool: &LoadedPool) {
     }
 }
 
-/// The tags as one requirement: several arguments are one comma-separated list.
+/// The tags as one requirement: several arguments are one comma-separated list. The
+/// shell splits `find gpu-a100, flux` into `gpu-a100,` and `flux`, so a comma ending an
+/// argument that another follows is the separator itself, not an empty tag.
 fn parse_tags(tags: &[String]) -> Result<Requirements, Error> {
-    tags.join(", ")
+    let last = tags.len().saturating_sub(1);
+    let parts: Vec<&str> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, tag)| match tag.strip_suffix(',') {
+            Some(stripped) if i < last => stripped,
+            _ => tag.as_str(),
+        })
+        .collect();
+    parts
+        .join(", ")
         .parse::<Requirements>()
         .map_err(|err| Error::invalid_input(format!("invalid tags: {err}")))
 }

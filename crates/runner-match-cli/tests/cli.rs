@@ -96,6 +96,26 @@ fn exit_codes_for_matches_and_misses() {
 }
 
 #[test]
+fn tags_split_by_the_shell_are_one_list() {
+    let s = small_standin();
+    // `find gpu-a100, flux` arrives as `gpu-a100,` and `flux`: the same as one argument.
+    let split = run(&s, &["find", "gpu-a100,", "flux", "--json"]);
+    let whole = run(&s, &["find", "gpu-a100, flux", "--json"]);
+    assert_eq!((split.code, whole.code), (0, 0), "{}", split.stderr);
+    assert_eq!(split.stdout, whole.stdout);
+    let names: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&split.stdout)
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["A100 flux", "A100 flux eu"]);
+    // Separate words are separate tags too, and a trailing comma at the very end is
+    // still the empty-tag error it is everywhere else.
+    assert_eq!(run(&s, &["find", "gpu-a100", "flux"]).code, 0);
+    assert_eq!(run(&s, &["find", "gpu-a100,"]).code, 2);
+}
+
+#[test]
 fn usage_errors_exit_2_before_any_request() {
     let s = small_standin();
     let no_token = run_with(None, &["find", "flux", "--base-url", &s.url], &[]);

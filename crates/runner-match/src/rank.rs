@@ -20,11 +20,10 @@
 //! "Names any tag or term" means: a non-empty tag list, any non-empty expression (also
 //! one without a positive tag, such as `!development` or `type:plus`), or any
 //! [`Preferences`](crate::Preferences). Only the untagged workflow without preferences
-//! names nothing; there an untagged runner is the exact fit (`1.0`), like any runner
-//! whose tags equal the requirement. A runner whose tags equal the requirement scores
-//! exactly `1.0`; each extra, unwanted tag lowers the score (the runner is
-//! over-qualified: keep the video runner free for video jobs); every tagged match
-//! scores above `0.5`.
+//! names nothing; there an untagged runner's (empty) tags equal the requirement. A
+//! runner whose tags equal the requirement scores exactly `1.0`; each extra, unwanted
+//! tag lowers the score (the runner is over-qualified: keep the video runner free for
+//! video jobs); every tagged match scores above `0.5`.
 //!
 //! With [`Preferences`](crate::Preferences) the score is
 //! `(1 − λ) · fit + λ · pref` with `λ =` [`PREFERENCE_INFLUENCE`](crate::PREFERENCE_INFLUENCE)

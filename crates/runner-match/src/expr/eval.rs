@@ -11,7 +11,7 @@ use super::{glob, ExpressionNode, Unmet};
 
 /// How an untagged runner is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Untagged {
+pub(crate) enum Untagged {
     /// ComfyControl's rule for requirements: an untagged runner satisfies every tag
     /// literal, positive or negated.
     Wildcard,

@@ -11,7 +11,7 @@ pub(crate) mod glob;
 mod lexer;
 mod parser;
 
-use eval::Untagged;
+pub(crate) use eval::Untagged;
 
 pub use parser::{ExpressionError, ExpressionErrorKind};
 

@@ -122,7 +122,9 @@ impl Bitset {
 /// per plane.
 #[derive(Debug, Clone)]
 pub(crate) struct Counter {
-    planes: Vec<Bitset>,
+    /// Word `w` of plane `i` at `words[w * bits + i]`: a position's planes side by side.
+    words: Vec<u64>,
+    bits: usize,
     within: Bitset,
 }
 
@@ -130,9 +132,9 @@ impl Counter {
     /// Counters for up to `max` sets, over the positions of `within`.
     pub(crate) fn new(within: Bitset, max: usize) -> Self {
         let bits = (usize::BITS - max.leading_zeros()) as usize;
-        let n = within.words.len() * WORD;
         Self {
-            planes: vec![Bitset::empty(n); bits],
+            words: vec![0; within.words.len() * bits],
+            bits,
             within,
         }
     }
@@ -141,41 +143,43 @@ impl Counter {
     pub(crate) fn add(&mut self, set: &PositionSet) {
         match set {
             PositionSet::Dense(bits) => {
-                for (index, (&word, &inside)) in
-                    bits.words.iter().zip(&self.within.words).enumerate()
-                {
-                    carry(&mut self.planes, index, word & inside);
+                for index in 0..self.within.words.len() {
+                    let word = bits.words[index] & self.within.words[index];
+                    self.carry(index, word);
                 }
             }
             PositionSet::Sparse(list) => {
-                for &p in list.iter().filter(|&&p| self.within.contains(p)) {
-                    let p = p as usize;
-                    carry(&mut self.planes, p / WORD, 1 << (p % WORD));
+                for &p in list.iter() {
+                    if self.within.contains(p) {
+                        let p = p as usize;
+                        self.carry(p / WORD, 1 << (p % WORD));
+                    }
                 }
             }
+        }
+    }
+
+    /// Adds the bits of `carry` to word `index` of the planes (lowest plane first).
+    fn carry(&mut self, index: usize, mut carry: u64) {
+        let planes = &mut self.words[index * self.bits..(index + 1) * self.bits];
+        for word in planes {
+            if carry == 0 {
+                return;
+            }
+            let next = *word & carry;
+            *word ^= carry;
+            carry = next;
         }
     }
 
     /// How many added sets hold `position` (a position of the counted set).
     pub(crate) fn get(&self, position: u32) -> usize {
-        self.planes
+        let (index, bit) = (position as usize / WORD, position as usize % WORD);
+        self.words[index * self.bits..(index + 1) * self.bits]
             .iter()
             .enumerate()
-            .map(|(bit, plane)| usize::from(plane.contains(position)) << bit)
+            .map(|(plane, word)| (((word >> bit) & 1) as usize) << plane)
             .sum()
-    }
-}
-
-/// Adds the bits of `carry` to word `index` of the counter `planes` (lowest bit first).
-fn carry(planes: &mut [Bitset], index: usize, mut carry: u64) {
-    for plane in planes {
-        if carry == 0 {
-            return;
-        }
-        let word = &mut plane.words[index];
-        let next = *word & carry;
-        *word ^= carry;
-        carry = next;
     }
 }
 

@@ -9,10 +9,9 @@
 use std::collections::BTreeMap;
 
 use super::bitset::Bitset;
-use super::query::Untagged;
 use super::RunnerIndex;
 use crate::explain::{droppable, group_key, Count, Reason, Tally};
-use crate::expr::ExpressionNode;
+use crate::expr::{ExpressionNode, Untagged};
 use crate::model::RunnerStatus;
 use crate::requirements::Requirements;
 

@@ -15,7 +15,7 @@
 
 use super::bitset::{Bitset, Counter, Found, PositionSet};
 use super::RunnerIndex;
-use crate::expr::{glob, ExpressionNode};
+use crate::expr::{glob, ExpressionNode, Untagged};
 use crate::requirements::Requirements;
 
 /// The most wanted tags counted word-wise (see [`Counter`]).
@@ -58,15 +58,6 @@ impl Admitted {
     pub(super) fn count(&self) -> usize {
         self.main.count() + self.wildcard.as_ref().map_or(0, Found::count)
     }
-}
-
-/// How an untagged runner satisfies a tag leaf.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Untagged {
-    /// It satisfies every tag leaf, positive or negated (requirements).
-    Wildcard,
-    /// It has no tags (preferences).
-    HasNoTags,
 }
 
 impl RunnerIndex {
