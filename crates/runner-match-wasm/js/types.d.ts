@@ -87,15 +87,6 @@ export interface ApiRunner {
 
 /**
  * A runner that can run the workflow, best fit first. Flat and `console.table`-friendly.
- *
- * This struct is the contract (and the source of the TypeScript type), but for speed
- * `findRunners`, `matchRunners` and `RunnerSet.match` build these objects in JS
- * (`js/results.js`, from the core's ranking as typed arrays; see `results`)
- * instead of serializing one per match. A field added here must be added there too:
- * `tests/types.test.mjs` pins `keyof RunnerMatch` (the TypeScript type generated from
- * this struct) to the same key list that `tests/client.test.mjs` checks, in order, on
- * every object JS builds, and the JS tests compare whole result objects with an
- * independent reference (`tests/support/reference.mjs`).
  */
 export interface RunnerMatch {
     /**

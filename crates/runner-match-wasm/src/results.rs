@@ -363,20 +363,12 @@ fn read_one(item: JsValue, index: usize) -> Result<Runner, ClientError> {
     })
 }
 
-/// The kind of a JS value as the wire names it (`string`, `object`).
-fn kind(value: &JsValue) -> &'static str {
-    if value.is_null() {
-        "null"
-    } else if value.is_string() {
-        "string"
-    } else if value.as_f64().is_some() {
-        "number"
-    } else if value.as_bool().is_some() {
-        "boolean"
-    } else if value.is_object() {
-        "object"
-    } else {
-        "a value of another type"
+/// The kind of a JS value as the wire names it: its `typeof` (`object` for arrays),
+/// `null` apart.
+fn kind(value: &JsValue) -> String {
+    match value.is_null() {
+        true => "null".to_owned(),
+        false => value.js_typeof().as_string().unwrap_or_default(),
     }
 }
 

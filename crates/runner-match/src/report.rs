@@ -25,14 +25,14 @@ pub use pool::{PoolReport, SourceReport, SourceStatusKind};
 
 /// A runner that can run the workflow, best fit first. Flat and `console.table`-friendly.
 ///
-/// This struct is the contract (and the source of the TypeScript type), but for speed
-/// `findRunners`, `matchRunners` and `RunnerSet.match` build these objects in JS
-/// (`js/results.js`, from the core's ranking as typed arrays; see `results`)
-/// instead of serializing one per match. A field added here must be added there too:
-/// `tests/types.test.mjs` pins `keyof RunnerMatch` (the TypeScript type generated from
-/// this struct) to the same key list that `tests/client.test.mjs` checks, in order, on
-/// every object JS builds, and the JS tests compare whole result objects with an
-/// independent reference (`tests/support/reference.mjs`).
+/// This struct is the contract (the CLI's `--json` serializes it), but for speed the JS
+/// package builds these objects in JS (its `js/results.js`, from the core's ranking as
+/// typed arrays) instead of serializing one per match. A field added here must be added
+/// there and to its `js/types.d.ts` too: `tests/types.test.mjs` pins `keyof
+/// RunnerMatch` to the same key list that `tests/client.test.mjs` checks, in order, on
+/// every object JS builds, `tests/cli-shapes.test.mjs` compares the CLI's JSON with the
+/// package's results, and the JS tests compare whole result objects with an independent
+/// reference (`tests/support/reference.mjs`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunnerMatch {
