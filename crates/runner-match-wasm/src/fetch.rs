@@ -50,6 +50,7 @@ pub struct Body {
 
 impl Body {
     /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
+    #[inline(never)]
     pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, ClientError> {
         // The managed listing keeps its original wording; others name their path.
         let of = if path == "/v1/managed-runner" {
@@ -57,7 +58,7 @@ impl Body {
         } else {
             format!(" of {path}")
         };
-        serde_json::from_str::<P>(&self.text).map_err(|err| {
+        runner_match::json::from_str::<P>(&self.text).map_err(|err| {
             ClientError::new(
                 ErrorCode::Decode,
                 format!(
@@ -170,7 +171,7 @@ fn redirect_error(status: u16) -> AttemptError {
 
 /// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = serde_json::from_str::<ApiErrorBody>(body).ok();
+    let api_message = runner_match::json::from_str::<ApiErrorBody>(body).ok();
     let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
     let code = match answer.kind {
         HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,

@@ -34,6 +34,7 @@ pub mod workflow_paging;
 
 // Waiting workflows against the pool: "why is my workflow stuck?".
 pub mod diagnose;
+pub mod json;
 pub mod report;
 
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
