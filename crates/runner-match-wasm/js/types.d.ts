@@ -1,7 +1,8 @@
-// TypeScript declarations written by hand: the result shapes, which the core crate
-// defines (`runner_match::report`, serialized with serde), and the argument shapes
-// the glue reads field by field (no Rust type of its own). Included in runner_match.d.ts
-// (src/lib.rs); `tests/types.test.mjs` type-checks them against a consumer.
+// The package's TypeScript declarations besides the exported functions and classes
+// (which wasm-bindgen declares): the result shapes, which the core crate defines
+// (`runner_match::report`, serialized with serde), the argument shapes the glue reads
+// field by field, and the error codes. Included in runner_match.d.ts (src/lib.rs);
+// `tests/types.test.mjs` type-checks them against a consumer.
 
 /**
  * A fleet tag a hint suggests.
@@ -600,3 +601,77 @@ export interface Progress {
      */
     total: number;
 }
+
+/**
+ * At most `requests` requests (retries and CORS preflights included) in any
+ * `windowMs`. Only a budget at least as strict as ComfyControl's 40 per 10 s is
+ * accepted: `requests × ⌈10000 / windowMs⌉ ≤ 40` (every burst that fits in 10 s
+ * together stays within 40), so 40 per 10000, 20 per 5000 or 1 per 1000 pass, and
+ * 40 per 1000 or 12 per 3000 are `invalid_input`.
+ */
+export interface RateLimitOptions {
+    /**
+     * Requests allowed per window, 1–40 (and see the rule above).
+     */
+    requests: number;
+    /**
+     * The window in ms, 1000–60000 (and see the rule above).
+     */
+    windowMs: number;
+}
+
+/**
+ * Options of `new RunnerClient(options)` and `configure(options)`.
+ */
+export interface ClientOptions {
+    /**
+     * The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
+     */
+    token: string;
+    /**
+     * Default `https://api.comfycontrol.app`. Plain `http:` only for loopback hosts.
+     */
+    baseUrl?: string;
+    /**
+     * How long a fetched runner list is reused, in ms. Default 30000; 0 disables caching.
+     */
+    cacheTtlMs?: number;
+    /**
+     * Per-request timeout in ms. Default 10000.
+     */
+    timeoutMs?: number;
+    /**
+     * Retries per request after 429, 5xx, network errors and timeouts. Default 3.
+     */
+    maxRetries?: number;
+    /**
+     * Pages fetched at once after the first. Default 8.
+     */
+    maxConcurrency?: number;
+    /**
+     * Runners per page, 1–100. Default 100 (the API's maximum: fewest requests).
+     */
+    perPage?: number;
+    /**
+     * Client-side request budget. Default: ComfyControl's 40 requests per 10 s.
+     */
+    rateLimit?: RateLimitOptions;
+    /**
+     * Which listings make up the runner pool: `managed` (`GET /v1/managed-runner`) and
+     * `self-hosted` (`GET /v1/runner`). Default both, read concurrently under one
+     * request budget. With both, a 403 on managed runners (a Free tier) leaves the
+     * self-hosted ones, and `pool()` says so; `['managed']` alone stays `forbidden`.
+     */
+    sources?: SourceKind[];
+    /**
+     * Called after each page of a runner read with `{ loaded, total }`, counted in
+     * runners across every source of the read; the last call has `loaded === total`.
+     * Not called for answers from the cache. Exceptions it throws are ignored.
+     */
+    onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * The stable machine-readable cause of an error.
+ */
+export type ErrorCode = "unauthorized" | "forbidden" | "rate_limited" | "server" | "http" | "network" | "timeout" | "decode" | "invalid_input" | "insecure_url" | "not_configured";

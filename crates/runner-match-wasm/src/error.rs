@@ -9,13 +9,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
-use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 /// The stable machine-readable cause of an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
     /// 401: the token is missing, wrong, expired or revoked.
     Unauthorized,

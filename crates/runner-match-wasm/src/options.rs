@@ -3,7 +3,6 @@
 use runner_match::{
     RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
 };
-use tsify::Tsify;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_url::BaseUrl;
@@ -13,42 +12,32 @@ use crate::secret::Token;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 
 /// Options of `new RunnerClient(options)` and `configure(options)`.
-#[derive(Default, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default)]
 pub struct ClientOptions {
     /// The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
     pub token: String,
     /// Default `https://api.comfycontrol.app`. Plain `http:` only for loopback hosts.
-    #[tsify(optional)]
     pub base_url: Option<String>,
     /// How long a fetched runner list is reused, in ms. Default 30000; 0 disables caching.
-    #[tsify(optional)]
     pub cache_ttl_ms: Option<f64>,
     /// Per-request timeout in ms. Default 10000.
-    #[tsify(optional)]
     pub timeout_ms: Option<f64>,
     /// Retries per request after 429, 5xx, network errors and timeouts. Default 3.
-    #[tsify(optional)]
     pub max_retries: Option<f64>,
     /// Pages fetched at once after the first. Default 8.
-    #[tsify(optional)]
     pub max_concurrency: Option<f64>,
     /// Runners per page, 1–100. Default 100 (the API's maximum: fewest requests).
-    #[tsify(optional)]
     pub per_page: Option<f64>,
     /// Client-side request budget. Default: ComfyControl's 40 requests per 10 s.
-    #[tsify(optional)]
     pub rate_limit: Option<RateLimitOptions>,
     /// Which listings make up the runner pool: `managed` (`GET /v1/managed-runner`) and
     /// `self-hosted` (`GET /v1/runner`). Default both, read concurrently under one
     /// request budget. With both, a 403 on managed runners (a Free tier) leaves the
     /// self-hosted ones, and `pool()` says so; `['managed']` alone stays `forbidden`.
-    #[tsify(optional, type = "SourceKind[]")]
     pub sources: Option<Vec<String>>,
     /// Called after each page of a runner read with `{ loaded, total }`, counted in
     /// runners across every source of the read; the last call has `loaded === total`.
     /// Not called for answers from the cache. Exceptions it throws are ignored.
-    #[tsify(optional, type = "(progress: Progress) => void")]
     pub on_progress: Option<ProgressHook>,
 }
 
@@ -100,8 +89,7 @@ impl std::fmt::Debug for ClientOptions {
 /// accepted: `requests × ⌈10000 / windowMs⌉ ≤ 40` (every burst that fits in 10 s
 /// together stays within 40), so 40 per 10000, 20 per 5000 or 1 per 1000 pass, and
 /// 40 per 1000 or 12 per 3000 are `invalid_input`.
-#[derive(Debug, Tsify)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct RateLimitOptions {
     /// Requests allowed per window, 1–40 (and see the rule above).
     pub requests: f64,
