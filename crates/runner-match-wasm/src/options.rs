@@ -11,7 +11,8 @@ use crate::fields::Fields;
 use crate::secret::Token;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 
-/// Options of `new RunnerClient(options)` and `configure(options)`.
+/// Options of `new RunnerClient(options)` and `configure(options)`, as read (types
+/// checked, ranges not yet). Documented for users in `js/types.d.ts`.
 #[derive(Default)]
 pub struct ClientOptions {
     /// The API token (`cfc_…`), sent as `Authorization: Bearer …` and nowhere else.
@@ -30,14 +31,9 @@ pub struct ClientOptions {
     pub per_page: Option<f64>,
     /// Client-side request budget. Default: ComfyControl's 40 requests per 10 s.
     pub rate_limit: Option<RateLimitOptions>,
-    /// Which listings make up the runner pool: `managed` (`GET /v1/managed-runner`) and
-    /// `self-hosted` (`GET /v1/runner`). Default both, read concurrently under one
-    /// request budget. With both, a 403 on managed runners (a Free tier) leaves the
-    /// self-hosted ones, and `pool()` says so; `['managed']` alone stays `forbidden`.
+    /// Which listings make up the runner pool. Default both.
     pub sources: Option<Vec<String>>,
-    /// Called after each page of a runner read with `{ loaded, total }`, counted in
-    /// runners across every source of the read; the last call has `loaded === total`.
-    /// Not called for answers from the cache. Exceptions it throws are ignored.
+    /// Called after each page of a runner read with `{ loaded, total }`.
     pub on_progress: Option<ProgressHook>,
 }
 

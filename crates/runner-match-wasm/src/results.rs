@@ -22,6 +22,7 @@ use std::marker::PhantomData;
 use std::rc::{Rc, Weak};
 
 use js_sys::Array;
+use runner_match::report::{wanted_tags, RunnerMatch};
 use runner_match::{
     Fit, Match, Runner, RunnerIndex, RunnerSource, RunnerStatus, RunnerType, SecretHeaders,
 };
@@ -29,7 +30,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::ClientError;
 use crate::requirements::describe;
-use runner_match::report::{wanted_tags, RunnerMatch};
 
 /// A JS array whose items are the plain objects `T` describes (built in JS, never
 /// serialized from a `T`).
