@@ -23,9 +23,15 @@ fn js(value: &Value) -> JsValue {
     js_sys::JSON::parse(&value.to_string()).unwrap()
 }
 
+/// `undefined` (what `refresh()` resolves to) reads as `null`.
 fn from_js(value: JsValue) -> Value {
-    let text: String = js_sys::JSON::stringify(&value).unwrap().into();
-    serde_json::from_str(&text).unwrap()
+    match js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|text| text.as_string())
+    {
+        Some(text) => serde_json::from_str(&text).unwrap(),
+        None => Value::Null,
+    }
 }
 
 async fn control(method: &str, path: &str, body: Option<Value>) -> Value {

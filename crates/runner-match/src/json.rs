@@ -110,38 +110,10 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
                 self.expect("false")?;
                 visitor.visit_bool(false)
             }
-            b'"' => {
-                self.at += 1;
-                match self.string()? {
-                    Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
-                    Cow::Owned(text) => visitor.visit_string(text),
-                }
-            }
-            b'[' => {
-                self.enter()?;
-                self.at += 1;
-                let value = visitor.visit_seq(Items {
-                    reader: &mut *self,
-                    first: true,
-                })?;
-                self.close(b']', "a list")?;
-                Ok(value)
-            }
-            b'{' => {
-                self.enter()?;
-                self.at += 1;
-                let value = visitor.visit_map(Items {
-                    reader: &mut *self,
-                    first: true,
-                })?;
-                self.close(b'}', "an object")?;
-                Ok(value)
-            }
-            b'-' | b'0'..=b'9' => match self.number()? {
-                Number::Unsigned(n) => visitor.visit_u64(n),
-                Number::Signed(n) => visitor.visit_i64(n),
-                Number::Float(n) => visitor.visit_f64(n),
-            },
+            b'"' => self.deserialize_str(visitor),
+            b'[' => self.deserialize_seq(visitor),
+            b'{' => self.deserialize_map(visitor),
+            b'-' | b'0'..=b'9' => self.deserialize_u64(visitor),
             _ => Err(self.error("expected value")),
         }
     }
@@ -168,6 +140,7 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
         self.deserialize_str(visitor)
     }
 
+    /// Any number (a visitor for `u64` rejects the others with serde's wording).
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         if !matches!(self.next("a value")?, b'-' | b'0'..=b'9') {
             return Err(self.wrong_type(&visitor));
