@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use runner_match::http_error::{HttpError, HttpErrorKind};
+use runner_match::http_error::HttpError;
 use runner_match::Failure;
-use serde::Deserialize;
 use ureq::Agent;
 
 use crate::error::{Error, ErrorCode};
@@ -20,12 +19,6 @@ const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 pub(crate) struct AttemptError {
     pub(crate) error: Error,
     pub(crate) retryable: Option<Failure>,
-}
-
-/// The API's error body, `{"status": 401, "message": "Invalid token"}`.
-#[derive(Deserialize)]
-struct ApiErrorBody {
-    message: String,
 }
 
 /// An agent that never follows a redirect (the `Authorization` header must not travel
@@ -112,15 +105,8 @@ pub(crate) fn get(
 
 /// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 pub(crate) fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = serde_json::from_str::<ApiErrorBody>(body).ok();
-    let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
-    let code = match answer.kind {
-        HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
-        HttpErrorKind::Forbidden => ErrorCode::Forbidden,
-        HttpErrorKind::RateLimited => ErrorCode::RateLimited,
-        HttpErrorKind::Server => ErrorCode::Server,
-        _ => ErrorCode::Http,
-    };
+    let answer = HttpError::from_body(status, body);
+    let code = answer.code();
     let retryable = answer.retryable(retry_after);
     AttemptError {
         error: Error::new(code, answer.message).with_status(status),

@@ -200,7 +200,8 @@ impl Inner {
         cache.loading = None;
         // Servers and proxies may echo the token back (in an error message, a body that
         // fails to decode): scrub it before the error reaches JS.
-        let pool = fetched.map_err(|err| self.config.token.redact_error(err).into_js())?;
+        let pool = fetched
+            .map_err(|err| crate::secret::redact_error(&self.config.token, err).into_js())?;
         cache.statuses = pool.statuses().to_vec();
         cache.ready = Some((Rc::new(RunnerIndex::new(pool.into_runners())), now_ms()));
         Ok(JsValue::UNDEFINED)

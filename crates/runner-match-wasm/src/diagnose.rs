@@ -58,7 +58,7 @@ impl RunnerClient {
                         "the workflow list was not read",
                     ))
                 })
-                .map_err(|err| inner.config.token.redact_error(err).into_js())?;
+                .map_err(|err| crate::secret::redact_error(&inner.config.token, err).into_js())?;
 
             let now = Timestamp::from_unix_millis(now_ms() as i64).ok_or_else(|| {
                 ClientError::invalid_input("the system clock is outside the years 0000–9999")

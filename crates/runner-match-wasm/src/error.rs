@@ -11,51 +11,9 @@ use std::fmt;
 
 use wasm_bindgen::prelude::*;
 
-/// The stable machine-readable cause of an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    /// 401: the token is missing, wrong, expired or revoked.
-    Unauthorized,
-    /// 403: the account's tier has no managed runners (they need Pro or Plus).
-    Forbidden,
-    /// 429 after every retry.
-    RateLimited,
-    /// 5xx after every retry.
-    Server,
-    /// Any other unexpected HTTP status (400, 404, …).
-    Http,
-    /// The request never got an answer (DNS, connection refused, CORS, offline).
-    Network,
-    /// No answer within `timeoutMs`.
-    Timeout,
-    /// A body that is not the documented shape.
-    Decode,
-    /// Bad tags, expression or options; raised before any request.
-    InvalidInput,
-    /// `http://` to a host that is not loopback: the token would cross a network in clear.
-    InsecureUrl,
-    /// `findRunners` was called before `configure({ token })`.
-    NotConfigured,
-}
-
-impl ErrorCode {
-    /// The wire/JS spelling, e.g. `rate_limited`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::RateLimited => "rate_limited",
-            Self::Server => "server",
-            Self::Http => "http",
-            Self::Network => "network",
-            Self::Timeout => "timeout",
-            Self::Decode => "decode",
-            Self::InvalidInput => "invalid_input",
-            Self::InsecureUrl => "insecure_url",
-            Self::NotConfigured => "not_configured",
-        }
-    }
-}
+/// The stable machine-readable cause of an error: the core's codes, shared with the
+/// native client and the CLI.
+pub use runner_match::ErrorCode;
 
 /// A failure, ready to become a JS `Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,3 +90,25 @@ export interface RunnerMatchError extends Error {
     offset?: number;
 }
 "#;
+
+#[cfg(test)]
+mod declared_codes {
+    use super::ErrorCode;
+
+    /// The hand-written TypeScript `ErrorCode` lists exactly the core's codes, in order.
+    #[test]
+    fn the_typescript_error_code_is_the_cores() {
+        let declarations = include_str!("../js/types.d.ts");
+        let line = declarations
+            .lines()
+            .find(|line| line.starts_with("export type ErrorCode ="))
+            .expect("js/types.d.ts declares ErrorCode");
+        let declared: Vec<&str> = line
+            .trim_start_matches("export type ErrorCode =")
+            .trim_end_matches(';')
+            .split('|')
+            .map(|code| code.trim().trim_matches('"'))
+            .collect();
+        assert_eq!(declared, ErrorCode::ALL.map(ErrorCode::as_str));
+    }
+}

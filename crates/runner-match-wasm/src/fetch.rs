@@ -1,10 +1,9 @@
 //! One `GET` of one page, classified into a page or a typed failure.
 
 use gloo_net::http::Request;
-use runner_match::http_error::{HttpError, HttpErrorKind};
+use runner_match::http_error::HttpError;
 use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
 
 use crate::error::{ClientError, ErrorCode};
@@ -19,12 +18,6 @@ pub struct AttemptError {
     pub error: ClientError,
     /// The observation for the retry policy, when the failure may be transient.
     pub retryable: Option<Failure>,
-}
-
-/// The API's error body, `{"status": 401, "message": "Invalid token"}`.
-#[derive(Deserialize)]
-struct ApiErrorBody {
-    message: String,
 }
 
 /// A listing's page type, and how a decode error names it.
@@ -171,15 +164,8 @@ fn redirect_error(status: u16) -> AttemptError {
 
 /// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.
 fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptError {
-    let api_message = runner_match::json::from_str::<ApiErrorBody>(body).ok();
-    let answer = HttpError::from_answer(status, api_message.as_ref().map(|b| b.message.as_str()));
-    let code = match answer.kind {
-        HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
-        HttpErrorKind::Forbidden => ErrorCode::Forbidden,
-        HttpErrorKind::RateLimited => ErrorCode::RateLimited,
-        HttpErrorKind::Server => ErrorCode::Server,
-        _ => ErrorCode::Http,
-    };
+    let answer = HttpError::from_body(status, body);
+    let code = answer.code();
     let retryable = answer.retryable(retry_after);
     AttemptError {
         error: ClientError {

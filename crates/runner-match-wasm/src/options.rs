@@ -146,7 +146,7 @@ impl ClientConfig {
 
     /// Validates parsed options.
     pub fn new(options: ClientOptions) -> Result<Self, ClientError> {
-        let token = Token::new(options.token)?;
+        let token = crate::secret::parse_token(options.token)?;
         let base_url = match options.base_url.as_deref() {
             None => BaseUrl::default(),
             Some(url) => BaseUrl::parse(url)?,

@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use serde::Deserialize;
+
+use crate::error_code::ErrorCode;
 use crate::retry::Failure;
 
 /// What kind of failure a status is.
@@ -84,7 +87,41 @@ impl HttpError {
     }
 }
 
+/// The API's error body, `{"status": 401, "message": "Invalid token"}`.
+#[derive(Deserialize)]
+struct ApiErrorBody {
+    message: String,
+}
+
 impl HttpError {
+    /// Classifies `status` and words it, quoting the `message` of `body` when it is the
+    /// documented error body (any other body is not quoted). Pass text already scrubbed
+    /// of anything secret.
+    ///
+    /// ```
+    /// use runner_match::{http_error::HttpError, ErrorCode};
+    /// let error = HttpError::from_body(403, r#"{"status":403,"message":"Managed runners require Pro or Plus tier"}"#);
+    /// assert_eq!(error.code(), ErrorCode::Forbidden);
+    /// assert!(error.message.contains("Managed runners require Pro or Plus tier"));
+    /// assert_eq!(HttpError::from_body(502, "<html>bad gateway</html>").message, "502 server error");
+    /// ```
+    pub fn from_body(status: u16, body: &str) -> Self {
+        let api = crate::json::from_str::<ApiErrorBody>(body).ok();
+        Self::from_answer(status, api.as_ref().map(|b| b.message.as_str()))
+    }
+
+    /// The client error code for this answer: a redirect or any other unexpected
+    /// status is [`ErrorCode::Http`].
+    pub fn code(&self) -> ErrorCode {
+        match self.kind {
+            HttpErrorKind::Unauthorized => ErrorCode::Unauthorized,
+            HttpErrorKind::Forbidden => ErrorCode::Forbidden,
+            HttpErrorKind::RateLimited => ErrorCode::RateLimited,
+            HttpErrorKind::Server => ErrorCode::Server,
+            HttpErrorKind::Redirect | HttpErrorKind::Other => ErrorCode::Http,
+        }
+    }
+
     /// What the [`RetryPolicy`](crate::RetryPolicy) needs when the answer may be
     /// transient (429, 5xx), with the answer's `Retry-After`; `None` when retrying
     /// cannot help.

@@ -23,6 +23,7 @@ mod score;
 
 // Sans-IO client logic: callers bring the I/O and the clock. Public modules, because
 // their module docs state the policies.
+mod error_code;
 pub mod http_error;
 pub mod paging;
 pub mod pool;
@@ -37,6 +38,7 @@ pub mod diagnose;
 pub mod json;
 pub mod report;
 
+pub use error_code::ErrorCode;
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 pub use source::{Source, SourceError};
 pub use timestamp::{Timestamp, TimestampError};

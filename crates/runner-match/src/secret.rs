@@ -42,6 +42,48 @@ pub fn check_token(token: &str) -> Result<(), TokenProblem> {
     }
 }
 
+/// A ComfyControl API token (`cfc_…`), checked by [`check_token`]. It has no `Display`,
+/// its `Debug` is `Token(<redacted>)`, and it is read only to build the `Authorization`
+/// header: every client (the npm package, the native client, the CLI) holds its token in
+/// this one type.
+///
+/// ```
+/// use runner_match::secret::{Token, TokenProblem};
+/// let token = Token::new("cfc_secret123".to_owned())?;
+/// assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+/// assert_eq!(token.bearer(), "Bearer cfc_secret123");
+/// assert_eq!(token.redact("echo: cfc_secret123"), "echo: <redacted>");
+/// assert_eq!(Token::new(" ".to_owned()).unwrap_err(), TokenProblem::Empty);
+/// # Ok::<(), TokenProblem>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Validates `token` ([`check_token`]) without ever quoting it back.
+    pub fn new(token: String) -> Result<Self, TokenProblem> {
+        check_token(&token)?;
+        Ok(Self(token))
+    }
+
+    /// The `Authorization` header value.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.0)
+    }
+
+    /// `text` with every occurrence of the token replaced by `<redacted>` (defence in
+    /// depth for server or input text that echoes it, whatever its shape).
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(&self.0, "<redacted>")
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
 /// Replaces anything shaped like a ComfyControl token (`cfc_` followed by token
 /// characters) with `cfc_<redacted>`. Clients pass every error message through it, so
 /// even a token pasted into the wrong place, or echoed by a server, is not repeated.
