@@ -70,8 +70,6 @@ pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen tools-npm
 # ---- demo ------------------------------------------------------------------------
 # The demo page, the package and the stand-in API with the sample fleet, on one origin.
 demo: pkg
-	@echo "CLI, in another terminal: CFC_TOKEN=cfc_demo cargo run -q -p runner-match-cli -- find gpu-a100 --base-url http://127.0.0.1:$(PORT)"
-	@echo "  (also: explain GPU-A100,flux · diagnose · list --sources self-hosted; CFC_TOKEN=cfc_free_demo is a Free tier)"
 	PORT=$(PORT) node standin/demo.mjs
 
 # ---- tests -----------------------------------------------------------------------

@@ -76,6 +76,8 @@ async function main() {
          await rm.default();
          rm.configure({ token: 'cfc_demo', baseUrl: location.origin });
          console.table(await rm.findRunners('gpu-a100, flux'));
+    5. The CLI, in another terminal (also: explain GPU-A100, flux · diagnose · list):
+         CFC_TOKEN=cfc_demo cargo run -q -p runner-match-cli -- find gpu-a100, flux --base-url ${demo.url}
 
   Ctrl-C to stop.
 `);
