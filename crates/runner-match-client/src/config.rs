@@ -225,7 +225,9 @@ impl ClientBuilder {
             ));
         }
         let budget = RequestBudget::new(requests, window.as_millis() as u64)
-            .map_err(|err| Error::invalid_input(format!("invalid rate_limit: {err}")))?;
+            .map_err(|err| Error::invalid_input(format!("invalid rate_limit: {err}")))?
+            .within_comfycontrol_limit()
+            .map_err(|looser| Error::invalid_input(format!("rate_limit of {looser}")))?;
         Ok(Client::from_config(
             Config {
                 token,
@@ -269,6 +271,12 @@ mod tests {
             (
                 ClientBuilder::new("t").rate_limit(41, Duration::from_secs(10)),
                 "rate_limit requests must be from 1 to 40, got 41",
+            ),
+            (
+                // Within each range, but 400 requests in 10 s: looser than the server.
+                ClientBuilder::new("t").rate_limit(40, Duration::from_secs(1)),
+                "rate_limit of 40 requests per 1000 ms lets up to 400 through in 10000 ms; \
+                 ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
             ),
         ];
         for (builder, want) in cases {

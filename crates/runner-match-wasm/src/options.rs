@@ -1,8 +1,6 @@
 //! `RunnerClient` options: read from JS, validated before any request.
 
-use runner_match::{
-    RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
-};
+use runner_match::{RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::base_url::BaseUrl;
@@ -200,15 +198,9 @@ fn stricter_budget(limit: RateLimitOptions) -> Result<RequestBudget, ClientError
     )?;
     let budget = RequestBudget::new(requests, u64::from(window_ms))
         .map_err(|err| ClientError::invalid_input(format!("invalid rateLimit: {err}")))?;
-    let most = budget.max_in_span(RATE_LIMIT_WINDOW_MS);
-    if most > u64::from(RATE_LIMIT_REQUESTS) {
-        return Err(ClientError::invalid_input(format!(
-            "rateLimit of {requests} requests per {window_ms} ms lets up to {most} through \
-             in {RATE_LIMIT_WINDOW_MS} ms; ComfyControl allows {RATE_LIMIT_REQUESTS}: use \
-             requests × ⌈{RATE_LIMIT_WINDOW_MS} / windowMs⌉ ≤ {RATE_LIMIT_REQUESTS}"
-        )));
-    }
-    Ok(budget)
+    budget
+        .within_comfycontrol_limit()
+        .map_err(|looser| ClientError::invalid_input(format!("rateLimit of {looser}")))
 }
 
 impl ClientOptions {

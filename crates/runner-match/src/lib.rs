@@ -69,7 +69,8 @@ pub use score::{ScoreBreakdown, TermScore};
 
 pub use paging::{PageRequest, Pager, PagingError, MAX_BATCH, MAX_PER_PAGE, SAFETY_MARGIN_PAGES};
 pub use rate::{
-    BudgetError, RequestBudget, IN_FLIGHT_POLL_MS, RATE_LIMIT_REQUESTS, RATE_LIMIT_WINDOW_MS,
+    BudgetError, LooserThanComfyControl, RequestBudget, IN_FLIGHT_POLL_MS, RATE_LIMIT_REQUESTS,
+    RATE_LIMIT_WINDOW_MS,
 };
 pub use retry::{
     parse_retry_after, Failure, RetryDecision, RetryPolicy, MAX_RETRY_AFTER_MS,

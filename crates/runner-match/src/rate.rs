@@ -37,6 +37,22 @@ pub enum BudgetError {
     ZeroWindow,
 }
 
+/// A budget looser than ComfyControl's own limit: it would let more requests through
+/// in some 10 s span than the server accepts, earning a 429 and a 10 s cooldown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{limit} requests per {window_ms} ms lets up to {most} through in {RATE_LIMIT_WINDOW_MS} ms; \
+     ComfyControl allows {RATE_LIMIT_REQUESTS}: use requests × ⌈{RATE_LIMIT_WINDOW_MS} / windowMs⌉ ≤ {RATE_LIMIT_REQUESTS}"
+)]
+pub struct LooserThanComfyControl {
+    /// The budget's requests per window.
+    pub limit: u32,
+    /// The budget's window.
+    pub window_ms: u64,
+    /// The most it lets start in one [`RATE_LIMIT_WINDOW_MS`] span.
+    pub most: u64,
+}
+
 /// A sliding-window budget: at most `limit` requests start in any `window_ms` span.
 ///
 /// A request can reach the server any time between being sent and its answer, so a
@@ -140,6 +156,29 @@ impl RequestBudget {
     /// ```
     pub fn max_in_span(&self, span_ms: u64) -> u64 {
         u64::from(self.limit).saturating_mul(span_ms.div_ceil(self.window_ms))
+    }
+
+    /// This budget, if it is at least as strict as ComfyControl's 40 requests per 10 s
+    /// (`max_in_span(RATE_LIMIT_WINDOW_MS) <= RATE_LIMIT_REQUESTS`): the check every
+    /// client applies to a caller's budget.
+    ///
+    /// ```
+    /// use runner_match::RequestBudget;
+    /// assert!(RequestBudget::new(20, 5_000)?.within_comfycontrol_limit().is_ok());
+    /// let loose = RequestBudget::new(12, 3_000)?.within_comfycontrol_limit().unwrap_err();
+    /// assert_eq!(loose.most, 48);
+    /// # Ok::<(), runner_match::BudgetError>(())
+    /// ```
+    pub fn within_comfycontrol_limit(self) -> Result<Self, LooserThanComfyControl> {
+        let most = self.max_in_span(RATE_LIMIT_WINDOW_MS);
+        if most > u64::from(RATE_LIMIT_REQUESTS) {
+            return Err(LooserThanComfyControl {
+                limit: self.limit,
+                window_ms: self.window_ms,
+                most,
+            });
+        }
+        Ok(self)
     }
 
     /// How long to wait from `now_ms` before the next request may start: 0 if it may
