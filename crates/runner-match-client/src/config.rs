@@ -216,14 +216,8 @@ impl ClientBuilder {
             60_000,
             " ms",
         )?;
-        let mut sources = self.sources;
-        sources.sort_unstable();
-        sources.dedup();
-        if sources.is_empty() {
-            return Err(Error::invalid_input(
-                runner_match::SourceError::Empty.to_string(),
-            ));
-        }
+        let sources = Source::canonical(&self.sources)
+            .map_err(|err| Error::invalid_input(err.to_string()))?;
         let budget = RequestBudget::new(requests, window.as_millis() as u64)
             .map_err(|err| Error::invalid_input(format!("invalid rate_limit: {err}")))?
             .within_comfycontrol_limit()

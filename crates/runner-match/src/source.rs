@@ -91,17 +91,29 @@ impl Source {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut named = Vec::with_capacity(2);
-        for item in items {
-            named.push(item.as_ref().parse::<Source>()?);
-        }
-        if named.is_empty() {
+        let named = items
+            .into_iter()
+            .map(|item| item.as_ref().parse::<Source>())
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::canonical(&named)
+    }
+
+    /// `sources` in canonical order ([`Source::ALL`]'s), each once; an empty list is an
+    /// error, as in [`Source::parse_list`].
+    ///
+    /// ```
+    /// use runner_match::{Source, SourceError};
+    /// assert_eq!(Source::canonical(&[Source::SelfHosted, Source::Managed, Source::SelfHosted])?, Source::ALL);
+    /// assert_eq!(Source::canonical(&[]), Err(SourceError::Empty));
+    /// # Ok::<(), SourceError>(())
+    /// ```
+    pub fn canonical(sources: &[Source]) -> Result<Vec<Source>, SourceError> {
+        if sources.is_empty() {
             return Err(SourceError::Empty);
         }
-        // Canonical order, each once.
         Ok(Self::ALL
             .into_iter()
-            .filter(|source| named.contains(source))
+            .filter(|source| sources.contains(source))
             .collect())
     }
 
