@@ -159,30 +159,17 @@ impl fmt::Debug for RunnerSource {
 /// `url` with its userinfo, query and fragment replaced by `<redacted>` (the scheme,
 /// host, port and path stay, to tell endpoints apart).
 fn redacted_url(url: &str) -> String {
-    let (address, hidden) = match url.find(['?', '#']) {
-        Some(at) => (&url[..at], Some(&url[at..at + 1])),
-        None => (url, None),
+    let parts = crate::source::EndpointParts::of(url);
+    let userinfo = if parts.has_userinfo {
+        "<redacted>@"
+    } else {
+        ""
     };
-    let authority_start = address.find("://").map_or(0, |at| at + 3);
-    let authority_end = address[authority_start..]
-        .find('/')
-        .map_or(address.len(), |at| authority_start + at);
-    let mut shown = match address[authority_start..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}<redacted>{}",
-            &address[..authority_start],
-            &address[authority_start + at..]
-        ),
-        None => address.to_owned(),
+    let hidden = match parts.hidden {
+        Some(mark) => format!("{mark}<redacted>"),
+        None => String::new(),
     };
-    if let Some(mark) = hidden {
-        shown.push_str(if mark == "?" {
-            "?<redacted>"
-        } else {
-            "#<redacted>"
-        });
-    }
-    shown
+    format!("{}{userinfo}{}{hidden}", parts.scheme, parts.address)
 }
 
 /// The `headers` of a self-hosted runner. They may hold credentials, so this type

@@ -156,14 +156,39 @@ impl Source {
 /// assert_eq!(endpoint_without_credentials("user@host/p?q"), "host/p");
 /// ```
 pub fn endpoint_without_credentials(endpoint: &str) -> String {
-    let (scheme, rest) = match endpoint.find("://") {
-        Some(at) => endpoint.split_at(at + 3),
-        None => ("", endpoint),
-    };
-    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
-    format!("{scheme}{}", &rest[host_start..])
+    let parts = EndpointParts::of(endpoint);
+    format!("{}{}", parts.scheme, parts.address)
+}
+
+/// An endpoint URL split around what may carry credentials: `scheme` (with `://`, or
+/// empty), whether there is user info, `address` (host, port and path) and the first
+/// character of the query or fragment that follows, if any.
+pub(crate) struct EndpointParts<'a> {
+    pub(crate) scheme: &'a str,
+    pub(crate) has_userinfo: bool,
+    pub(crate) address: &'a str,
+    pub(crate) hidden: Option<char>,
+}
+
+impl<'a> EndpointParts<'a> {
+    pub(crate) fn of(endpoint: &'a str) -> Self {
+        let (scheme, rest) = match endpoint.find("://") {
+            Some(at) => endpoint.split_at(at + 3),
+            None => ("", endpoint),
+        };
+        let (rest, hidden) = match rest.find(['?', '#']) {
+            Some(at) => (&rest[..at], rest[at..].chars().next()),
+            None => (rest, None),
+        };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let userinfo_end = rest[..authority_end].rfind('@');
+        Self {
+            scheme,
+            has_userinfo: userinfo_end.is_some(),
+            address: &rest[userinfo_end.map_or(0, |at| at + 1)..],
+            hidden,
+        }
+    }
 }
 
 impl FromStr for Source {
