@@ -7,7 +7,6 @@ use runner_match::report::wanted_tags;
 use runner_match::{compare_runners, rank, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
 use crate::requirements::requirements_from_js;
 use crate::results::{self, Columns};
 
@@ -27,12 +26,6 @@ pub fn match_runners(
     let columns = Columns::new(&runners, &matches);
     let wanted = wanted_tags(&requirements, &matches);
     Ok(results::from_runners(&objects, &columns, &wanted)?.into())
-}
-
-/// Reads an array of API runner objects, naming the first bad element (the fast reader
-/// of `results`, for callers that need only the runners).
-pub(crate) fn runners_from_js(value: &JsValue) -> Result<Vec<Runner>, ClientError> {
-    results::runners_from_js(value).map(|(_, runners)| runners)
 }
 
 /// A runner list prepared once for many `matchRunners` questions: the runners are read,

@@ -6,8 +6,7 @@
 //!
 //! - a fleet's result "bases" (the fields of a `RunnerMatch` that do not depend on the
 //!   query) are built once in JS and kept: for a client, in a mirror of its cached
-//!   index ([`rank_cached`]); for a [`RunnerSet`](crate::match_runners::RunnerSet), at
-//!   construction;
+//!   index ([`rank_cached`]); for a `RunnerSet`, at construction;
 //! - a query is answered entirely in Rust, by the core, and crosses as three typed-array
 //!   views into wasm memory (positions, scores, kinds) that one JS function
 //!   (`js/results.js`) turns into result objects;
@@ -26,8 +25,9 @@ use runner_match::report::{wanted_tags, RunnerMatch};
 use runner_match::{Fit, Match, Runner, RunnerIndex, RunnerSource, RunnerStatus, RunnerType};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
-use crate::requirements::describe;
+use crate::error::Error;
+use crate::runner_object::{error_text, read_runner};
+use crate::snapshot::describe;
 
 /// A JS array whose items are the plain objects `T` describes (built in JS, never
 /// serialized from a `T`).
@@ -77,8 +77,6 @@ extern "C" {
     /// `null` for a value that is not an array; throws only if reading the array does.
     #[wasm_bindgen(catch, js_name = packRunners)]
     fn pack_runners(runners: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = errorText)]
-    pub(crate) fn error_text(error: &JsValue) -> String;
 
     /// `{ bytes, lens, shapes, broken }` from `packRunners`.
     type Packed;
@@ -181,7 +179,7 @@ pub(crate) fn from_runners(
     runners: &Array,
     columns: &Columns,
     required: &[String],
-) -> Result<JsArrayOf<RunnerMatch>, ClientError> {
+) -> Result<JsArrayOf<RunnerMatch>, Error> {
     results_from_runners(
         runners,
         &columns.positions,
@@ -194,8 +192,8 @@ pub(crate) fn from_runners(
 }
 
 /// The error for runner objects whose reads threw.
-fn unreadable(error: JsValue) -> ClientError {
-    ClientError::invalid_input(format!("runners could not be read: {}", error_text(&error)))
+fn unreadable(error: JsValue) -> Error {
+    Error::invalid_input(format!("runners could not be read: {}", error_text(&error)))
 }
 
 /// Bases snapshotted from the caller's objects: position `p` is `runners[order[p]]`.
@@ -203,7 +201,7 @@ pub(crate) fn snapshot_bases(
     runners: &Array,
     order: &[u32],
     sorted: &[Runner],
-) -> Result<Array, ClientError> {
+) -> Result<Array, Error> {
     let flags: Vec<u8> = sorted.iter().map(runner_flags).collect();
     bases_from_runners(runners, order, &flags).map_err(unreadable)
 }
@@ -355,19 +353,18 @@ fn unpack(cursor: &mut Cursor<'_>, shape: u32) -> Result<Option<Runner>, Misalig
 /// One runner through the complete reader, which also words the errors: they name the
 /// field and the kind of value, never the value (a self-hosted runner's `headers` and
 /// `endpoint` may hold credentials).
-fn read_one(item: JsValue, index: usize) -> Result<Runner, ClientError> {
-    crate::fields::read_runner(&item).map_err(|why| {
-        ClientError::invalid_input(format!("runners[{index}] is not a runner: {why}"))
-    })
+fn read_one(item: JsValue, index: usize) -> Result<Runner, Error> {
+    read_runner(&item)
+        .map_err(|why| Error::invalid_input(format!("runners[{index}] is not a runner: {why}")))
 }
 
 /// Reads an array of API runner objects (snake_case, as the API lists them), naming the
 /// first bad element. Plain managed runners are packed by JS and read in one go; any
 /// other element (self-hosted runners, wrong types) goes through the complete reader.
-pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), ClientError> {
+pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), Error> {
     let packed = pack_runners(value).map_err(unreadable)?;
     if packed.is_null() {
-        return Err(ClientError::invalid_input(format!(
+        return Err(Error::invalid_input(format!(
             "runners must be an array of runner objects, got {}",
             describe(value)
         )));
@@ -392,7 +389,7 @@ pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), C
     for (index, &shape) in shapes.iter().enumerate() {
         if shape == BROKEN {
             let why = broken.next().and_then(|text| text.as_string());
-            return Err(ClientError::invalid_input(format!(
+            return Err(Error::invalid_input(format!(
                 "runners[{index}] is not a runner: reading it threw {}",
                 why.unwrap_or_default()
             )));

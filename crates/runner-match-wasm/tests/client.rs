@@ -285,3 +285,95 @@ fn match_runners_is_pure() {
     assert_eq!(code(&err), "invalid_input");
     assert!(String::from(err.message()).starts_with("runners[0] is not a runner"));
 }
+
+/// The error `RunnerClient::new` throws for `baseUrl`.
+fn base_url_error(base_url: &str) -> js_sys::Error {
+    RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": base_url })))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn base_urls_are_read_by_the_platform_url_parser() {
+    for (input, want) in [
+        (
+            "https://api.comfycontrol.app/",
+            "https://api.comfycontrol.app",
+        ),
+        (
+            "HTTPS://Example.com:8443/proxy/",
+            "https://Example.com:8443/proxy",
+        ),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://127.12.0.9", "http://127.12.0.9"),
+        ("http://localhost:3000/", "http://localhost:3000"),
+        ("http://LOCALHOST", "http://LOCALHOST"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+        // Loopback to `fetch`, whose parser reads them as 127.0.0.1 or [::1].
+        ("http://127.1", "http://127.1"),
+        ("http://0x7f.1:8080", "http://0x7f.1:8080"),
+        ("http://2130706433", "http://2130706433"),
+        ("http://0177.0.0.1", "http://0177.0.0.1"),
+        ("http://[0:0:0:0:0:0:0:1]", "http://[0:0:0:0:0:0:0:1]"),
+    ] {
+        let client = RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": input })));
+        assert_eq!(client.unwrap().base_url(), want, "{input}");
+    }
+    for input in [
+        "http://api.comfycontrol.app",
+        "http://10.0.0.5:8080",
+        "http://127.0.0.1.nip.io",
+        "http://128.0.0.1",
+        "http://0.0.0.0",
+        "http://[::2]",
+        "http://[::ffff:127.0.0.1]",
+        "http://localhost.example.com",
+    ] {
+        let err = base_url_error(input);
+        assert_eq!(code(&err), "insecure_url", "{input}");
+        assert!(String::from(err.message()).contains("use https"), "{input}");
+    }
+    let long_host = format!("https://{}.example", "a".repeat(300));
+    for (input, want) in [
+        ("api.comfycontrol.app", "expected http(s)://host"),
+        ("https:api.comfycontrol.app", "expected http(s)://host"),
+        ("javascript:alert(1)", "expected http(s)://host"),
+        ("ftp://x", "the scheme must be https"),
+        ("ws://localhost:1", "the scheme must be https"),
+        ("https://", "the host or port is malformed"),
+        ("https:///api", "the host or port is malformed"),
+        ("https://a:99999", "the host or port is malformed"),
+        ("https://a:", "the host or port is malformed"),
+        (
+            "https://user:pw@a",
+            "credentials belong in the token option",
+        ),
+        ("http://127.0.0.1:8080@evil.example", "credentials belong"),
+        ("https://a/?x=1", "query or fragment"),
+        ("https://a b", "whitespace"),
+        ("https://a\\api", "backslashes"),
+        (" https://a", "the scheme must be https"),
+        ("http://[::1].evil.example", "the host or port is malformed"),
+        ("http://[::1]x:80", "the host or port is malformed"),
+        (&long_host, "the host or port is malformed"),
+    ] {
+        let err = base_url_error(input);
+        assert_eq!(code(&err), "invalid_input", "{input}");
+        let message = String::from(err.message());
+        assert!(message.contains(want), "{input}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_loopback_spelling_reaches_the_stand_in() {
+    reset().await;
+    // The stand-in listens on 127.0.0.1: `127.1` is the same address to `fetch`.
+    let base_url = STANDIN.replacen("127.0.0.1", "127.1", 1);
+    assert_ne!(base_url, STANDIN);
+    let c = client(json!({ "baseUrl": base_url }));
+    assert_eq!(c.base_url(), base_url);
+    let found = settle(c.find_runners("flux".into())).await.unwrap();
+    assert!(!found.as_array().unwrap().is_empty());
+    assert_eq!(api_requests().await.len(), 1);
+}
