@@ -93,8 +93,12 @@ impl<'a> Fields<'a> {
         };
         let (low, high) = (*range.start(), *range.end());
         if value.fract() != 0.0 || value < f64::from(low) || value > f64::from(high) {
+            // JS writes the number (as the caller would), and wasm carries no float formatting.
+            let got = js_sys::Number::from(value)
+                .to_string_with_radix(10)
+                .unwrap_or_default();
             return Err(Error::invalid_input(format!(
-                "{name} must be a whole number from {low} to {high}, got {value}"
+                "{name} must be a whole number from {low} to {high}, got {got}"
             )));
         }
         Ok(value as u32)

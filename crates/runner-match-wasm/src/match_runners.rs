@@ -3,8 +3,7 @@
 
 use js_sys::Array;
 use runner_match::order::sorted_positions;
-use runner_match::report::wanted_tags;
-use runner_match::{compare_runners, rank, Runner, RunnerIndex};
+use runner_match::{compare_runners, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
 use crate::requirements::requirements_from_js;
@@ -22,10 +21,8 @@ pub fn match_runners(
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
     let (objects, runners) = results::runners_from_js(&runners)?;
-    let matches = rank(&runners, &requirements);
-    let columns = Columns::new(&runners, &matches);
-    let wanted = wanted_tags(&requirements, &matches);
-    Ok(results::from_runners(&objects, &columns, &wanted)?.into())
+    let columns = Columns::of_runners(&runners, &requirements);
+    Ok(columns.over_runners(&objects)?.into())
 }
 
 /// A runner list prepared once for many `matchRunners` questions: the runners are read,
@@ -85,10 +82,8 @@ impl RunnerSet {
         #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
     ) -> Result<JsValue, JsValue> {
         let requirements = requirements_from_js(&required_tags)?;
-        let matches = self.index.rank(&requirements);
-        let columns = Columns::new(self.index.runners(), &matches);
-        let wanted = wanted_tags(&requirements, &matches);
-        Ok(results::from_bases(&self.bases, &columns, &wanted).into())
+        let columns = Columns::of_index(&self.index, &requirements);
+        Ok(columns.over_bases(&self.bases).into())
     }
 
     /// How many runners the set holds, active or not.
