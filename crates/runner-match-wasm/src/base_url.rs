@@ -21,7 +21,12 @@ const MAX_HOST_BYTES: usize = 253;
 
 /// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl(String);
+pub struct BaseUrl {
+    /// As configured, scheme in lower case.
+    text: String,
+    /// Its origin, as the URL parser serializes it (`http://127.0.0.1:8080`).
+    origin: String,
+}
 
 impl BaseUrl {
     /// Parses `input`. `http:` is accepted only for loopback hosts (127.0.0.0/8 in any
@@ -70,25 +75,33 @@ impl BaseUrl {
             return Err(Error::InsecureUrl { host });
         }
         // As written (fetch reads it with the same parser), scheme in lower case.
-        Ok(Self(format!(
-            "{scheme}://{authority}{}",
-            path.trim_end_matches('/')
-        )))
+        Ok(Self {
+            text: format!("{scheme}://{authority}{}", path.trim_end_matches('/')),
+            origin: url.origin(),
+        })
     }
 
     /// The URL of the listing at `path` (`/v1/runner`) for `query`.
     pub fn listing(&self, path: &str, query: &str) -> String {
-        format!("{}{path}?{query}", self.0)
+        format!("{}{path}?{query}", self.text)
     }
 
     /// The base URL as configured, without a trailing slash.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The origin requests go to, to compare with a page's (`location.origin`).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 
 impl Default for BaseUrl {
     fn default() -> Self {
-        Self(DEFAULT_BASE_URL.to_owned())
+        Self {
+            text: DEFAULT_BASE_URL.to_owned(),
+            origin: DEFAULT_BASE_URL.to_owned(),
+        }
     }
 }

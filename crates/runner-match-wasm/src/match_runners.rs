@@ -65,7 +65,7 @@ impl RunnerSet {
         let mut slots: Vec<Option<Runner>> = runners.into_iter().map(Some).collect();
         let sorted: Vec<Runner> = order
             .iter()
-            .filter_map(|&i| slots[i as usize].take())
+            .filter_map(|&i| slots.get_mut(i as usize)?.take())
             .collect();
         let bases = results::snapshot_bases(&objects, &order, &sorted)?;
         Ok(Self {
