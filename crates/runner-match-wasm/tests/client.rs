@@ -377,3 +377,60 @@ async fn a_loopback_spelling_reaches_the_stand_in() {
     assert!(!found.as_array().unwrap().is_empty());
     assert_eq!(api_requests().await.len(), 1);
 }
+
+#[wasm_bindgen_test]
+fn options_are_validated_with_exact_messages() {
+    let message = |extra: Value| {
+        let mut options = json!({ "token": TOKEN });
+        options
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let err: js_sys::Error = RunnerClient::new(js(&options))
+            .unwrap_err()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(code(&err), "invalid_input");
+        String::from(err.message())
+    };
+    for (extra, want) in [
+        (json!({ "timeoutMs": 0 }), "timeoutMs must be a whole number from 1 to 600000, got 0"),
+        (json!({ "maxRetries": 2.5 }), "maxRetries must be a whole number from 0 to 10, got 2.5"),
+        (json!({ "perPage": 101 }), "perPage must be a whole number from 1 to 100, got 101"),
+        (json!({ "cacheTtlMs": -1 }), "cacheTtlMs must be a whole number from 0 to 86400000, got -1"),
+        (json!({ "maxConcurrency": 17 }), "maxConcurrency must be a whole number from 1 to 16, got 17"),
+        (json!({ "token": "" }), "token must be a non-empty string"),
+        (json!({ "timeoutMS": 5 }), "unknown options key \"timeoutMS\" (known: token, baseUrl, cacheTtlMs, timeoutMs, maxRetries, maxConcurrency, perPage, rateLimit, sources, onProgress)"),
+        (json!({ "maxRetries": "3" }), "invalid options: maxRetries must be a number, got a string"),
+        (json!({ "rateLimit": { "requests": 3 } }), "invalid options: missing rateLimit.windowMs"),
+        (json!({ "rateLimit": { "requests": 3, "windowMs": 999 } }), "rateLimit.windowMs must be a whole number from 1000 to 60000, got 999"),
+        (
+            json!({ "rateLimit": { "requests": 12, "windowMs": 3000 } }),
+            "rateLimit of 12 requests per 3000 ms lets up to 48 through in 10000 ms; \
+             ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
+        ),
+        (json!({ "sources": [] }), r#"invalid sources: sources must name at least one of "managed", "self-hosted""#),
+        (
+            json!({ "sources": ["Managed"] }),
+            r#"invalid sources: unknown runner source "Managed": expected "managed" or "self-hosted""#,
+        ),
+    ] {
+        let got = message(extra.clone());
+        assert!(got.starts_with(want), "{extra}: {got}");
+    }
+    // The token is scrubbed from every later message, whatever its shape.
+    let options = json!({ "token": "secret-token", "baseUrl": "http://secret-token.example" });
+    let err: js_sys::Error = RunnerClient::new(js(&options))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(code(&err), "insecure_url");
+    let got = String::from(err.message());
+    assert!(
+        got.starts_with("refusing plain http to \"<redacted>.example\""),
+        "{got}"
+    );
+    let client = RunnerClient::new(js(&json!({ "token": "cfc_secret_value" }))).unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("cfc_secret_value"), "{shown}");
+}
