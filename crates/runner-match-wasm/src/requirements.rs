@@ -24,27 +24,24 @@ pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, Error> {
             describe(value)
         )));
     }
-    Fields::known(
+    let fields = Fields::known(
         value,
         "requiredTags",
         "invalid requiredTags",
         &["require", "prefer", "avoid"],
     )?;
-    let require = get(value, "require");
-    let hard = if require.is_undefined() || require.is_null() {
-        Requirements::any()
-    } else {
-        hard_requirements(&require, "requiredTags.require")?
+    let hard = match fields.get("require") {
+        None => Requirements::any(),
+        Some(require) => hard_requirements(&require, "requiredTags.require")?,
     };
     let mut preferences = Preferences::new();
     for (field, kind) in [
         ("prefer", PreferenceKind::Prefer),
         ("avoid", PreferenceKind::Avoid),
     ] {
-        let weights = get(value, field);
-        if weights.is_undefined() || weights.is_null() {
+        let Some(weights) = fields.get(field) else {
             continue;
-        }
+        };
         if !is_plain_object(&weights) {
             return Err(Error::invalid_input(format!(
                 "requiredTags.{field} must be an object of weights such as {{ 'gpu-h100': 3 }}, got {}",
@@ -95,8 +92,4 @@ fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, Error>
         )));
     };
     parsed.map_err(|err| Error::requirement(what, err))
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
 }
