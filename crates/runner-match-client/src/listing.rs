@@ -15,11 +15,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use runner_match::json::{self, Decode};
 use runner_match::{
     PageRequest, Pager, RetryDecision, Runner, RunnerPage, Source, WorkflowListing, WorkflowPage,
     WorkflowPager,
 };
-use serde::de::DeserializeOwned;
 
 use crate::client::Shared;
 use crate::error::{Error, ErrorCode};
@@ -136,7 +136,7 @@ pub(crate) fn read_workflows(
 }
 
 /// A page type of a listing, and how its errors name it.
-pub(crate) trait Page: DeserializeOwned {
+pub(crate) trait Page: Decode {
     /// `a runner list {runners, total}`.
     const SHAPE: &'static str;
 }
@@ -203,15 +203,13 @@ fn fetch_with_retries<P: Page>(
     }
 }
 
-/// A page, or a decode failure that quotes no part of the body: a self-hosted runner's
-/// headers could be in it, and serde's messages quote the values they reject.
+/// A page, decoded by the core (as the npm package decodes it), or a decode failure
+/// that quotes no part of the body: a self-hosted runner's headers could be in it.
 fn decode<P: Page>(body: &str, what: &str) -> Result<P, AttemptError> {
-    serde_json::from_str::<P>(body).map_err(|err| {
-        let kind = match err.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                "not valid JSON".to_owned()
-            }
-            _ => format!("not {}", P::SHAPE),
+    json::decode::<P>(body).map_err(|err| {
+        let kind = match err.is_syntax() {
+            true => "not valid JSON".to_owned(),
+            false => format!("not {}", P::SHAPE),
         };
         AttemptError {
             error: Error::new(

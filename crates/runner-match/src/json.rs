@@ -12,8 +12,11 @@
 //! after the value); the values read nest at most [`MAX_DEPTH`] deep, while ignored
 //! fields are skipped without recursion, at any depth (as serde_json does). Numbers
 //! without a fraction or exponent that fit are integers; any other number only ever
-//! ends up in an error message (no wire field is fractional), written as its decimal
-//! value (exact up to 17 significant digits, the precision of an `f64`).
+//! ends up in an error message (no wire field is fractional), written from its decimal
+//! digits as serde shows an `f64` (`1e3` is `1000.0`). Up to 15 significant digits the
+//! two are the same; beyond, the decoder shows up to 17 of the digits written where
+//! serde shows the `f64`'s shortest form (`1844674407370.9552` against
+//! `1844674407370.955`): no float formatting code is needed in the `.wasm`.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -327,8 +327,8 @@ pub(super) enum Number<'de> {
 
 /// The decimal value of a JSON number `text` as Rust shows an `f64` with serde's
 /// `.0` for whole values (`1e3` is `1000.0`, `-0` is `-0.0`), computed on the digits
-/// (no float formatting code): exact up to 17 significant digits, rounded to 17 beyond
-/// (where an `f64` may show fewer); `inf` and `0.0` past an `f64`'s range.
+/// (no float formatting code): the same up to 15 significant digits; beyond, rounded to
+/// 17 (where an `f64` shows its shortest form); `inf` and `0.0` past an `f64`'s range.
 pub(super) fn decimal(text: &str) -> String {
     let (sign, text) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
