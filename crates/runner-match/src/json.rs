@@ -70,7 +70,8 @@ impl JsonError {
 }
 
 /// A wire type the decoder reads: the listings' pages, runners, workflows, their
-/// fields, and the primitives they are made of.
+/// fields, and the primitives they are made of. The set is this crate's: a [`Reader`]
+/// offers its methods to these impls only.
 pub trait Decode: Sized {
     /// Reads one value at the reader's position.
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError>;

@@ -56,20 +56,31 @@ impl<'de> Deserialize<'de> for RunnerPage {
 /// Objects only, as the serde impl reads them.
 impl Decode for RunnerPage {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut entries = reader.open(b'{', &"a runner page object {runners, total}")?;
-        let (mut runners, mut total) = (None, None);
-        while let Some(key) = entries.next_key(reader)? {
-            match &*key {
-                "runners" => reader.field(&mut runners, "runners")?,
-                "total" => reader.field(&mut total, "total")?,
-                _ => reader.skip_field()?,
-            }
-        }
-        Ok(RunnerPage {
-            runners: reader.required(runners, "runners")?,
-            total: reader.required(total, "total")?,
-        })
+        let (runners, total) =
+            decode_page(reader, "a runner page object {runners, total}", "runners")?;
+        Ok(RunnerPage { runners, total })
     }
+}
+
+/// A listing's page, `{"<list>": [...], "total": N}`: its items and total.
+pub(crate) fn decode_page<T: Decode>(
+    reader: &mut Reader<'_>,
+    expecting: &str,
+    list: &str,
+) -> Result<(Vec<T>, u64), JsonError> {
+    let mut entries = reader.open(b'{', &expecting)?;
+    let (mut items, mut total) = (None, None);
+    while let Some(key) = entries.next_key(reader)? {
+        match &*key {
+            key if key == list => reader.field(&mut items, list)?,
+            "total" => reader.field(&mut total, "total")?,
+            _ => reader.skip_field()?,
+        }
+    }
+    Ok((
+        reader.required(items, list)?,
+        reader.required(total, "total")?,
+    ))
 }
 
 /// Deserializes `T` from a map only: serde's derive would also take a sequence of the

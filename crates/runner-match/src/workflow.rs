@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::json::{Decode, JsonError, Reader};
 #[cfg(feature = "serde")]
 use crate::model::map_only;
-use crate::model::open_enum;
+use crate::model::{decode_page, open_enum};
 use crate::timestamp::Timestamp;
 
 open_enum! {
@@ -148,19 +148,12 @@ pub struct WorkflowPage {
 /// Objects only, as the serde impl reads them.
 impl Decode for WorkflowPage {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut entries = reader.open(b'{', &"a workflow page object {workflows, total}")?;
-        let (mut workflows, mut total) = (None, None);
-        while let Some(key) = entries.next_key(reader)? {
-            match &*key {
-                "workflows" => reader.field(&mut workflows, "workflows")?,
-                "total" => reader.field(&mut total, "total")?,
-                _ => reader.skip_field()?,
-            }
-        }
-        Ok(WorkflowPage {
-            workflows: reader.required(workflows, "workflows")?,
-            total: reader.required(total, "total")?,
-        })
+        let (workflows, total) = decode_page(
+            reader,
+            "a workflow page object {workflows, total}",
+            "workflows",
+        )?;
+        Ok(WorkflowPage { workflows, total })
     }
 }
 
@@ -173,16 +166,16 @@ impl Decode for Workflow {
         let (mut created_at, mut updated_at) = (None, None);
         let (mut started_at, mut completed_at) = (None, None);
         while let Some(key) = entries.next_key(reader)? {
-            let name_ = &*key;
-            match name_ {
-                "id" => reader.field(&mut id, name_)?,
-                "name" => reader.field(&mut name, name_)?,
-                "status" => reader.field(&mut status, name_)?,
-                "tags" => reader.field(&mut tags, name_)?,
-                "created_at" => reader.field(&mut created_at, name_)?,
-                "updated_at" => reader.field(&mut updated_at, name_)?,
-                "started_at" => reader.field(&mut started_at, name_)?,
-                "completed_at" => reader.field(&mut completed_at, name_)?,
+            let field = &*key;
+            match field {
+                "id" => reader.field(&mut id, field)?,
+                "name" => reader.field(&mut name, field)?,
+                "status" => reader.field(&mut status, field)?,
+                "tags" => reader.field(&mut tags, field)?,
+                "created_at" => reader.field(&mut created_at, field)?,
+                "updated_at" => reader.field(&mut updated_at, field)?,
+                "started_at" => reader.field(&mut started_at, field)?,
+                "completed_at" => reader.field(&mut completed_at, field)?,
                 _ => reader.skip_field()?,
             }
         }
