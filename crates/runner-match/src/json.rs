@@ -180,7 +180,12 @@ impl<'de> Reader<'de> {
 
     /// A required field's value, or the error naming it.
     pub(crate) fn required<T>(&self, value: Option<T>, name: &str) -> Result<T, JsonError> {
-        value.ok_or_else(|| self.data_error(format!("missing field `{name}`")))
+        value.ok_or_else(|| self.missing(name))
+    }
+
+    /// The error for required field `name`, absent.
+    pub(crate) fn missing(&self, name: &str) -> JsonError {
+        self.data_error(format!("missing field `{name}`"))
     }
 
     fn colon(&mut self) -> Result<(), JsonError> {

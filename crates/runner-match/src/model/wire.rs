@@ -40,16 +40,14 @@ impl Decode for Runner {
                 "user_id" => reader.field(&mut slots.user_id, name),
                 "endpoint" => reader.field(&mut slots.endpoint, name),
                 "headers" => reader.field(&mut slots.headers, name),
-                _ => reader.skip_field(),
+                _ => {
+                    reader.skip_field()?;
+                    continue;
+                }
             };
-            read.map_err(|err| match Slots::FIELDS.contains(&name) {
-                true => reword(err, Some(name)),
-                false => err,
-            })?;
+            read.map_err(|err| reword(err, Some(name)))?;
         }
-        slots
-            .finish()
-            .map_err(|missing| reader.data_error(format!("missing field `{missing}`")))
+        slots.finish().map_err(|missing| reader.missing(missing))
     }
 }
 
@@ -70,23 +68,9 @@ struct Slots {
 }
 
 impl Slots {
-    /// Every field read (others are skipped).
-    const FIELDS: [&'static str; 10] = [
-        "id",
-        "name",
-        "status",
-        "tags",
-        "created_at",
-        "updated_at",
-        "runner_type",
-        "user_id",
-        "endpoint",
-        "headers",
-    ];
-
     /// The runner, or the name of the first required field missing.
     fn finish(self) -> Result<Runner, &'static str> {
-        // In serde's derive's order.
+        // In declaration order, as serde's derive checks them.
         let id = self.id.ok_or("id")?;
         let name = self.name.ok_or("name")?;
         let status = self.status.ok_or("status")?;
