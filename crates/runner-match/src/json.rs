@@ -159,11 +159,18 @@ impl<'de> Reader<'de> {
         slot: &mut Option<T>,
         name: &str,
     ) -> Result<(), JsonError> {
-        if slot.is_some() {
+        self.field_start(slot.is_some(), name)?;
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// Before a field's value (not generic, so each field type adds little code): a
+    /// field given twice is an error; then its `:`.
+    fn field_start(&mut self, given: bool, name: &str) -> Result<(), JsonError> {
+        if given {
             return Err(self.data_error(format!("duplicate field `{name}`")));
         }
-        *slot = Some(self.value()?);
-        Ok(())
+        self.colon()
     }
 
     /// An object entry's value, after its key: `:` then the value.
