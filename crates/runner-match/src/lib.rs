@@ -18,6 +18,7 @@ mod requirements;
 mod enforce;
 mod explain;
 mod index;
+mod interner;
 mod rank;
 mod score;
 

@@ -33,11 +33,7 @@ pub(crate) fn distinct_tags(tags: &[String]) -> Vec<&str> {
             .map(|(_, tag)| tag.as_str())
             .collect();
     }
-    let mut seen = std::collections::BTreeSet::new();
-    tags.iter()
-        .map(String::as_str)
-        .filter(|tag| seen.insert(*tag))
-        .collect()
+    crate::interner::distinct(tags.iter().map(String::as_str))
 }
 
 /// How many distinct tags a list holds.

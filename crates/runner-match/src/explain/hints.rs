@@ -1,9 +1,9 @@
 //! Near-miss hints: required tags no runner carries that are probably a case,
 //! whitespace or spelling variant of a tag the fleet does carry.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::interner::Interner;
 use crate::model::Runner;
 use crate::requirements::Requirements;
 
@@ -62,15 +62,21 @@ impl Similarity {
 
 pub(super) fn hints(runners: &[Runner], requirements: &Requirements) -> Vec<Hint> {
     // Distinct tags of schedulable runners, each with how many such runners carry it.
-    let mut fleet: BTreeMap<&str, usize> = BTreeMap::new();
+    // (In first-seen order: the suggestions' order below is total.)
+    let mut tags = Interner::new();
+    let mut counts: Vec<usize> = Vec::new();
     for runner in runners.iter().filter(|r| r.is_schedulable()) {
         for tag in crate::score::distinct_tags(&runner.tags) {
-            *fleet.entry(tag).or_default() += 1;
+            let (id, new) = tags.intern(tag);
+            if new {
+                counts.push(0);
+            }
+            counts[id as usize] += 1;
         }
     }
-    let fleet: Vec<(&str, String, usize)> = fleet
-        .into_iter()
-        .map(|(tag, count)| (tag, fold(tag), count))
+    let fleet: Vec<(&str, String, usize)> = (tags.strings().iter())
+        .zip(counts)
+        .map(|(&tag, count)| (tag, fold(tag), count))
         .collect();
 
     written_tags(requirements)
