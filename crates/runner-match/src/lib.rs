@@ -15,6 +15,7 @@ mod preferences;
 mod requirements;
 
 // Matching, scoring and ranking, plain and indexed, and why.
+mod decimal;
 mod enforce;
 mod explain;
 mod index;
