@@ -6,6 +6,7 @@
 //! it as well), breaks an exact tie between two such upwards as `{}` does (`zmij` picks
 //! the even one), and lays them out without an exponent, as `{}` does. [`Thousandths`]
 //! rounds the exact binary value with integer arithmetic, ties to even, as `{:.3}` does.
+//! Only `u64` arithmetic: `u128` would bring its own division and formatting code.
 
 use std::fmt;
 
@@ -19,14 +20,17 @@ impl fmt::Display for Shortest {
         if x.is_nan() {
             return f.write_str("NaN");
         }
-        if x.is_infinite() {
-            return f.write_str(if x > 0.0 { "inf" } else { "-inf" });
+        if x.is_sign_negative() {
+            f.write_str("-")?;
         }
-        let sign = if x.is_sign_negative() { "-" } else { "" };
-        let Some((mut digits, mut point)) = shortest_digits(x.abs()) else {
-            return write!(f, "{sign}0");
-        };
-        if is_midpoint(x.abs(), digits * 10 + 5, point - decimal_len(digits) - 1) {
+        if x.is_infinite() {
+            return f.write_str("inf");
+        }
+        let (mut digits, mut point) = shortest_digits(x.abs());
+        if digits == 0 {
+            return f.write_str("0");
+        }
+        if is_exactly(x.abs(), digits * 10 + 5, point - decimal_len(digits) - 1) {
             let len = decimal_len(digits);
             digits += 1;
             point += i64::from(decimal_len(digits) > len);
@@ -34,82 +38,101 @@ impl fmt::Display for Shortest {
                 digits /= 10;
             }
         }
-        let text = digits.to_string();
-        let zeros = |count: i64| "0".repeat(usize::try_from(count).unwrap_or(0));
+        // 0.DIGITS × 10^point, without an exponent.
+        let mut buffer = [b'0'; 20];
+        let mut at = buffer.len();
+        while digits > 0 {
+            at -= 1;
+            buffer[at] = b'0' + (digits % 10) as u8;
+            digits /= 10;
+        }
+        let text = std::str::from_utf8(&buffer[at..]).map_err(|_| fmt::Error)?;
         let len = text.len() as i64;
         if point <= 0 {
-            write!(f, "{sign}0.{}{text}", zeros(-point))
+            f.write_str("0.")?;
+            zeros(f, -point)?;
+            f.write_str(text)
         } else if point >= len {
-            write!(f, "{sign}{text}{}", zeros(point - len))
+            f.write_str(text)?;
+            zeros(f, point - len)
         } else {
             let (whole, fraction) = text.split_at(point as usize);
-            write!(f, "{sign}{whole}.{fraction}")
+            f.write_str(whole)?;
+            f.write_str(".")?;
+            f.write_str(fraction)
         }
     }
 }
 
-/// `zmij`'s digits for a finite, non-negative `x` as `(digits, point)`, the value being
-/// `0.DIGITS × 10^point` and `digits` without trailing zeros; `None` for zero.
-fn shortest_digits(x: f64) -> Option<(u64, i64)> {
-    let mut buffer = zmij::Buffer::new();
-    // `1.25`, `1e+21`, `1.5e-7`: digits with a point, then an optional exponent.
-    let text = buffer.format_finite(x);
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
-    let exponent = match exponent.strip_prefix('-') {
-        Some(negated) => -decimal_value(negated),
-        None => decimal_value(exponent.trim_start_matches('+')),
-    };
-    let before_point = mantissa.find('.').unwrap_or(mantissa.len());
-    let all: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let leading = all.len() - all.trim_start_matches('0').len();
-    let significant = all.trim_matches('0');
-    if significant.is_empty() {
-        return None;
-    }
-    let point = before_point as i64 - leading as i64 + exponent;
-    Some((decimal_value(significant) as u64, point))
+fn zeros(f: &mut fmt::Formatter<'_>, count: i64) -> fmt::Result {
+    (0..count).try_for_each(|_| f.write_str("0"))
 }
 
-/// Whether `x` (finite, non-negative) is exactly `n × 10^power`.
-fn is_midpoint(x: f64, n: u64, power: i64) -> bool {
+/// `zmij`'s digits for a finite, non-negative `x` as `(digits, point)`: the value is
+/// `0.DIGITS × 10^point`, `digits` has no trailing zero and is 0 for zero.
+fn shortest_digits(x: f64) -> (u64, i64) {
+    let mut buffer = zmij::Buffer::new();
+    // `1.25`, `0.001`, `1e+21`, `1.5e-7`: digits with a point, an optional exponent.
+    let text = buffer.format_finite(x);
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
+    let (mut digits, mut count, mut before_point, mut after_point) = (0u64, 0i64, 0i64, false);
+    for byte in mantissa.bytes() {
+        if byte == b'.' {
+            after_point = true;
+        } else {
+            digits = digits * 10 + u64::from(byte - b'0');
+            count += 1;
+            before_point += i64::from(!after_point);
+        }
+    }
+    if digits == 0 {
+        return (0, 0);
+    }
+    let mut point = before_point - count;
+    while digits % 10 == 0 {
+        digits /= 10;
+        point += 1;
+    }
+    let magnitude = (exponent.bytes().filter(u8::is_ascii_digit))
+        .fold(0, |value, byte| value * 10 + i64::from(byte - b'0'));
+    let exponent = if exponent.starts_with('-') {
+        -magnitude
+    } else {
+        magnitude
+    };
+    (digits, point + decimal_len(digits) + exponent)
+}
+
+/// Whether `x` (finite, non-negative) is exactly `n × 10^power`, `n` odd. With
+/// `x = m × 2^e`, `m` odd, that needs `e = power` and `m × 5^e = n` (or `n × 5^-e = m`).
+fn is_exactly(x: f64, n: u64, power: i64) -> bool {
+    let (mantissa, exponent) = parts(x);
+    let zeros = mantissa.trailing_zeros();
+    let (odd, exponent) = (mantissa >> zeros, exponent + i64::from(zeros));
+    // 5^27 is the largest power of 5 below 2^63.
+    if exponent != power || power.abs() > 27 {
+        return false;
+    }
+    let five = (0..power.abs()).fold(1u64, |product, _| product * 5);
+    let (small, large) = if power >= 0 { (n, odd) } else { (odd, n) };
+    large % five == 0 && large / five == small
+}
+
+/// `x = mantissa × 2^exponent`, exactly, for a finite non-negative `x`.
+fn parts(x: f64) -> (u64, i64) {
     let bits = x.to_bits();
     let biased = (bits >> 52) as i64;
     let fraction = bits & ((1 << 52) - 1);
-    let (mut mantissa, mut exponent) = if biased == 0 {
+    if biased == 0 {
         (fraction, -1074)
     } else {
         (fraction | (1 << 52), biased - 1075)
-    };
-    let zeros = mantissa.trailing_zeros();
-    mantissa >>= zeros;
-    exponent += i64::from(zeros);
-    if power < 0 {
-        // x = mantissa / 2^k (mantissa odd) has exactly k decimals, n / 10^-power has
-        // -power (n ends in 5): equal iff k = -power and n = mantissa × 5^k.
-        let k = -power;
-        return exponent == -k
-            && k <= 27
-            && u128::from(mantissa) * 5u128.pow(k as u32) == u128::from(n);
     }
-    let Some(tens) = 10u128
-        .checked_pow(power as u32)
-        .and_then(|t| t.checked_mul(u128::from(n)))
-    else {
-        return false;
-    };
-    (0..=74).contains(&exponent) && u128::from(mantissa) << exponent == tens
 }
 
 /// How many decimal digits `n` has.
 fn decimal_len(n: u64) -> i64 {
     n.checked_ilog10().map_or(1, |log| i64::from(log) + 1)
-}
-
-/// The value of a run of ASCII digits (an exponent, or at most 17 significant digits).
-fn decimal_value(digits: &str) -> i64 {
-    digits.bytes().fold(0, |value, digit| {
-        value * 10 + i64::from(digit.wrapping_sub(b'0'))
-    })
 }
 
 /// An `f64` as `{:.3}` writes it: `0.750`, `1.000`, `0.062` (0.0625, a tie, to even).
@@ -121,33 +144,31 @@ pub(crate) struct Thousandths(pub(crate) f64);
 impl fmt::Display for Thousandths {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.0;
-        if !x.is_finite() {
-            return Shortest(x).fmt(f);
+        let magnitude = x.abs();
+        if magnitude.is_nan() || magnitude >= 9_007_199_254_740_992.0 {
+            // NaN, infinities, and integers from 2^53 on, exact as `u64` below 2^64.
+            return if magnitude < 18_446_744_073_709_551_616.0 {
+                let sign = if x < 0.0 { "-" } else { "" };
+                write!(f, "{sign}{}.000", magnitude as u64)
+            } else if x.is_finite() {
+                write!(f, "{}.000", Shortest(x))
+            } else {
+                Shortest(x).fmt(f)
+            };
         }
         let sign = if x.is_sign_negative() { "-" } else { "" };
-        let magnitude = x.abs();
-        if magnitude >= 18_446_744_073_709_551_616.0 {
-            return write!(f, "{}.000", Shortest(x));
-        }
-        // magnitude = mantissa × 2^exponent, exactly.
-        let bits = magnitude.to_bits();
-        let biased = (bits >> 52) as i32;
-        let fraction = bits & ((1 << 52) - 1);
-        let (mantissa, exponent) = if biased == 0 {
-            (fraction, -1074)
+        // magnitude × 1000 = mantissa × 1000 × 2^exponent, with exponent ≤ 0 here.
+        let (mantissa, exponent) = parts(magnitude);
+        let scaled = mantissa * 1000;
+        let shift = exponent.unsigned_abs();
+        let thousandths = if shift == 0 {
+            scaled
+        } else if shift >= 64 {
+            0 // below half a thousandth: scaled < 2^63
         } else {
-            (fraction | (1 << 52), biased - 1075)
-        };
-        let scaled = u128::from(mantissa) * 1000;
-        let thousandths = if exponent >= 0 {
-            scaled << exponent
-        } else if exponent < -100 {
-            0 // below 2^-47: far under half a thousandth
-        } else {
-            let shift = exponent.unsigned_abs();
-            let (whole, rest) = (scaled >> shift, scaled & ((1u128 << shift) - 1));
-            let half = 1u128 << (shift - 1);
-            whole + u128::from(rest > half || (rest == half && whole % 2 == 1))
+            let (whole, rest) = (scaled >> shift, scaled & ((1 << shift) - 1));
+            let half = 1 << (shift - 1);
+            whole + u64::from(rest > half || (rest == half && whole % 2 == 1))
         };
         write!(f, "{sign}{}.{:03}", thousandths / 1000, thousandths % 1000)
     }
