@@ -18,9 +18,31 @@ pub fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) 
 }
 
 /// Sorts `items` stably by `compare` (see the module documentation).
-pub fn sort_by<T>(items: &mut Vec<T>, compare: impl Fn(&T, &T) -> Ordering) {
+pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     let order = sorted_positions(items.len(), &|a, b| compare(&items[a], &items[b]));
-    *items = take(std::mem::take(items), &order);
+    // Only the swaps are per type: the permutation's cycles are worked out once.
+    for (a, b) in swaps(order) {
+        items.swap(a as usize, b as usize);
+    }
+}
+
+/// The swaps that put the item at `order[i]` at `i`, for every `i`: each cycle of the
+/// permutation is walked once, carrying its first item along.
+fn swaps(mut order: Vec<u32>) -> Vec<(u32, u32)> {
+    const DONE: u32 = u32::MAX;
+    let mut swaps = Vec::with_capacity(order.len());
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let next = order[at] as usize;
+            order[at] = DONE;
+            if next != start {
+                swaps.push((at as u32, next as u32));
+            }
+            at = next;
+        }
+    }
+    swaps
 }
 
 /// The items at `positions` (each at most once), in that order; the rest are dropped.
@@ -60,6 +82,9 @@ mod tests {
             [0, 2, 1, 3]
         );
         sort_by(&mut Vec::<u8>::new(), u8::cmp);
+        let mut long: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        sort_by(&mut long, |a, b| b.cmp(a));
+        assert!(long.iter().rev().copied().eq(0..1000));
     }
 
     #[test]

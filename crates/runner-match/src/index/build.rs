@@ -102,7 +102,7 @@ impl RunnerIndex {
 
 /// Stable sort into listing order; input that is already in order (an API listing,
 /// newest first) is only checked.
-fn sort_listing(runners: &mut Vec<Runner>) {
+fn sort_listing(runners: &mut [Runner]) {
     if runners
         .windows(2)
         .all(|pair| compare_runners(&pair[0], &pair[1]).is_le())
