@@ -390,7 +390,9 @@ impl fmt::Display for Explanation<'_> {
             write!(
                 f,
                 "\nnot enforced by ComfyControl (submit {tags}): {}",
-                submit.not_enforced.join(", ")
+                (submit.not_enforced.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )?;
         }
         Ok(())
