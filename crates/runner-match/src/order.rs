@@ -3,9 +3,11 @@
 //! Every `sort_by` closure type is a separate copy of the standard library's sort:
 //! about 3.5 KB of WebAssembly each. Sorting goes through [`sorted_positions`] instead,
 //! the only instantiation: positions sorted with a `dyn` comparator, ties broken by
-//! position, so the result is exactly what a stable sort gives. The crate's ordered
-//! sets and maps are sorted `Vec`s built on it ([`sort_by`], [`sorted_entry`]), not
-//! `BTreeMap`s, whose node code is another copy per key and value type.
+//! position, so the result is exactly what a stable sort gives. [`sort_by`] applies
+//! that order to a slice by swaps worked out once per permutation, not per type. The
+//! crate's ordered maps are sorted `Vec`s (`sorted_entry`), not `BTreeMap`s, whose node
+//! code is another copy per key and value type; its sets are hash sets (the
+//! `Interner`).
 
 use std::cmp::Ordering;
 
