@@ -62,7 +62,7 @@ pub(crate) fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a 
 }
 
 /// A fast string hash for interning (a tag is hashed once per use, hundreds of thousands
-/// of times per build): multiply-rotate over 8-byte words, seeded per index from the
+/// of times per build): multiply-rotate over 8-byte words, seeded per map from the
 /// standard library's random state so that colliding tags cannot be chosen in advance.
 #[derive(Debug, Clone, Copy)]
 struct Seeded(u64);
