@@ -100,7 +100,12 @@ pub fn workflow_tags(requirements: &Requirements) -> WorkflowTags {
         not_enforced.push(format!("{preference} (a preference)"));
     }
     WorkflowTags {
-        text: tags.join(","),
+        // (Joined as `&str`s: one copy of `join` in the WebAssembly.)
+        text: tags
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
         enforced: not_enforced.is_empty(),
         tags,
         not_enforced,

@@ -9,7 +9,6 @@
 //! because of case, whitespace or a typo (ComfyControl compares tags exactly, so
 //! `GPU-A100` silently matches no `gpu-a100` runner).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -112,7 +111,8 @@ impl PartialEq for Explanation<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Tally {
     pub(crate) matched: usize,
-    pub(crate) groups: BTreeMap<Reason, Count>,
+    /// By reason, sorted.
+    pub(crate) groups: Vec<(Reason, Count)>,
     pub(crate) gained: Vec<usize>,
 }
 
@@ -390,7 +390,9 @@ impl fmt::Display for Explanation<'_> {
             write!(
                 f,
                 "\nnot enforced by ComfyControl (submit {tags}): {}",
-                submit.not_enforced.join(", ")
+                (submit.not_enforced.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )?;
         }
         Ok(())

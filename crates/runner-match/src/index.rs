@@ -232,7 +232,7 @@ impl RunnerIndex {
             .collect();
         // `vocabulary` is already alphabetical, so a stable sort by count keeps that order
         // among equal counts.
-        counts.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+        crate::order::sort_by(&mut counts, |a, b| b.1.cmp(&a.1));
         counts
     }
 

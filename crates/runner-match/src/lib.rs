@@ -15,9 +15,11 @@ mod preferences;
 mod requirements;
 
 // Matching, scoring and ranking, plain and indexed, and why.
+mod decimal;
 mod enforce;
 mod explain;
 mod index;
+mod interner;
 mod rank;
 mod score;
 

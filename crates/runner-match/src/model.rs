@@ -250,11 +250,20 @@ impl SecretHeaders {
 /// read into a map does).
 impl FromIterator<(String, String)> for SecretHeaders {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(headers: I) -> Self {
-        let mut numbered: Vec<(usize, (String, String))> =
-            headers.into_iter().enumerate().collect();
-        numbered.sort_unstable_by(|(i, (a, _)), (j, (b, _))| a.cmp(b).then(j.cmp(i)));
-        numbered.dedup_by(|later, kept| later.1 .0 == kept.1 .0);
-        Self(numbered.into_iter().map(|(_, header)| header).collect())
+        let headers: Vec<(String, String)> = headers.into_iter().collect();
+        // Stable by name, so the last of equal names is the one given last.
+        let order =
+            crate::order::sorted_positions(headers.len(), &|a, b| headers[a].0.cmp(&headers[b].0));
+        let name = |at: u32| headers[at as usize].0.as_str();
+        let last: Vec<u32> = (0..order.len())
+            .filter(|&i| {
+                order
+                    .get(i + 1)
+                    .is_none_or(|&next| name(next) != name(order[i]))
+            })
+            .map(|i| order[i])
+            .collect();
+        Self(crate::order::take(headers, &last))
     }
 }
 

@@ -3,7 +3,11 @@
 //! Every `sort_by` closure type is a separate copy of the standard library's sort:
 //! about 3.5 KB of WebAssembly each. Sorting goes through [`sorted_positions`] instead,
 //! the only instantiation: positions sorted with a `dyn` comparator, ties broken by
-//! position, so the result is exactly what a stable sort gives.
+//! position, so the result is exactly what a stable sort gives. [`sort_by`] applies
+//! that order to a slice by swaps worked out once per permutation, not per type. The
+//! crate's ordered maps are sorted `Vec`s (`sorted_entry`), not `BTreeMap`s, whose node
+//! code is another copy per key and value type; its sets are hash sets (the
+//! `Interner`).
 
 use std::cmp::Ordering;
 
@@ -16,10 +20,53 @@ pub fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) 
 }
 
 /// Sorts `items` stably by `compare` (see the module documentation).
-pub fn sort_by<T>(items: &mut Vec<T>, compare: impl Fn(&T, &T) -> Ordering) {
+pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     let order = sorted_positions(items.len(), &|a, b| compare(&items[a], &items[b]));
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.iter().filter_map(|&at| slots[at as usize].take()));
+    // Only the swaps are per type: the permutation's cycles are worked out once.
+    for (a, b) in swaps(order) {
+        items.swap(a as usize, b as usize);
+    }
+}
+
+/// The swaps that put the item at `order[i]` at `i`, for every `i`: each cycle of the
+/// permutation is walked once, carrying its first item along.
+fn swaps(mut order: Vec<u32>) -> Vec<(u32, u32)> {
+    const DONE: u32 = u32::MAX;
+    let mut swaps = Vec::with_capacity(order.len());
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let next = order[at] as usize;
+            order[at] = DONE;
+            if next != start {
+                swaps.push((at as u32, next as u32));
+            }
+            at = next;
+        }
+    }
+    swaps
+}
+
+/// The items at `positions` (each at most once), in that order; the rest are dropped.
+pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    positions
+        .iter()
+        .filter_map(|&at| slots[at as usize].take())
+        .collect()
+}
+
+/// The value under `key` in `map`, a `Vec` sorted by key with distinct keys, inserted
+/// as `V::default()` where missing: a `BTreeMap` entry's `or_default`.
+pub(crate) fn sorted_entry<K: Ord, V: Default>(map: &mut Vec<(K, V)>, key: K) -> &mut V {
+    let at = match map.binary_search_by(|(known, _)| known.cmp(&key)) {
+        Ok(at) => at,
+        Err(at) => {
+            map.insert(at, (key, V::default()));
+            at
+        }
+    };
+    &mut map[at].1
 }
 
 #[cfg(test)]
@@ -32,6 +79,23 @@ mod tests {
         sort_by(&mut items, |a, b| a.0.cmp(&b.0));
         assert_eq!(items, [(0, 'e'), (1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]);
         assert_eq!(sorted_positions(3, &|a, b| b.cmp(&a)), [2, 1, 0]);
+        assert_eq!(
+            sorted_positions(4, &|a, b| (a % 2).cmp(&(b % 2))),
+            [0, 2, 1, 3]
+        );
         sort_by(&mut Vec::<u8>::new(), u8::cmp);
+        let mut long: Vec<u32> = (0..1000).map(|i| (i * 7919) % 1000).collect();
+        sort_by(&mut long, |a, b| b.cmp(a));
+        assert!(long.iter().rev().copied().eq(0..1000));
+    }
+
+    #[test]
+    fn takes_and_maps() {
+        assert_eq!(take(vec!['a', 'b', 'c'], &[2, 0]), ['c', 'a']);
+        let mut map: Vec<(&str, usize)> = Vec::new();
+        for key in ["b", "a", "b", "c", "b"] {
+            *sorted_entry(&mut map, key) += 1;
+        }
+        assert_eq!(map, [("a", 1), ("b", 3), ("c", 1)]);
     }
 }

@@ -39,10 +39,9 @@
 //! - Requests always carry `per_page` as asked, between 1 and [`MAX_PER_PAGE`]: a
 //!   server clamping a larger value would look like a short page and end the read early.
 
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
-
+use crate::interner::Interner;
 use crate::model::{Runner, RunnerPage};
+use crate::order::{sort_by, take};
 use crate::rank::compare_runners;
 use crate::timestamp::Timestamp;
 
@@ -191,14 +190,15 @@ pub struct Pager {
     page_size: u32,
     /// Pages are issued in order, so `1..=issued` is everything ever requested.
     issued: u32,
-    in_flight: BTreeSet<u32>,
+    in_flight: Vec<u32>,
     /// Page 1's `total`: `None` until page 1 arrives. It fixes the request cap.
     first_total: Option<u64>,
     max_total: u64,
     latest_total: u64,
     /// The first short or empty page: nothing after it is planned.
     stop_at: Option<u32>,
-    runners: BTreeMap<String, Runner>,
+    /// Every copy received, in order; [`newest`] picks one per id.
+    runners: Vec<Runner>,
     /// Set by [`PagingError::PageTooLong`]: the read can no longer complete.
     broken: Option<PagingError>,
     /// The highest page received with runners on it.
@@ -236,12 +236,12 @@ impl Pager {
             per_page,
             page_size: per_page,
             issued: 0,
-            in_flight: BTreeSet::new(),
+            in_flight: Vec::new(),
             first_total: None,
             max_total: 0,
             latest_total: 0,
             stop_at: None,
-            runners: BTreeMap::new(),
+            runners: Vec::new(),
             broken: None,
             last_nonempty: 0,
         }
@@ -263,7 +263,7 @@ impl Pager {
         let mut requests = Vec::with_capacity(count);
         for _ in 0..count {
             self.issued = self.issued.saturating_add(1);
-            self.in_flight.insert(self.issued);
+            self.in_flight.push(self.issued);
             requests.push(PageRequest {
                 page: self.issued,
                 per_page: self.per_page,
@@ -285,9 +285,10 @@ impl Pager {
                 per_page,
             });
         }
-        if !self.in_flight.remove(&number) {
+        let Some(at) = self.in_flight.iter().position(|&page| page == number) else {
             return Err(PagingError::AlreadyReceived { page: number });
-        }
+        };
+        self.in_flight.swap_remove(at);
         let len = page.runners.len();
         let len_u32 = u32::try_from(len).unwrap_or(u32::MAX);
         if number == 1 {
@@ -319,11 +320,7 @@ impl Pager {
             self.last_nonempty = self.last_nonempty.max(number);
         }
 
-        for runner in page.runners {
-            keep_newest(&mut self.runners, runner.id.clone(), runner, |r| {
-                &r.updated_at
-            });
-        }
+        self.runners.extend(page.runners);
         Ok(())
     }
 
@@ -367,7 +364,7 @@ impl Pager {
             }
             Plan::Truncated => {
                 return Err(PagingError::Truncated {
-                    seen: self.runners.len(),
+                    seen: self.kept().len(),
                     total: self.latest_total,
                     pages: self.issued,
                 })
@@ -376,17 +373,29 @@ impl Pager {
         // Runners on a page after the one that ended the listing, and fewer runners than
         // the server counts: the pages do not tile the listing (a hole, not the end).
         if let Some(end) = self.stop_at {
-            let seen = u64::try_from(self.runners.len()).unwrap_or(u64::MAX);
-            if self.last_nonempty > end && seen < self.latest_total {
+            if self.last_nonempty > end && self.seen() < self.latest_total {
                 return Err(PagingError::RunnersAfterEnd {
                     page: self.last_nonempty,
                     end,
                 });
             }
         }
-        let mut runners: Vec<Runner> = self.runners.into_values().collect();
-        crate::order::sort_by(&mut runners, compare_runners);
+        let kept = self.kept();
+        let mut runners = take(self.runners, &kept);
+        sort_by(&mut runners, compare_runners);
         Ok(runners)
+    }
+
+    /// The positions in `runners` of the copy kept per id.
+    fn kept(&self) -> Vec<u32> {
+        newest(self.runners.len(), &|at| {
+            (&self.runners[at].id, &self.runners[at].updated_at)
+        })
+    }
+
+    /// How many distinct runners arrived.
+    fn seen(&self) -> u64 {
+        u64::try_from(self.kept().len()).unwrap_or(u64::MAX)
     }
 
     fn in_flight_u32(&self) -> u32 {
@@ -407,10 +416,10 @@ impl Pager {
         if base > self.issued {
             return Plan::UpTo(base);
         }
-        let seen = u64::try_from(self.runners.len()).unwrap_or(u64::MAX);
         // Every page so far was full (no stop) yet runners are missing: they were pushed
-        // past the last page, so look one page further while the margin lasts.
-        if self.in_flight.is_empty() && seen != self.latest_total {
+        // past the last page, so look one page further while the margin lasts. (Counted
+        // only then: that is once all pages are in.)
+        if self.in_flight.is_empty() && self.seen() != self.latest_total {
             if self.issued < cap {
                 return Plan::UpTo(self.issued.saturating_add(1));
             }
@@ -420,25 +429,26 @@ impl Pager {
     }
 }
 
-/// Keeps `item` under `id`, unless the copy already kept has a newer `updated_at`: on a
-/// tie the copy received last wins (the freshest state the server reported). Shared by
-/// every pager of a listing that shifts while it is read.
-pub(crate) fn keep_newest<T>(
-    kept: &mut BTreeMap<String, T>,
-    id: String,
-    item: T,
-    updated_at: impl Fn(&T) -> &Timestamp,
-) {
-    match kept.entry(id) {
-        Entry::Vacant(slot) => {
-            slot.insert(item);
-        }
-        Entry::Occupied(mut slot) => {
-            if updated_at(&item) >= updated_at(slot.get()) {
-                slot.insert(item);
+/// Of `len` items received in order, given each one's `(id, updated_at)`, the positions
+/// of the copy to keep per id, ids in first-seen order: the newest `updated_at`, on a tie
+/// the copy received last (the freshest state the server reported). Shared by every
+/// pager of a listing that shifts while it is read.
+pub(crate) fn newest<'a>(len: usize, key: &dyn Fn(usize) -> (&'a str, &'a Timestamp)) -> Vec<u32> {
+    let mut ids = Interner::new();
+    let mut kept: Vec<u32> = Vec::new();
+    for at in 0..len {
+        let (id, updated_at) = key(at);
+        match ids.intern(id) {
+            (_, true) => kept.push(at as u32),
+            (slot, false) => {
+                let slot = &mut kept[slot as usize];
+                if *updated_at >= *key(*slot as usize).1 {
+                    *slot = at as u32;
+                }
             }
         }
     }
+    kept
 }
 
 /// `ceil(total / page_size)`, at least 1 (page 1 is always read), saturating at `u32::MAX`.

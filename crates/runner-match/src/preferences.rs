@@ -15,6 +15,7 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
+use crate::decimal::Shortest;
 use crate::expr::{Expression, ExpressionError};
 use crate::model::Runner;
 
@@ -89,7 +90,7 @@ impl fmt::Display for Preference {
             PreferenceKind::Prefer => "prefer",
             PreferenceKind::Avoid => "avoid",
         };
-        write!(f, "{verb} {} ×{}", self.key, self.weight)
+        write!(f, "{verb} {} ×{}", self.key, Shortest(self.weight))
     }
 }
 
@@ -293,7 +294,8 @@ pub enum PreferenceError {
     EmptyKey,
     /// The weight is not finite, not above 0, or above [`MAX_PREFERENCE_WEIGHT`].
     #[error(
-        "preference {key:?} has weight {weight}; a weight must be above 0 and at most 1000000"
+        "preference {key:?} has weight {}; a weight must be above 0 and at most 1000000",
+        Shortest(*weight)
     )]
     Weight {
         /// The key, in canonical form (cut after 64 characters).

@@ -203,15 +203,17 @@ pub fn wanted_tags(requirements: &crate::Requirements, matches: &[Match<'_>]) ->
     if requirements.expression().is_none() {
         return requirements.tags().to_vec();
     }
-    let mut wanted = std::collections::BTreeSet::new();
+    let mut wanted = crate::interner::Interner::new();
     for found in matches {
         for tag in &found.runner.tags {
-            if !wanted.contains(tag.as_str()) && requirements.wants(tag) {
-                wanted.insert(tag.as_str());
+            if !wanted.contains(tag) && requirements.wants(tag) {
+                wanted.insert(tag);
             }
         }
     }
-    wanted.into_iter().map(str::to_owned).collect()
+    let mut wanted: Vec<String> = wanted.strings().iter().map(|&tag| tag.to_owned()).collect();
+    crate::order::sort_by(&mut wanted, String::cmp);
+    wanted
 }
 
 /// What ComfyControl receives of a requirement and whether it enforces all of it.

@@ -98,8 +98,10 @@ impl Requirements {
         S: AsRef<str>,
     {
         let tags: Vec<S> = tags.into_iter().collect();
-        let as_strs = || tags.iter().map(AsRef::as_ref);
-        Self::build(as_strs(), |tag| tag, || error::quote_list(as_strs()))
+        let tags: Vec<&str> = tags.iter().map(AsRef::as_ref).collect();
+        Self::build(&tags, |tag| tag, &|| {
+            error::quote_list(tags.iter().copied())
+        })
     }
 
     /// Builds requirements from a parsed expression. One that is a plain conjunction of
@@ -217,15 +219,15 @@ impl Requirements {
     }
 
     /// Validates tags, each after `trim` (identity for lists, [`trim_typed`] for comma
-    /// strings).
-    fn build<'a>(
-        raw: impl Iterator<Item = &'a str>,
+    /// strings). Not generic: one copy in the WebAssembly for every caller.
+    fn build(
+        raw: &[&str],
         trim: fn(&str) -> &str,
-        input: impl FnOnce() -> String,
+        input: &dyn Fn() -> String,
     ) -> Result<Self, RequirementError> {
         let mut tags: Vec<String> = Vec::new();
         let mut problem: Option<(usize, String, TagProblem)> = None;
-        for (index, raw) in raw.enumerate() {
+        for (index, &raw) in raw.iter().enumerate() {
             let tag = trim(raw);
             let position = index + 1;
             let found = if index >= MAX_TAGS {
@@ -324,7 +326,9 @@ impl FromStr for Requirements {
         if looks_like_expression(input) {
             return Ok(Self::from_expression(Expression::parse(input)?));
         }
-        Self::build(input.split(','), trim_typed, || error::quote_str(input))
+        // One past the limit is enough to report `TooMany`.
+        let raw: Vec<&str> = input.split(',').take(MAX_TAGS + 1).collect();
+        Self::build(&raw, trim_typed, &|| error::quote_str(input))
     }
 }
 

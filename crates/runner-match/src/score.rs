@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use crate::decimal::{Shortest, Thousandths};
 use crate::model::Runner;
 use crate::preferences::{blend, PreferenceKind, Preferences, PREFERENCE_INFLUENCE};
 use crate::rank::{Fit, WILDCARD_RUNNER_SCORE};
@@ -33,11 +34,7 @@ pub(crate) fn distinct_tags(tags: &[String]) -> Vec<&str> {
             .map(|(_, tag)| tag.as_str())
             .collect();
     }
-    let mut seen = std::collections::BTreeSet::new();
-    tags.iter()
-        .map(String::as_str)
-        .filter(|tag| seen.insert(*tag))
-        .collect()
+    crate::interner::distinct(tags.iter().map(String::as_str))
 }
 
 /// How many distinct tags a list holds.
@@ -180,16 +177,17 @@ impl fmt::Display for ScoreBreakdown {
     /// `0.625 = 0.5 × fit 0.750 (2 extra tags) + 0.5 × preferences 0.500 (prefer gpu-h100 ×3 ✓, …)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(share) = self.preference_score else {
-            return write!(f, "{:.3} ({})", self.score, self.fit);
+            return write!(f, "{} ({})", Thousandths(self.score), self.fit);
         };
         write!(
             f,
-            "{:.3} = {} × fit {:.3} ({}) + {} × preferences {share:.3} (",
-            self.score,
-            1.0 - PREFERENCE_INFLUENCE,
-            self.fit_score,
+            "{} = {} × fit {} ({}) + {} × preferences {} (",
+            Thousandths(self.score),
+            Shortest(1.0 - PREFERENCE_INFLUENCE),
+            Thousandths(self.fit_score),
             self.fit,
-            PREFERENCE_INFLUENCE,
+            Shortest(PREFERENCE_INFLUENCE),
+            Thousandths(share),
         )?;
         for (index, term) in self.terms.iter().enumerate() {
             if index > 0 {
@@ -209,6 +207,6 @@ impl fmt::Display for TermScore {
             PreferenceKind::Avoid => "avoid",
         };
         let mark = if self.satisfied { '✓' } else { '✗' };
-        write!(f, "{verb} {} ×{} {mark}", self.term, self.weight)
+        write!(f, "{verb} {} ×{} {mark}", self.term, Shortest(self.weight))
     }
 }

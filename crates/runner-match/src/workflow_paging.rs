@@ -22,10 +22,10 @@
 //! - **Order.** The result is newest `created_at` first, then `id` ascending, whatever
 //!   order the pages listed it in.
 
-use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
-use crate::paging::{keep_newest, PageRequest, PagingError, MAX_PER_PAGE};
+use crate::order::{sort_by, take};
+use crate::paging::{newest, PageRequest, PagingError, MAX_PER_PAGE};
 use crate::workflow::{Workflow, WorkflowPage};
 
 /// Pages a [`WorkflowPager::default`] reads: the newest 300 workflows.
@@ -79,8 +79,8 @@ pub struct WorkflowPager {
     total: Option<u64>,
     /// A short page or `total` reached: the listing is read to its end.
     ended: bool,
-    /// The workflows read, by id.
-    workflows: BTreeMap<String, Workflow>,
+    /// Every copy read, in order; [`newest`] picks one per id.
+    workflows: Vec<Workflow>,
 }
 
 impl Default for WorkflowPager {
@@ -99,7 +99,7 @@ impl WorkflowPager {
             in_flight: None,
             total: None,
             ended: false,
-            workflows: BTreeMap::new(),
+            workflows: Vec::new(),
         }
     }
 
@@ -133,13 +133,10 @@ impl WorkflowPager {
         self.in_flight = None;
         let short = page.workflows.len() < MAX_PER_PAGE as usize;
         self.total = Some(page.total);
-        for workflow in page.workflows {
-            keep_newest(&mut self.workflows, workflow.id.clone(), workflow, |w| {
-                &w.updated_at
-            });
-        }
-        let seen = u64::try_from(self.workflows.len()).unwrap_or(u64::MAX);
-        self.ended = short || seen >= page.total;
+        self.workflows.extend(page.workflows);
+        // Distinct workflows are counted only when the copies could reach `total`.
+        let at_least = |count: usize| u64::try_from(count).unwrap_or(u64::MAX) >= page.total;
+        self.ended = short || (at_least(self.workflows.len()) && at_least(self.kept().len()));
         Ok(())
     }
 
@@ -161,8 +158,9 @@ impl WorkflowPager {
                 expected: self.issued.max(1),
             });
         };
-        let mut workflows: Vec<Workflow> = self.workflows.into_values().collect();
-        crate::order::sort_by(&mut workflows, |a, b| {
+        let kept = self.kept();
+        let mut workflows = take(self.workflows, &kept);
+        sort_by(&mut workflows, |a, b| {
             b.created_at
                 .cmp(&a.created_at)
                 .then_with(|| a.id.cmp(&b.id))
@@ -172,6 +170,13 @@ impl WorkflowPager {
             total,
             pages: self.issued,
             stopped_early: !self.ended,
+        })
+    }
+
+    /// The positions in `workflows` of the copy kept per id.
+    fn kept(&self) -> Vec<u32> {
+        newest(self.workflows.len(), &|at| {
+            (&self.workflows[at].id, &self.workflows[at].updated_at)
         })
     }
 }

@@ -1,9 +1,9 @@
 //! Near-miss hints: required tags no runner carries that are probably a case,
 //! whitespace or spelling variant of a tag the fleet does carry.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::interner::Interner;
 use crate::model::Runner;
 use crate::requirements::Requirements;
 
@@ -62,15 +62,21 @@ impl Similarity {
 
 pub(super) fn hints(runners: &[Runner], requirements: &Requirements) -> Vec<Hint> {
     // Distinct tags of schedulable runners, each with how many such runners carry it.
-    let mut fleet: BTreeMap<&str, usize> = BTreeMap::new();
+    // (In first-seen order: the suggestions' order below is total.)
+    let mut tags = Interner::new();
+    let mut counts: Vec<usize> = Vec::new();
     for runner in runners.iter().filter(|r| r.is_schedulable()) {
         for tag in crate::score::distinct_tags(&runner.tags) {
-            *fleet.entry(tag).or_default() += 1;
+            let (id, new) = tags.intern(tag);
+            if new {
+                counts.push(0);
+            }
+            counts[id as usize] += 1;
         }
     }
-    let fleet: Vec<(&str, String, usize)> = fleet
-        .into_iter()
-        .map(|(tag, count)| (tag, fold(tag), count))
+    let fleet: Vec<(&str, String, usize)> = (tags.strings().iter())
+        .zip(counts)
+        .map(|(&tag, count)| (tag, fold(tag), count))
         .collect();
 
     written_tags(requirements)
@@ -82,7 +88,7 @@ pub(super) fn hints(runners: &[Runner], requirements: &Requirements) -> Vec<Hint
             let mut suggestions: Vec<TagSuggestion> = fleet
                 .iter()
                 .filter_map(|(known, known_folded, count)| {
-                    let similarity = if known.to_lowercase() == tag.to_lowercase() {
+                    let similarity = if same_ignoring_case(known, tag) {
                         Similarity::Case
                     } else if *known_folded == folded {
                         Similarity::Whitespace
@@ -131,6 +137,18 @@ fn written_tags(requirements: &Requirements) -> Vec<&str> {
         }
     }
     tags
+}
+
+/// Equal ignoring letter case: lowered character by character, with the final sigma
+/// `ς` read as `σ`, as Unicode's case folding reads it. (`str::to_lowercase` differs
+/// only in writing a word-final `Σ` as `ς`, which this equates anyway; its word-boundary
+/// rule costs 4 KB of WebAssembly.)
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    fn lower(text: &str) -> impl Iterator<Item = char> + '_ {
+        let sigma = |c: char| if c == 'ς' { 'σ' } else { c };
+        text.chars().flat_map(char::to_lowercase).map(sigma)
+    }
+    lower(a).eq(lower(b))
 }
 
 /// Lower case without whitespace: the form in which near-identical tags compare equal.
@@ -212,6 +230,27 @@ impl fmt::Display for Hint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_is_ignored_as_unicode_folds_it() {
+        assert!(same_ignoring_case("GPU-A100", "gpu-a100"));
+        assert!(same_ignoring_case("ΟΔΟΣ", "οδος")); // a word-final capital sigma
+        assert!(same_ignoring_case("ΟΔΟΣ", "οδοσ"));
+        assert!(same_ignoring_case("İ", "i̇")); // one character lowering to two
+        assert!(!same_ignoring_case("gpu-a100", "gpu-a10"));
+        assert!(!same_ignoring_case("gpu a100", "gpu-a100"));
+        for (a, b) in [
+            ("Straße", "STRASSE"),
+            ("ΣΑΣ", "σας"),
+            ("Ǆ", "ǆ"),
+            ("K", "k"),
+        ] {
+            // Whenever `str::to_lowercase` equates two tags, so does this.
+            if a.to_lowercase() == b.to_lowercase() {
+                assert!(same_ignoring_case(a, b), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn edit_distances() {

@@ -1,8 +1,7 @@
 //! The one-glance summary line of an explanation.
 
-use std::collections::BTreeMap;
-
 use super::{Reason, Verdict};
+use crate::order::sorted_entry;
 
 /// The most reason groups the summary lists before `and N more reasons`.
 const MAX_GROUPS: usize = 6;
@@ -20,13 +19,12 @@ pub(super) fn summary(verdicts: &[Verdict<'_>]) -> String {
     render(matched, verdicts.len(), &groups(verdicts))
 }
 
-/// The runners per reason, keyed by [`group_key`].
-fn groups(verdicts: &[Verdict<'_>]) -> BTreeMap<Reason, Count> {
+/// The runners per reason, keyed by [`group_key`] and sorted by it.
+fn groups(verdicts: &[Verdict<'_>]) -> Vec<(Reason, Count)> {
     // Keyed by the reason without its runner-specific part (a type mismatch's actual
-    // type), so that runners group by what the requirement asked. A map keeps this
-    // fast however many reasons there are (and a `BTreeMap` needs no random hasher
-    // state); the output is sorted below.
-    let mut groups: BTreeMap<Reason, Count> = BTreeMap::new();
+    // type), so that runners group by what the requirement asked. A sorted map keeps
+    // this fast however many reasons there are; the output is sorted below.
+    let mut groups: Vec<(Reason, Count)> = Vec::new();
     for verdict in verdicts {
         let reasons = verdict.reasons();
         // An unschedulable runner counts once, by its status: the tag counts are then
@@ -36,7 +34,7 @@ fn groups(verdicts: &[Verdict<'_>]) -> BTreeMap<Reason, Count> {
             None => reasons,
         };
         for reason in counted {
-            let count = groups.entry(group_key(reason)).or_default();
+            let count = sorted_entry(&mut groups, group_key(reason));
             count.runners += 1;
             if reason.is_status() && reasons.len() == 1 {
                 count.would_match += 1;
@@ -47,7 +45,7 @@ fn groups(verdicts: &[Verdict<'_>]) -> BTreeMap<Reason, Count> {
 }
 
 /// The summary line from the counts: `matched` of `total`, then each group.
-pub(crate) fn render(matched: usize, total: usize, groups: &BTreeMap<Reason, Count>) -> String {
+pub(crate) fn render(matched: usize, total: usize, groups: &[(Reason, Count)]) -> String {
     let mut line = format!(
         "{matched} of {total} {} {}",
         if total == 1 { "runner" } else { "runners" },

@@ -5,7 +5,7 @@
 //! Every function here recurses over the tree; the parser bounds its depth by
 //! [`MAX_EXPRESSION_DEPTH`](super::MAX_EXPRESSION_DEPTH), so the recursion is bounded.
 
-use std::collections::BTreeSet;
+use crate::interner::Interner;
 
 use super::{glob, ExpressionNode, Unmet};
 
@@ -89,12 +89,15 @@ pub(super) fn explain(
 pub(super) fn positive_terms(node: &ExpressionNode, negated: bool, out: &mut Vec<ExpressionNode>) {
     let mut found = Vec::new();
     collect_positive(node, negated, &mut found);
-    // Up to 1,000 terms: de-duplicate through an ordered set, not a quadratic scan.
-    let mut seen = BTreeSet::new();
+    // Up to 1,000 terms: de-duplicate through sets, not a quadratic scan.
+    let (mut tags, mut globs) = (Interner::new(), Interner::new());
     out.extend(
         found
             .into_iter()
-            .filter(|term| seen.insert(term_key(term)))
+            .filter(|term| match term_key(term) {
+                (true, pattern) => globs.insert(pattern),
+                (false, tag) => tags.insert(tag),
+            })
             .cloned(),
     );
 }
@@ -133,7 +136,10 @@ fn term_key(term: &ExpressionNode) -> (bool, &str) {
 pub(super) fn literal_tags<'a>(node: &'a ExpressionNode, out: &mut Vec<&'a str>) {
     let mut found = Vec::new();
     collect_literal(node, &mut found);
-    let mut seen: BTreeSet<&str> = out.iter().copied().collect();
+    let mut seen = Interner::new();
+    for &tag in out.iter() {
+        seen.insert(tag);
+    }
     out.extend(found.into_iter().filter(|tag| seen.insert(tag)));
 }
 

@@ -2,7 +2,7 @@
 //! The language is documented on [`Expression`] (this module is private; its items
 //! are re-exported at the crate root).
 
-use std::collections::BTreeSet;
+use crate::interner::Interner;
 use std::fmt;
 use std::str::FromStr;
 
@@ -260,8 +260,7 @@ impl Expression {
     /// [`Requirements`](crate::Requirements) with the same meaning. The wildcard
     /// expression gives `Some(vec![])`.
     pub fn as_plain_tags(&self) -> Option<Vec<String>> {
-        let mut seen = BTreeSet::new();
-        let mut tags = Vec::new();
+        let mut seen = Interner::new();
         for clause in self.conjuncts() {
             let ExpressionNode::Tag(tag) = clause else {
                 return None;
@@ -269,11 +268,9 @@ impl Expression {
             if tag.contains(',') || tag.trim() != tag {
                 return None;
             }
-            if seen.insert(tag.as_str()) {
-                tags.push(tag.clone());
-            }
+            seen.insert(tag);
         }
-        Some(tags)
+        Some(seen.strings().iter().map(|&tag| tag.to_owned()).collect())
     }
 
     /// The operands of the outermost AND (its top-level clauses), or the root alone.
@@ -288,13 +285,13 @@ impl Expression {
     /// runner that satisfies the expression carries all of them, so an index can
     /// narrow its candidates to their carriers (plus the untagged runners).
     pub(crate) fn required_tags(&self) -> Vec<String> {
-        let mut seen = std::collections::BTreeSet::new();
-        self.conjuncts()
-            .iter()
-            .filter_map(|clause| match clause {
-                ExpressionNode::Tag(tag) if seen.insert(tag.as_str()) => Some(tag.clone()),
-                _ => None,
-            })
+        let tags = self.conjuncts().iter().filter_map(|clause| match clause {
+            ExpressionNode::Tag(tag) => Some(tag.as_str()),
+            _ => None,
+        });
+        crate::interner::distinct(tags)
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     }
 

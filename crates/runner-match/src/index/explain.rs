@@ -6,13 +6,12 @@
 //! runner's first tag it matches: a requirement with such a clause is counted from the
 //! verdicts instead.
 
-use std::collections::BTreeMap;
-
 use super::bitset::Bitset;
 use super::RunnerIndex;
 use crate::explain::{droppable, group_key, Count, Reason, Tally};
 use crate::expr::{ExpressionNode, Untagged};
 use crate::model::RunnerStatus;
+use crate::order::{sorted_entry, sorted_positions};
 use crate::requirements::Requirements;
 
 impl RunnerIndex {
@@ -39,25 +38,31 @@ impl RunnerIndex {
             once.or_with(fails);
         }
 
-        let mut groups: BTreeMap<Reason, Count> = BTreeMap::new();
-        // Equal reasons from different clauses are one reason per runner: unite them.
-        let mut by_reason: BTreeMap<&Reason, Bitset> = BTreeMap::new();
-        for (reason, fails) in &failing {
-            by_reason
-                .entry(reason)
-                .and_modify(|set| set.or_with(fails))
-                .or_insert_with(|| fails.clone());
-        }
-        for (reason, fails) in by_reason {
-            let runners = fails.count_and(&self.active);
+        // By reason, sorted. Equal reasons from different clauses are one reason per
+        // runner: unite them.
+        let mut groups: Vec<(Reason, Count)> = Vec::new();
+        let by_reason = sorted_positions(failing.len(), &|a, b| failing[a].0.cmp(&failing[b].0));
+        for (index, &at) in by_reason.iter().enumerate() {
+            let (reason, fails) = &failing[at as usize];
+            if index > 0 && failing[by_reason[index - 1] as usize].0 == *reason {
+                continue;
+            }
+            let mut all = fails.clone();
+            for &other in &by_reason[index + 1..] {
+                match &failing[other as usize] {
+                    (same, more) if same == reason => all.or_with(more),
+                    _ => break,
+                }
+            }
+            let runners = all.count_and(&self.active);
             if runners > 0 {
-                groups.insert(
+                groups.push((
                     reason.clone(),
                     Count {
                         runners,
                         would_match: 0,
                     },
-                );
+                ));
             }
         }
         // An unschedulable runner counts once, by its status.
@@ -69,7 +74,7 @@ impl RunnerIndex {
                 RunnerStatus::Other(status) => Reason::UnknownStatus(status.clone()),
                 RunnerStatus::Active => continue,
             };
-            let count = groups.entry(reason).or_default();
+            let count = sorted_entry(&mut groups, reason);
             count.runners += 1;
             count.would_match += usize::from(!once.contains(position));
         }

@@ -13,6 +13,7 @@
 //! preferences with odd weights) a comparison sort takes over.
 
 use super::RunnerIndex;
+use crate::order::sort_by;
 use crate::preferences::{blend, PreferenceKind};
 use crate::rank::{compare_scored, Fit};
 use crate::requirements::Requirements;
@@ -119,7 +120,7 @@ impl Buckets {
     /// Every match in ranking order, as `emit(position, score, fit)`.
     fn emit(mut self, mut emit: impl FnMut(u32, f64, Fit)) {
         if let Some(mut all) = self.overflow {
-            all.sort_unstable_by(|a, b| {
+            sort_by(&mut all, |a, b| {
                 compare_scored(a.1.fit(), a.2, b.1.fit(), b.2).then_with(|| a.0.cmp(&b.0))
             });
             return all.into_iter().for_each(|(p, f, s)| emit(p, s, f.fit()));
@@ -131,7 +132,7 @@ impl Buckets {
                 Fit::Exact
             }
         };
-        self.buckets.sort_unstable_by(|a, b| {
+        sort_by(&mut self.buckets, |a, b| {
             let (a, b) = (a.key, b.key);
             compare_scored(fit(a.0), f64::from_bits(a.1), fit(b.0), f64::from_bits(b.1))
         });

@@ -16,6 +16,7 @@
 use super::bitset::{Bitset, Counter, Found, PositionSet};
 use super::RunnerIndex;
 use crate::expr::{glob, ExpressionNode, Untagged};
+use crate::order::sorted_positions;
 use crate::requirements::Requirements;
 
 /// The most wanted tags counted word-wise (see [`Counter`]).
@@ -98,7 +99,9 @@ impl RunnerIndex {
         // Start from the smallest set: the result can only shrink from there. A sparse
         // set is smaller than any dense one, so either the first is a list (filter it)
         // or every set is dense (word-wise AND).
-        sets.sort_by_cached_key(|set| set.len());
+        let sizes: Vec<usize> = sets.iter().map(|set| set.len()).collect();
+        let smallest_first = sorted_positions(sets.len(), &|a, b| sizes[a].cmp(&sizes[b]));
+        let sets: Vec<&PositionSet> = smallest_first.iter().map(|&at| sets[at as usize]).collect();
         match sets[0] {
             PositionSet::Sparse(list) => Found::Sparse(
                 list.iter()
