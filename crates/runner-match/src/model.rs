@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 use crate::timestamp::Timestamp;
 
@@ -28,7 +28,8 @@ use wire::WireRunner;
 /// assert_eq!(page.runners[0].tags, ["gpu-a100"]);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RunnerPage {
     /// The runners on this page, newest `created_at` first.
     pub runners: Vec<Runner>,
@@ -75,7 +76,8 @@ where
 /// Deserializes both the managed-runner shape (with `runner_type`) and the self-hosted
 /// shape (with `user_id`, `endpoint` and `headers`); serializes back to the managed
 /// shape, never emitting `headers`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[serde(from = "WireRunner")]
 pub struct Runner {
     /// The runner's UUID.
@@ -293,8 +295,9 @@ macro_rules! open_enum {
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }

@@ -8,7 +8,7 @@
 use std::fmt;
 
 // `open_enum!` expands to impls naming these.
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 use crate::model::{map_only, open_enum};
 use crate::timestamp::Timestamp;
@@ -87,7 +87,8 @@ impl WorkflowStatus {
 /// assert_eq!(workflow.started_at, None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[serde(from = "WireWorkflow")]
 pub struct Workflow {
     /// The workflow's UUID.
@@ -132,7 +133,8 @@ impl Workflow {
 }
 
 /// One page of the workflow listing: `{"workflows": [...], "total": N}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct WorkflowPage {
     /// The workflows on this page, newest `created_at` first.
     pub workflows: Vec<Workflow>,
