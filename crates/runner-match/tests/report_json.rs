@@ -30,49 +30,37 @@ fn same<T: ToJson + serde::Serialize + Debug>(value: &T) {
     );
 }
 
+/// Managed (two tiers and an unknown one), self-hosted, untagged, disabled and
+/// unknown-status runners, with a repeated tag and text that needs escaping.
 fn fleet() -> Vec<Runner> {
-    let mut fleet = vec![
-        runner(
-            "a100-eu",
-            "pro",
-            "active",
-            &["gpu-a100", "flux", "eu-west"],
-            "2024-05-01T00:00:00Z",
-        ),
-        runner(
-            "a100-sdxl",
-            "plus",
-            "active",
-            &["gpu-a100", "sdxl", "sdxl"],
-            "2024-04-01T00:00:00Z",
-        ),
-        runner(
+    let table: [(&str, &str, &str, &[&str]); 7] = [
+        ("a100-eu", "pro", "active", &["gpu-a100", "flux", "eu-west"]),
+        ("a100-sdxl", "plus", "active", &["gpu-a100", "sdxl", "sdxl"]),
+        (
             "h100-dev",
             "pro",
             "active",
             &["gpu-h100", "flux", "development"],
-            "2024-03-01T00:00:00Z",
         ),
-        runner(
+        (
             "self-us",
             "self",
             "active",
-            &["flux", "us-east"],
-            "2024-02-01T00:00:00Z",
+            &["flux", "us-east", "tab\there"],
         ),
-        runner("pool", "pro", "active", &[], "2024-01-01T00:00:00Z"),
-        runner("off", "pro", "disabled", &["flux"], "2023-12-01T00:00:00Z"),
-        runner(
-            "odd",
-            "ultra",
-            "maintenance",
-            &["flux"],
-            "2023-11-01T00:00:00Z",
-        ),
+        ("pool", "pro", "active", &[]),
+        ("off", "pro", "disabled", &["flux"]),
+        ("odd", "ultra", "maintenance", &["flux"]),
     ];
-    // Names and tags that need escaping.
+    let mut fleet: Vec<Runner> = table
+        .iter()
+        .enumerate()
+        .map(|(at, (id, kind, status, tags))| {
+            let created = format!("2024-0{}-01T00:00:00Z", 7 - at);
+            runner(id, kind, status, tags, &created)
+        })
+        .collect();
     fleet[0].name = "A100 \"eu\" \\ \u{1} ✓".to_owned();
-    fleet[3].tags.push("tab\there".to_owned());
     fleet
 }
 

@@ -42,216 +42,148 @@ names_to_json! {
     SourceStatusKind { Ok => "ok", Unavailable => "unavailable" }
 }
 
-impl ToJson for RunnerMatch {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("id", &self.id);
-            json.field("name", &self.name);
-            json.field_if_some("runnerType", &self.runner_type);
-            json.field("status", &self.status);
-            json.field("tags", &self.tags);
-            json.field("createdAt", &self.created_at);
-            json.field("updatedAt", &self.updated_at);
-            json.field("score", &self.score);
-            json.field("fit", &self.fit);
-            json.field("matchedTags", &self.matched_tags);
-            json.field("extraTags", &self.extra_tags);
-            json.field("source", &self.source);
-        });
-    }
+/// `ToJson` for structs written as objects: each field's key and how it is written
+/// (`field`, or `field_if_some` for one left out when `None`), in the derive's order.
+macro_rules! objects_to_json {
+    ($($type:ty { $($write:ident($key:literal, $field:ident)),+ $(,)? })+) => {$(
+        impl ToJson for $type {
+            fn write_json(&self, json: &mut JsonWriter) {
+                json.object(|json| {
+                    $(json.$write($key, &self.$field);)+
+                });
+            }
+        }
+    )+};
 }
 
-impl ToJson for ApiRunner {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("id", &self.id);
-            json.field("name", &self.name);
-            json.field_if_some("runner_type", &self.runner_type);
-            json.field("status", &self.status);
-            json.field("tags", &self.tags);
-            json.field("created_at", &self.created_at);
-            json.field("updated_at", &self.updated_at);
-            json.field_if_some("user_id", &self.user_id);
-            json.field_if_some("endpoint", &self.endpoint);
-        });
+objects_to_json! {
+    RunnerMatch {
+        field("id", id),
+        field("name", name),
+        field_if_some("runnerType", runner_type),
+        field("status", status),
+        field("tags", tags),
+        field("createdAt", created_at),
+        field("updatedAt", updated_at),
+        field("score", score),
+        field("fit", fit),
+        field("matchedTags", matched_tags),
+        field("extraTags", extra_tags),
+        field("source", source),
     }
-}
-
-impl ToJson for WorkflowTagsReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("text", &self.text);
-            json.field("tags", &self.tags);
-            json.field("enforced", &self.enforced);
-            json.field("notEnforced", &self.not_enforced);
-        });
+    ApiRunner {
+        field("id", id),
+        field("name", name),
+        field_if_some("runner_type", runner_type),
+        field("status", status),
+        field("tags", tags),
+        field("created_at", created_at),
+        field("updated_at", updated_at),
+        field_if_some("user_id", user_id),
+        field_if_some("endpoint", endpoint),
     }
-}
-
-impl ToJson for ExplanationReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("summary", &self.summary);
-            json.field("matchCount", &self.match_count);
-            json.field("total", &self.total);
-            json.field("runners", &self.runners);
-            json.field("closest", &self.closest);
-            json.field_if_some("bestChange", &self.best_change);
-            json.field("hints", &self.hints);
-            json.field("workflowTags", &self.workflow_tags);
-            json.field("text", &self.text);
-        });
+    WorkflowTagsReport {
+        field("text", text),
+        field("tags", tags),
+        field("enforced", enforced),
+        field("notEnforced", not_enforced),
     }
-}
-
-impl ToJson for RunnerVerdict {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("id", &self.id);
-            json.field("name", &self.name);
-            json.field("source", &self.source);
-            json.field("matched", &self.matched);
-            json.field_if_some("score", &self.score);
-            json.field_if_some("fit", &self.fit);
-            json.field_if_some("breakdown", &self.breakdown);
-            json.field("reasons", &self.reasons);
-        });
+    ExplanationReport {
+        field("summary", summary),
+        field("matchCount", match_count),
+        field("total", total),
+        field("runners", runners),
+        field("closest", closest),
+        field_if_some("bestChange", best_change),
+        field("hints", hints),
+        field("workflowTags", workflow_tags),
+        field("text", text),
     }
-}
-
-impl ToJson for BreakdownReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("fitScore", &self.fit_score);
-            json.field_if_some("preferenceScore", &self.preference_score);
-            json.field("terms", &self.terms);
-            json.field("score", &self.score);
-        });
+    RunnerVerdict {
+        field("id", id),
+        field("name", name),
+        field("source", source),
+        field("matched", matched),
+        field_if_some("score", score),
+        field_if_some("fit", fit),
+        field_if_some("breakdown", breakdown),
+        field("reasons", reasons),
     }
-}
-
-impl ToJson for TermReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("term", &self.term);
-            json.field("kind", &self.kind);
-            json.field("weight", &self.weight);
-            json.field("satisfied", &self.satisfied);
-        });
+    BreakdownReport {
+        field("fitScore", fit_score),
+        field_if_some("preferenceScore", preference_score),
+        field("terms", terms),
+        field("score", score),
     }
-}
-
-impl ToJson for ReasonReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("kind", &self.kind);
-            json.field_if_some("subject", &self.subject);
-            json.field("message", &self.message);
-        });
+    TermReport {
+        field("term", term),
+        field("kind", kind),
+        field("weight", weight),
+        field("satisfied", satisfied),
     }
-}
-
-impl ToJson for ChangeReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("kind", &self.kind);
-            json.field("subject", &self.subject);
-            json.field("runners", &self.runners);
-            json.field("message", &self.message);
-        });
+    ReasonReport {
+        field("kind", kind),
+        field_if_some("subject", subject),
+        field("message", message),
     }
-}
-
-impl ToJson for HintReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("tag", &self.tag);
-            json.field("suggestions", &self.suggestions);
-            json.field("message", &self.message);
-        });
+    ChangeReport {
+        field("kind", kind),
+        field("subject", subject),
+        field("runners", runners),
+        field("message", message),
     }
-}
-
-impl ToJson for SuggestionReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("tag", &self.tag);
-            json.field("runners", &self.runners);
-            json.field("similarity", &self.similarity);
-        });
+    HintReport {
+        field("tag", tag),
+        field("suggestions", suggestions),
+        field("message", message),
     }
-}
-
-impl ToJson for DiagnoseReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("workflows", &self.workflows);
-            json.field("summary", &self.summary);
-            json.field("waiting", &self.waiting);
-            json.field("runnable", &self.runnable);
-            json.field("stuck", &self.stuck);
-            json.field("read", &self.read);
-            json.field("total", &self.total);
-            json.field("pages", &self.pages);
-            json.field("stoppedEarly", &self.stopped_early);
-            json.field("pool", &self.pool);
-        });
+    SuggestionReport {
+        field("tag", tag),
+        field("runners", runners),
+        field("similarity", similarity),
     }
-}
-
-impl ToJson for WaitingWorkflow {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("workflow", &self.workflow);
-            json.field("matchCount", &self.match_count);
-            json.field("best", &self.best);
-            json.field("explanation", &self.explanation);
-            json.field("stuck", &self.stuck);
-        });
+    DiagnoseReport {
+        field("workflows", workflows),
+        field("summary", summary),
+        field("waiting", waiting),
+        field("runnable", runnable),
+        field("stuck", stuck),
+        field("read", read),
+        field("total", total),
+        field("pages", pages),
+        field("stoppedEarly", stopped_early),
+        field("pool", pool),
     }
-}
-
-impl ToJson for WorkflowReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("id", &self.id);
-            json.field("name", &self.name);
-            json.field("status", &self.status);
-            json.field("tags", &self.tags);
-            json.field("createdAt", &self.created_at);
-            json.field("waitedMs", &self.waited_ms);
-        });
+    WaitingWorkflow {
+        field("workflow", workflow),
+        field("matchCount", match_count),
+        field("best", best),
+        field("explanation", explanation),
+        field("stuck", stuck),
     }
-}
-
-impl ToJson for StuckReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("kind", &self.kind);
-            json.field_if_some("tag", &self.tag);
-            json.field_if_some("nearMiss", &self.near_miss);
-            json.field("message", &self.message);
-        });
+    WorkflowReport {
+        field("id", id),
+        field("name", name),
+        field("status", status),
+        field("tags", tags),
+        field("createdAt", created_at),
+        field("waitedMs", waited_ms),
     }
-}
-
-impl ToJson for PoolReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("runners", &self.runners);
-            json.field("sources", &self.sources);
-        });
+    StuckReport {
+        field("kind", kind),
+        field_if_some("tag", tag),
+        field_if_some("nearMiss", near_miss),
+        field("message", message),
     }
-}
-
-impl ToJson for SourceReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        json.object(|json| {
-            json.field("source", &self.source);
-            json.field("status", &self.status);
-            json.field("runners", &self.runners);
-            json.field_if_some("reason", &self.reason);
-            json.field_if_some("message", &self.message);
-        });
+    PoolReport {
+        field("runners", runners),
+        field("sources", sources),
+    }
+    SourceReport {
+        field("source", source),
+        field("status", status),
+        field("runners", runners),
+        field_if_some("reason", reason),
+        field_if_some("message", message),
     }
 }
