@@ -79,10 +79,16 @@ impl JsonWriter {
 
     /// Writes one field of the object being written.
     pub fn field<T: ToJson + ?Sized>(&mut self, key: &str, value: &T) {
+        self.key(key);
+        value.write_json(self);
+    }
+
+    /// A field's key and colon; not inlined, as every field of every shape calls it.
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
         self.separate();
         self.quoted(key);
         self.text.push(':');
-        value.write_json(self);
     }
 
     /// Writes one field when `value` is `Some`; leaves it out when `None` (serde's
