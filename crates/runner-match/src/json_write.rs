@@ -1,9 +1,10 @@
 //! Writes the result shapes ([`report`](crate::report)) as JSON text: the one encoding
 //! the JS package (which hands the text to `JSON.parse`) and the CLI's `--json` share.
 //!
-//! Why not serde: in the WebAssembly package, serde_json's serializer and its float
-//! printer cost more than the whole of this module, and the shapes are a handful of
-//! flat structs. The text is exactly what serde_json writes for the shapes' optional
+//! Why not serde: the shapes are a handful of flat structs, and in the WebAssembly
+//! package serde_json's serializer, its float printer and the derived impls weighed
+//! more than this module does (replacing them took 5.5 KB off the optimized `.wasm`,
+//! 2.8 KB gzipped). The text is exactly what serde_json writes for the shapes' optional
 //! `Serialize` derives (`serde` feature): the same keys in the same order, absent
 //! `None` fields left out, compact, numbers spelled alike (`1.0` for a float that is
 //! whole, shortest round-trip digits otherwise, `null` for a non-finite one). A test
