@@ -472,18 +472,32 @@ describe('options: every option, wrong type or out of range → invalid_input fr
     for (const baseUrl of invalid) assertOptionsRejected({ ...base(), baseUrl });
     const insecure = [
       'http://example.com', 'http://api.comfycontrol.app', 'http://10.0.0.5:8080', 'http://192.168.1.1', 'http://0.0.0.0',
-      'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://2130706433', 'http://0x7f.0.0.1', 'http://127.1',
-      'http://[::ffff:127.0.0.1]', 'http://[::2]', 'http://128.0.0.1', 'HTTP://EXAMPLE.COM/',
+      'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://[::ffff:127.0.0.1]', 'http://[::2]', 'http://128.0.0.1',
+      'HTTP://EXAMPLE.COM/', 'http://0x80.1', 'http://2130706432.example',
     ];
     for (const baseUrl of insecure) assertOptionsRejected({ ...base(), baseUrl }, 'insecure_url', { message: /https/ });
     for (const [baseUrl, want] of [
       ['https://x.example/api/', 'https://x.example/api'], ['http://127.0.0.1:1', 'http://127.0.0.1:1'],
       ['http://127.255.255.254', 'http://127.255.255.254'], ['http://localhost:3000/', 'http://localhost:3000'],
       ['http://[::1]:8080', 'http://[::1]:8080'], ['HTTPS://X.EXAMPLE', 'https://X.EXAMPLE'], [null, 'https://api.comfycontrol.app'],
+      // Spellings of 127.0.0.1 that fetch's URL parser (the one the package uses) reads as loopback.
+      ['http://127.1', 'http://127.1'], ['http://2130706433', 'http://2130706433'], ['http://0x7f.0.0.1', 'http://0x7f.0.0.1'],
+      ['http://0x7f.1', 'http://0x7f.1'], ['http://0177.0.0.1/', 'http://0177.0.0.1'],
     ]) {
       assert.equal(new rm.RunnerClient({ token: TOKEN, baseUrl }).baseUrl, want);
     }
     await assertStillWorks();
+  });
+
+  test('baseUrl: http://127.1 and http://0x7f.1 are 127.0.0.1 to fetch: accepted, and the requests reach the stand-in there', async () => {
+    const port = new URL(s.url).port;
+    for (const host of ['127.1', '0x7f.1', '2130706433']) {
+      s.clearRequests();
+      const c = new rm.RunnerClient({ token: TOKEN, baseUrl: `http://${host}:${port}`, cacheTtlMs: 0, sources: ['managed'] });
+      assert.deepEqual(await c.findRunners('flux'), referenceRank(fleet(), 'flux'), host);
+      assert.equal(apiRequests(s).length, 1, host);
+    }
+    s.clearRequests();
   });
 
   // BUG (minor, see the final report): some baseUrls that are not usable URLs pass the

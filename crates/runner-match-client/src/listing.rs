@@ -15,11 +15,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use runner_match::json::{self, Decode};
 use runner_match::{
     PageRequest, Pager, RetryDecision, Runner, RunnerPage, Source, WorkflowListing, WorkflowPage,
     WorkflowPager,
 };
-use serde::de::DeserializeOwned;
 
 use crate::client::Shared;
 use crate::error::{Error, ErrorCode};
@@ -136,7 +136,7 @@ pub(crate) fn read_workflows(
 }
 
 /// A page type of a listing, and how its errors name it.
-pub(crate) trait Page: DeserializeOwned {
+pub(crate) trait Page: Decode {
     /// `a runner list {runners, total}`.
     const SHAPE: &'static str;
 }
@@ -203,15 +203,13 @@ fn fetch_with_retries<P: Page>(
     }
 }
 
-/// A page, or a decode failure that quotes no part of the body: a self-hosted runner's
-/// headers could be in it, and serde's messages quote the values they reject.
+/// A page, decoded by the core (as the npm package decodes it), or a decode failure
+/// that quotes no part of the body: a self-hosted runner's headers could be in it.
 fn decode<P: Page>(body: &str, what: &str) -> Result<P, AttemptError> {
-    serde_json::from_str::<P>(body).map_err(|err| {
-        let kind = match err.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                "not valid JSON".to_owned()
-            }
-            _ => format!("not {}", P::SHAPE),
+    json::decode::<P>(body).map_err(|err| {
+        let kind = match err.is_syntax() {
+            true => "not valid JSON".to_owned(),
+            false => format!("not {}", P::SHAPE),
         };
         AttemptError {
             error: Error::new(
@@ -236,4 +234,50 @@ fn unix_ms() -> u64 {
 /// A fresh random seed for the retry jitter (std's per-process hasher keys).
 fn random_seed() -> u64 {
     RandomState::new().build_hasher().finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message, checked against what this client said when serde_json read pages.
+    fn decode_error(body: &str) -> String {
+        let err = decode::<RunnerPage>(body, "page 1").unwrap_err();
+        assert_eq!(err.error.code(), ErrorCode::Decode);
+        assert!(err.retryable.is_none());
+        let before = serde_json::from_str::<RunnerPage>(body).unwrap_err();
+        let kind = match before.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "not valid JSON".to_owned()
+            }
+            _ => format!("not {}", RunnerPage::SHAPE),
+        };
+        let said = format!(
+            "page 1 is {kind} (line {}, column {})",
+            before.line(),
+            before.column()
+        );
+        assert_eq!(err.error.message(), said);
+        err.error.message().to_owned()
+    }
+
+    #[test]
+    fn decode_errors_say_what_is_wrong_and_where_never_quoting_the_body() {
+        // serde_json's categories and positions, as this client reported them before
+        // the core's decoder read its pages.
+        assert_eq!(
+            decode_error("{"),
+            "page 1 is not valid JSON (line 1, column 1)"
+        );
+        assert_eq!(
+            decode_error("{\"runners\":[],\n\"total\":\"s3cret\"}"),
+            "page 1 is not a runner list {runners, total} (line 2, column 16)"
+        );
+        assert_eq!(
+            decode_error(r#"{"runners":[{"id":1,"headers":{"X":"s3cret"}}],"total":1}"#),
+            "page 1 is not a runner list {runners, total} (line 1, column 19)"
+        );
+        let page = decode::<RunnerPage>(r#"{"runners":[],"total":3}"#, "page 1").unwrap();
+        assert_eq!(page.total, 3);
+    }
 }

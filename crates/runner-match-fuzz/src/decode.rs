@@ -1,6 +1,13 @@
 //! The page/runner decoder target.
 
-use runner_match::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, Timestamp};
+use std::fmt::Debug;
+
+use runner_match::json::{self, Decode};
+use runner_match::{
+    Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders, Timestamp, Workflow,
+    WorkflowPage,
+};
+use serde::de::DeserializeOwned;
 
 use crate::reference;
 
@@ -44,12 +51,43 @@ pub(crate) fn decode_page(data: &[u8]) {
         want.iter_mut().for_each(as_serialized);
         assert_eq!(again, want, "runner list round trip through {text:?}");
     }
+    // The product's decoder against the serde impls, on every wire type.
+    if let Ok(text) = std::str::from_utf8(data) {
+        one_decoder::<RunnerPage>(text);
+        one_decoder::<Runner>(text);
+        one_decoder::<Vec<Runner>>(text);
+        one_decoder::<SecretHeaders>(text);
+        one_decoder::<WorkflowPage>(text);
+        one_decoder::<Workflow>(text);
+    }
     // The whole input as a timestamp, against the reference parser.
     if data.len() <= MAX_TIMESTAMP_INPUT {
         if let Ok(text) = std::str::from_utf8(data) {
             check_timestamp_text(text);
         }
     }
+}
+
+/// `json::decode` (what the product runs) and the serde impl over the same reader
+/// (`json::from_str`) give the same value or the same error message.
+fn one_decoder<T: Decode + DeserializeOwned + PartialEq + Debug>(text: &str) {
+    let ours = json::decode::<T>(text).map_err(|err| without_float(&err.to_string()));
+    let serde = json::from_str::<T>(text).map_err(|err| without_float(&err.to_string()));
+    assert_eq!(
+        ours, serde,
+        "json::decode and the serde impl disagree on {text:?}"
+    );
+}
+
+/// `message` without the digits of a float it shows: past 15 significant digits the
+/// decoder shows the number's decimal digits where serde shows an `f64`'s shortest
+/// form (`…370.9552` against `…370.955`), as documented in `runner_match::json`.
+fn without_float(message: &str) -> String {
+    let Some((head, rest)) = message.split_once("floating point `") else {
+        return message.to_owned();
+    };
+    let tail = rest.split_once('`').map_or("", |(_, tail)| tail);
+    format!("{head}floating point `…`{tail}")
 }
 
 /// What a runner becomes after serializing: the managed shape (the self-hosted

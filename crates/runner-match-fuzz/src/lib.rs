@@ -9,7 +9,7 @@
 //!
 //! | target | input | asserts |
 //! |---|---|---|
-//! | [`decode_page`] | JSON bytes | page / runner / runner-list decoding never panics; a decoded value re-serializes and re-decodes equal (self-hosted runners come back managed), with the same timestamp texts and stable output; timestamps agree with a reference RFC 3339 parser |
+//! | [`decode_page`] | JSON bytes | page / runner / runner-list decoding never panics; the product's `json::decode` and the serde impls agree (same value or same message) on every wire type; a decoded value re-serializes and re-decodes equal (self-hosted runners come back managed), with the same timestamp texts and stable output; timestamps agree with a reference RFC 3339 parser |
 //! | [`parse_requirements`] | text | comma strings and line lists agree with a reference `Requirements` builder (tags, or the first bad tag's position and problem); both string forms round-trip; an expression's canonical form re-parses equal; `eval` agrees with a reference evaluator on sample runners; `unmet` is empty iff `eval` holds; errors point inside the input at what they name, and `render` never panics |
 //! | [`differential`] | structured bytes (below) | `RunnerIndex::rank` = `rank` = a naive README implementation (same runners, order, score bits, fit) for plain lists, expressions and preferences; `Expression::eval` = a reference evaluator; `rank` returns exactly the active runners `eval` admits; score breakdowns reproduce the scores |
 //!

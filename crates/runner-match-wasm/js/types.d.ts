@@ -629,7 +629,9 @@ export interface ClientOptions {
      */
     token: string;
     /**
-     * Default `https://api.comfycontrol.app`. Plain `http:` only for loopback hosts.
+     * Default `https://api.comfycontrol.app`. Plain `http:` only for loopback hosts
+     * (`127.0.0.0/8`, `localhost`, `[::1]`, read by the URL parser `fetch` uses: `http://127.1`
+     * is `127.0.0.1`).
      */
     baseUrl?: string;
     /**

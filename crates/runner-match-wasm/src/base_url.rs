@@ -1,6 +1,14 @@
 //! Validating the API base URL, and refusing to send a token in clear.
+//!
+//! The URL is read by the platform's own URL parser (`URL`, the one `fetch` uses), so
+//! the loopback rule judges the host `fetch` will connect to: `http://127.1` and
+//! `http://0x7f.1` are `127.0.0.1` to both. Before it, a few checks refuse what that
+//! parser would silently repair (surrounding spaces, backslashes, `https:host` without
+//! slashes, an empty port): a base URL must mean one thing, as written.
 
-use crate::error::{ClientError, ErrorCode};
+use runner_match::secret::is_loopback_host;
+
+use crate::error::Error;
 
 /// ComfyControl's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
@@ -8,31 +16,38 @@ pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
 /// The longest base URL accepted.
 const MAX_URL_BYTES: usize = 2048;
 
+/// The longest host name DNS can resolve.
+const MAX_HOST_BYTES: usize = 253;
+
 /// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl(String);
+pub struct BaseUrl {
+    /// As configured, scheme in lower case.
+    text: String,
+    /// Its origin, as the URL parser serializes it (`http://127.0.0.1:8080`).
+    origin: String,
+}
 
 impl BaseUrl {
-    /// Parses `input`. `http:` is accepted only for loopback hosts (127.0.0.0/8,
-    /// `localhost`, `[::1]`): anywhere else the bearer token would cross a network
-    /// unencrypted, which is an `insecure_url` error.
-    pub fn parse(input: &str) -> Result<Self, ClientError> {
+    /// Parses `input`. `http:` is accepted only for loopback hosts (127.0.0.0/8 in any
+    /// spelling the URL parser reads as such, `localhost`, `[::1]`): anywhere else the
+    /// bearer token would cross a network unencrypted, which is an `insecure_url` error.
+    pub fn parse(input: &str) -> Result<Self, Error> {
         if input.len() > MAX_URL_BYTES {
-            return Err(ClientError::invalid_input(format!(
+            return Err(Error::invalid_input(format!(
                 "baseUrl is longer than {MAX_URL_BYTES} bytes"
             )));
         }
         let invalid = |why: &str| {
-            ClientError::invalid_input(format!("baseUrl {input:?} is not a usable URL: {why}"))
+            Error::invalid_input(format!("baseUrl {input:?} is not a usable URL: {why}"))
         };
         let (scheme, rest) = input
             .split_once("://")
             .ok_or_else(|| invalid("expected http(s)://host"))?;
-        let secure = match scheme.to_ascii_lowercase().as_str() {
-            "https" => true,
-            "http" => false,
-            _ => return Err(invalid("the scheme must be https (or http for loopback)")),
-        };
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err(invalid("the scheme must be https (or http for loopback)"));
+        }
         if rest.contains(['?', '#']) {
             return Err(invalid("it must not carry a query or fragment"));
         }
@@ -44,158 +59,49 @@ impl BaseUrl {
                 "it contains whitespace, control characters or backslashes",
             ));
         }
-        let (authority, path) = match rest.find('/') {
-            Some(slash) => rest.split_at(slash),
-            None => (rest, ""),
-        };
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if authority.contains('@') {
             return Err(invalid(
                 "credentials belong in the token option, not the URL",
             ));
         }
-        let host = host_of(authority).ok_or_else(|| invalid("the host or port is malformed"))?;
-        if !secure && !runner_match::secret::is_loopback_host(host) {
-            return Err(ClientError::new(
-                ErrorCode::InsecureUrl,
-                format!(
-                    "refusing plain http to {host:?}: the API token would cross the network \
-                     unencrypted; use https (http is allowed only for 127.0.0.1, localhost and [::1])"
-                ),
-            ));
+        let malformed = || invalid("the host or port is malformed");
+        let url = web_sys::Url::new(input).map_err(|_| malformed())?;
+        let host = url.hostname();
+        if authority.is_empty() || authority.ends_with(':') || host.len() > MAX_HOST_BYTES {
+            return Err(malformed());
         }
-        let base = format!(
-            "{}://{authority}{}",
-            scheme.to_ascii_lowercase(),
-            path.trim_end_matches('/')
-        );
-        Ok(Self(base))
+        if url.protocol() != "https:" && !is_loopback_host(&host) {
+            return Err(Error::InsecureUrl { host });
+        }
+        // As written (fetch reads it with the same parser), scheme in lower case.
+        Ok(Self {
+            text: format!("{scheme}://{authority}{}", path.trim_end_matches('/')),
+            origin: url.origin(),
+        })
     }
 
     /// The URL of the listing at `path` (`/v1/runner`) for `query`.
     pub fn listing(&self, path: &str, query: &str) -> String {
-        format!("{}{path}?{query}", self.0)
+        format!("{}{path}?{query}", self.text)
     }
 
     /// The base URL as configured, without a trailing slash.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The origin requests go to, to compare with a page's (`location.origin`).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 }
 
 impl Default for BaseUrl {
     fn default() -> Self {
-        Self(DEFAULT_BASE_URL.to_owned())
-    }
-}
-
-/// The host of `host[:port]` or `[v6][:port]`; `None` when malformed.
-fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
-        let (v6, after) = rest.split_once(']')?;
-        if v6.is_empty()
-            || !v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        {
-            return None;
-        }
-        let port = match after {
-            "" => None,
-            // Only a port may follow `]`: `[::1].evil.example` is not loopback.
-            _ => Some(after.strip_prefix(':')?),
-        };
-        (&authority[..v6.len() + 2], port)
-    } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    // DNS names are at most 253 bytes.
-    let name_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'));
-    let host_ok = host.len() <= 253 && (host.starts_with('[') || name_ok);
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok());
-    (host_ok && port_ok).then_some(host)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accepts_and_normalises() {
-        let cases = [
-            (
-                "https://api.comfycontrol.app",
-                "https://api.comfycontrol.app",
-            ),
-            (
-                "https://api.comfycontrol.app/",
-                "https://api.comfycontrol.app",
-            ),
-            (
-                "HTTPS://Example.com:8443/proxy/",
-                "https://Example.com:8443/proxy",
-            ),
-            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-            ("http://127.12.0.9", "http://127.12.0.9"),
-            ("http://localhost:3000/", "http://localhost:3000"),
-            ("http://LOCALHOST", "http://LOCALHOST"),
-            ("http://[::1]:8080", "http://[::1]:8080"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(BaseUrl::parse(input).unwrap().as_str(), want, "{input}");
-        }
-        assert_eq!(
-            BaseUrl::default().listing("/v1/managed-runner", "page=1&per_page=100"),
-            "https://api.comfycontrol.app/v1/managed-runner?page=1&per_page=100"
-        );
-    }
-
-    #[test]
-    fn refuses_plain_http_off_the_machine() {
-        for input in [
-            "http://api.comfycontrol.app",
-            "http://10.0.0.5:8080",
-            "http://127.0.0.1.nip.io",
-            "http://128.0.0.1",
-            "http://[::2]",
-            "http://localhost.example.com",
-        ] {
-            let err = BaseUrl::parse(input).unwrap_err();
-            assert_eq!(err.code, ErrorCode::InsecureUrl, "{input}: {}", err.message);
-        }
-    }
-
-    #[test]
-    fn rejects_what_is_not_a_url() {
-        let cases = [
-            ("api.comfycontrol.app", "expected http(s)://host"),
-            ("ftp://x", "the scheme must be https"),
-            ("https://", "the host or port is malformed"),
-            ("https://a:99999", "the host or port is malformed"),
-            ("https://a:", "the host or port is malformed"),
-            (
-                "https://user:pw@a",
-                "credentials belong in the token option",
-            ),
-            ("https://a/?x=1", "query or fragment"),
-            ("https://a b", "whitespace"),
-            ("http://[::1].evil.example", "the host or port is malformed"),
-            ("http://[::1]x:80", "the host or port is malformed"),
-            (
-                &format!("https://{}.example", "a".repeat(300)),
-                "the host or port is malformed",
-            ),
-            ("javascript:alert(1)", "expected http(s)://host"),
-        ];
-        for (input, want) in cases {
-            let err = BaseUrl::parse(input).unwrap_err();
-            assert_eq!(err.code, ErrorCode::InvalidInput, "{input}");
-            assert!(err.message.contains(want), "{input}: {}", err.message);
+        Self {
+            text: DEFAULT_BASE_URL.to_owned(),
+            origin: DEFAULT_BASE_URL.to_owned(),
         }
     }
 }

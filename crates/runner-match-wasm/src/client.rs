@@ -13,7 +13,7 @@ use runner_match::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::error::{ClientError, ErrorCode};
+use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
@@ -151,7 +151,7 @@ pub(crate) fn to_js(value: &impl ToJson) -> Result<JsValue, JsValue> {
 }
 
 impl Inner {
-    pub(crate) fn from_options(options: JsValue) -> Result<Rc<Self>, ClientError> {
+    pub(crate) fn from_options(options: JsValue) -> Result<Rc<Self>, JsValue> {
         let config = ClientConfig::from_js(options)?;
         Ok(Rc::new(Self {
             budget: RefCell::new(config.budget.clone()),
@@ -189,9 +189,9 @@ impl Inner {
         let cache = self.cache.borrow();
         match &cache.ready {
             Some((index, _)) => Ok(index.clone()),
-            None => Err(
-                ClientError::new(ErrorCode::Network, "the runner list was not loaded").into_js(),
-            ),
+            None => {
+                Err(ClientError::new(ErrorCode::Network, "the runner list was not loaded").into())
+            }
         }
     }
 
@@ -201,8 +201,7 @@ impl Inner {
         cache.loading = None;
         // Servers and proxies may echo the token back (in an error message, a body that
         // fails to decode): scrub it before the error reaches JS.
-        let pool = fetched
-            .map_err(|err| crate::secret::redact_error(&self.config.token, err).into_js())?;
+        let pool = fetched.map_err(|err| err.into_js(Some(&self.config.token)))?;
         cache.statuses = pool.statuses().to_vec();
         cache.ready = Some((Rc::new(RunnerIndex::new(pool.into_runners())), now_ms()));
         Ok(JsValue::UNDEFINED)
@@ -210,7 +209,7 @@ impl Inner {
 
     /// Reads every configured source concurrently, under the one request budget, and
     /// combines them by the core's policy: the pool, or the error that fails the read.
-    async fn read_pool(self: &Rc<Self>) -> Result<Pool, ClientError> {
+    async fn read_pool(self: &Rc<Self>) -> Result<Pool, Error> {
         let sources = self.config.sources.clone();
         let progress = Rc::new(RefCell::new(ReadProgress::new(&sources)));
         let outcomes: Rc<RefCell<Outcomes>> = Rc::default();
@@ -222,7 +221,7 @@ impl Inner {
                 JsValue::from(future_to_promise(async move {
                     let outcome = match inner.fetch_all(source, progress.clone()).await {
                         Ok(runners) => SourceOutcome::Loaded(runners),
-                        Err(error) if error.code == ErrorCode::Forbidden => {
+                        Err(error) if error.code() == ErrorCode::Forbidden => {
                             inner.report_progress(progress.borrow_mut().settle(source));
                             SourceOutcome::Forbidden(error)
                         }
@@ -254,11 +253,11 @@ impl Inner {
         self: &Rc<Self>,
         source: Source,
         progress: Rc<RefCell<ReadProgress>>,
-    ) -> Result<Vec<Runner>, ClientError> {
+    ) -> Result<Vec<Runner>, Error> {
         let pager = Pager::new(self.config.per_page)
-            .map_err(|err| ClientError::invalid_input(err.to_string()))?;
+            .map_err(|err| Error::paging("invalid perPage", err))?;
         let pager = Rc::new(RefCell::new(pager));
-        let failed: Rc<RefCell<Option<ClientError>>> = Rc::default();
+        let failed: Rc<RefCell<Option<Error>>> = Rc::default();
         let read = Read {
             source,
             pager: pager.clone(),
@@ -282,12 +281,10 @@ impl Inner {
         if let Some(error) = failed.take() {
             return Err(error);
         }
-        pager.take().finish().map_err(|err| {
-            ClientError::new(
-                ErrorCode::Decode,
-                format!("the runner list is incomplete: {err}"),
-            )
-        })
+        pager
+            .take()
+            .finish()
+            .map_err(|err| Error::paging("the runner list is incomplete", err))
     }
 
     /// One page of the listing at `path`, fetched with retries and decoded.
@@ -295,10 +292,9 @@ impl Inner {
         &self,
         path: &str,
         request: PageRequest,
-    ) -> Result<P, ClientError> {
-        self.fetch_body(path, request)
-            .await?
-            .decode(path, request.page)
+    ) -> Result<P, Error> {
+        let body = self.fetch_body(path, request).await?;
+        Ok(body.decode(path, request.page)?)
     }
 
     /// One attempt after another until success, a final failure, or the retry limit.
@@ -368,14 +364,14 @@ impl Inner {
 }
 
 /// Each source's outcome, in the order the reads ended.
-type Outcomes = Vec<(Source, SourceOutcome<ClientError>)>;
+type Outcomes = Vec<(Source, SourceOutcome<Error>)>;
 
 /// One listing's read, shared by its workers.
 #[derive(Clone)]
 struct Read {
     source: Source,
     pager: Rc<RefCell<Pager>>,
-    failed: Rc<RefCell<Option<ClientError>>>,
+    failed: Rc<RefCell<Option<Error>>>,
     progress: Rc<RefCell<ReadProgress>>,
 }
 
@@ -401,10 +397,7 @@ async fn run_worker(inner: Rc<Inner>, read: Read, limit: usize) {
             .and_then(|page: runner_match::RunnerPage| {
                 let (runners, total) = (page.runners.len(), page.total);
                 pager.borrow_mut().receive(request, page).map_err(|err| {
-                    ClientError::new(
-                        ErrorCode::Decode,
-                        format!("page {} does not fit: {err}", request.page),
-                    )
+                    Error::paging(format!("page {} does not fit", request.page), err)
                 })?;
                 Ok((runners, total))
             });

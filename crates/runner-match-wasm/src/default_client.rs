@@ -7,7 +7,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use crate::client::{find_runners_with, Inner};
-use crate::error::{ClientError, ErrorCode};
+use crate::error::Error;
 
 thread_local! {
     static DEFAULT_CLIENT: RefCell<Option<Rc<Inner>>> = const { RefCell::new(None) };
@@ -32,12 +32,6 @@ pub fn find_runners(
 ) -> Promise {
     match DEFAULT_CLIENT.with(|client| client.borrow().clone()) {
         Some(inner) => find_runners_with(inner, required_tags),
-        None => Promise::reject(
-            &ClientError::new(
-                ErrorCode::NotConfigured,
-                "call configure({ token }) before findRunners, or use new RunnerClient({ token })",
-            )
-            .into_js(),
-        ),
+        None => Promise::reject(&Error::NotConfigured.into()),
     }
 }

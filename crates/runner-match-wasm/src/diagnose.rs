@@ -14,9 +14,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::client::{to_js, Inner, RunnerClient};
-use crate::error::{ClientError, ErrorCode};
+use crate::error::{ClientError, Error, ErrorCode};
 use crate::fields::Fields;
-use crate::options::whole;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 use crate::timer::now_ms;
 
@@ -38,7 +37,7 @@ impl RunnerClient {
         future_to_promise(async move {
             let max_pages = max_pages_from_js(&options.unwrap_or_default())?;
             // The workflow read starts now and runs while the runners load.
-            let listing: Rc<RefCell<Option<Result<WorkflowListing, ClientError>>>> = Rc::default();
+            let listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>> = Rc::default();
             let reading = {
                 let (inner, listing) = (inner.clone(), listing.clone());
                 future_to_promise(async move {
@@ -50,19 +49,15 @@ impl RunnerClient {
             let runners = inner.statuses().await;
             let _ = JsFuture::from(reading).await;
             let (index, statuses) = runners?;
+            let unread = || {
+                Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into())
+            };
             let listing = listing
                 .take()
-                .unwrap_or_else(|| {
-                    Err(ClientError::new(
-                        ErrorCode::Network,
-                        "the workflow list was not read",
-                    ))
-                })
-                .map_err(|err| crate::secret::redact_error(&inner.config.token, err).into_js())?;
-
+                .unwrap_or_else(unread)
+                .map_err(|err| err.into_js(Some(&inner.config.token)))?;
             let now = Timestamp::from_unix_millis(now_ms() as i64).ok_or_else(|| {
-                ClientError::invalid_input("the system clock is outside the years 0000–9999")
-                    .into_js()
+                Error::invalid_input("the system clock is outside the years 0000–9999")
             })?;
             let diagnosis = runner_match::diagnose(&index, &listing.workflows, now);
             to_js(&DiagnoseReport::new(
@@ -88,13 +83,13 @@ export interface RunnerClient {
 "#;
 
 /// `maxPages` from the (optional) options object, validated before any request.
-fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, ClientError> {
+fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, Error> {
     let options = snapshot(options, "diagnose options")?;
     if options.is_undefined() {
         return Ok(NonZeroU32::new(DEFAULT_WORKFLOW_PAGES).unwrap_or(NonZeroU32::MIN));
     }
     if !is_plain_object(&options) {
-        return Err(ClientError::invalid_input(format!(
+        return Err(Error::invalid_input(format!(
             "diagnose options must be an object such as {{ maxPages: 3 }}, got {}",
             describe(&options)
         )));
@@ -105,12 +100,7 @@ fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, ClientError> {
         "invalid diagnose options",
         &["maxPages"],
     )?;
-    let pages = whole(
-        "maxPages",
-        fields.number("maxPages")?,
-        DEFAULT_WORKFLOW_PAGES,
-        1..=MAX_PAGES,
-    )?;
+    let pages = fields.whole("maxPages", Some(DEFAULT_WORKFLOW_PAGES), 1..=MAX_PAGES)?;
     Ok(NonZeroU32::new(pages).unwrap_or(NonZeroU32::MIN))
 }
 
@@ -118,21 +108,15 @@ fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, ClientError> {
 async fn read_workflows(
     inner: &Rc<Inner>,
     max_pages: NonZeroU32,
-) -> Result<WorkflowListing, ClientError> {
+) -> Result<WorkflowListing, Error> {
     let mut pager = WorkflowPager::new(max_pages);
     while let Some(request) = pager.next_request() {
         let page: WorkflowPage = inner.fetch_with_retries("/v1/workflow", request).await?;
         pager.receive(request, page).map_err(|err| {
-            ClientError::new(
-                ErrorCode::Decode,
-                format!("workflow page {} does not fit: {err}", request.page),
-            )
+            Error::paging(format!("workflow page {} does not fit", request.page), err)
         })?;
     }
-    pager.finish().map_err(|err| {
-        ClientError::new(
-            ErrorCode::Decode,
-            format!("the workflow list is incomplete: {err}"),
-        )
-    })
+    pager
+        .finish()
+        .map_err(|err| Error::paging("the workflow list is incomplete", err))
 }

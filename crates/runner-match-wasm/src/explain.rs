@@ -5,7 +5,6 @@ use runner_match::report::ExplanationReport;
 use wasm_bindgen::prelude::*;
 
 use crate::client::to_js;
-use crate::match_runners::runners_from_js;
 use crate::requirements::requirements_from_js;
 
 /// Explains, runner by runner, why each of `runners` (as the API returns them) can or
@@ -17,7 +16,7 @@ pub fn explain_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let runners = runners_from_js(&runners)?;
+    let (_, runners) = crate::results::runners_from_js(&runners)?;
     let explanation = runner_match::explain(&runners, &requirements);
     to_js(&ExplanationReport::new(&explanation))
 }

@@ -2,8 +2,8 @@
 
 use gloo_net::http::Request;
 use runner_match::http_error::HttpError;
+use runner_match::json::Decode;
 use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
-use serde::de::DeserializeOwned;
 use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
 
 use crate::error::{ClientError, ErrorCode};
@@ -21,7 +21,7 @@ pub struct AttemptError {
 }
 
 /// A listing's page type, and how a decode error names it.
-pub trait ListingPage: DeserializeOwned {
+pub trait ListingPage: Decode {
     /// `a runner list`, `a workflow list`.
     const WHAT: &'static str;
 }
@@ -51,7 +51,7 @@ impl Body {
         } else {
             format!(" of {path}")
         };
-        runner_match::json::from_str::<P>(&self.text).map_err(|err| {
+        runner_match::json::decode::<P>(&self.text).map_err(|err| {
             ClientError::new(
                 ErrorCode::Decode,
                 format!(

@@ -5,8 +5,8 @@
 //! WebAssembly bindings of [`runner_match`]. Thin glue: matching, ranking, paging,
 //! retry and rate-limit logic, and the result shapes ([`runner_match::report`]) live in
 //! the pure core crate; this crate reads JS values, does the I/O with gloo-net, and
-//! turns every failure into a JS `Error` with a stable `code` ([`ErrorCode`]). One
-//! module per exported concept.
+//! turns every failure ([`Error`]) into a JS `Error` with a stable `code`
+//! ([`ErrorCode`]). One module per exported concept; all private but `match_runners`.
 
 mod base_url;
 mod client;
@@ -22,15 +22,15 @@ mod pool;
 mod request_cost;
 mod requirements;
 mod results;
-mod secret;
+mod runner_object;
 mod snapshot;
 mod timer;
 mod workflow_tags;
 
 pub use client::RunnerClient;
-pub use error::{ClientError, ErrorCode};
+pub use error::{ClientError, Error, ErrorCode};
 
-// The result shapes are the core's serde structs, and some arguments are read field by
+// The result shapes are the core's report structs, and some arguments are read field by
 // field: their TypeScript declarations are written by hand, next to the JS glue.
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TYPES_TS: &str = include_str!("../js/types.d.ts");

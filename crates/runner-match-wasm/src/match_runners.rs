@@ -3,11 +3,9 @@
 
 use js_sys::Array;
 use runner_match::order::sorted_positions;
-use runner_match::report::wanted_tags;
-use runner_match::{compare_runners, rank, Runner, RunnerIndex};
+use runner_match::{compare_runners, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
 use crate::requirements::requirements_from_js;
 use crate::results::{self, Columns};
 
@@ -23,16 +21,8 @@ pub fn match_runners(
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
     let (objects, runners) = results::runners_from_js(&runners)?;
-    let matches = rank(&runners, &requirements);
-    let columns = Columns::new(&runners, &matches);
-    let wanted = wanted_tags(&requirements, &matches);
-    Ok(results::from_runners(&objects, &columns, &wanted)?.into())
-}
-
-/// Reads an array of API runner objects, naming the first bad element (the fast reader
-/// of `results`, for callers that need only the runners).
-pub(crate) fn runners_from_js(value: &JsValue) -> Result<Vec<Runner>, ClientError> {
-    results::runners_from_js(value).map(|(_, runners)| runners)
+    let columns = Columns::of_runners(&runners, &requirements);
+    Ok(columns.over_runners(&objects)?.into())
 }
 
 /// A runner list prepared once for many `matchRunners` questions: the runners are read,
@@ -75,7 +65,7 @@ impl RunnerSet {
         let mut slots: Vec<Option<Runner>> = runners.into_iter().map(Some).collect();
         let sorted: Vec<Runner> = order
             .iter()
-            .filter_map(|&i| slots[i as usize].take())
+            .filter_map(|&i| slots.get_mut(i as usize)?.take())
             .collect();
         let bases = results::snapshot_bases(&objects, &order, &sorted)?;
         Ok(Self {
@@ -92,10 +82,8 @@ impl RunnerSet {
         #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
     ) -> Result<JsValue, JsValue> {
         let requirements = requirements_from_js(&required_tags)?;
-        let matches = self.index.rank(&requirements);
-        let columns = Columns::new(self.index.runners(), &matches);
-        let wanted = wanted_tags(&requirements, &matches);
-        Ok(results::from_bases(&self.bases, &columns, &wanted).into())
+        let columns = Columns::of_index(&self.index, &requirements);
+        Ok(columns.over_bases(&self.bases).into())
     }
 
     /// How many runners the set holds, active or not.

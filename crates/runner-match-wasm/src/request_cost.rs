@@ -15,14 +15,12 @@ use crate::base_url::BaseUrl;
 /// Budget units of one request to `base_url` from this runtime: 2 across origins in a
 /// browser or worker (preflight + `GET`), 1 otherwise.
 pub fn request_cost(base_url: &BaseUrl) -> u32 {
-    let Some(page_origin) = page_origin() else {
-        return 1;
-    };
-    match web_sys::Url::new(base_url.as_str()) {
-        Ok(api) if api.origin() == page_origin => 1,
-        // An origin that cannot be compared is treated as foreign: overcounting only
-        // costs time, undercounting costs a 10 s cooldown.
-        _ => 2,
+    match page_origin() {
+        None => 1,
+        Some(page) if page == base_url.origin() => 1,
+        // Another origin, or an opaque one (`"null"`): overcounting only costs time,
+        // undercounting costs a 10 s cooldown.
+        Some(_) => 2,
     }
 }
 

@@ -1,17 +1,16 @@
 //! Reading `requiredTags` from JS: a comma-separated string or expression, an array of
 //! tags, or a `{ require, prefer, avoid }` object with soft preferences.
 
-use runner_match::{PreferenceKind, Preferences, RequirementError, Requirements};
+use runner_match::{PreferenceKind, Preferences, Requirements};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::ClientError;
+use crate::error::Error;
 use crate::fields::Fields;
-pub use crate::snapshot::describe;
-use crate::snapshot::{is_plain_object, snapshot};
+use crate::snapshot::{describe, is_plain_object, snapshot};
 
 /// Builds requirements from a JS value, with the core's rules. Anything else is an
 /// `invalid_input` error that says what was passed (and, for expressions, where).
-pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError> {
+pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, Error> {
     let value = &snapshot(value, "requiredTags")?;
     if value.is_undefined() || value.is_null() {
         return Ok(Requirements::any());
@@ -20,34 +19,31 @@ pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError
         return hard_requirements(value, "requiredTags");
     }
     if !is_plain_object(value) {
-        return Err(ClientError::invalid_input(format!(
+        return Err(Error::invalid_input(format!(
             "requiredTags must be a string, an array of strings or a plain object {{ require, prefer, avoid }}, got {}",
             describe(value)
         )));
     }
-    Fields::known(
+    let fields = Fields::known(
         value,
         "requiredTags",
         "invalid requiredTags",
         &["require", "prefer", "avoid"],
     )?;
-    let require = get(value, "require");
-    let hard = if require.is_undefined() || require.is_null() {
-        Requirements::any()
-    } else {
-        hard_requirements(&require, "requiredTags.require")?
+    let hard = match fields.get("require") {
+        None => Requirements::any(),
+        Some(require) => hard_requirements(&require, "requiredTags.require")?,
     };
     let mut preferences = Preferences::new();
     for (field, kind) in [
         ("prefer", PreferenceKind::Prefer),
         ("avoid", PreferenceKind::Avoid),
     ] {
-        let weights = get(value, field);
-        if weights.is_undefined() || weights.is_null() {
+        let Some(weights) = fields.get(field) else {
             continue;
-        }
+        };
         if !is_plain_object(&weights) {
-            return Err(ClientError::invalid_input(format!(
+            return Err(Error::invalid_input(format!(
                 "requiredTags.{field} must be an object of weights such as {{ 'gpu-h100': 3 }}, got {}",
                 describe(&weights)
             )));
@@ -58,24 +54,21 @@ pub fn requirements_from_js(value: &JsValue) -> Result<Requirements, ClientError
             let entry: js_sys::Array = entry.unchecked_into();
             let key = entry.get(0).as_string().unwrap_or_default();
             let Some(weight) = entry.get(1).as_f64() else {
-                return Err(ClientError::invalid_input(format!(
+                return Err(Error::invalid_input(format!(
                     "requiredTags.{field}[{key:?}] must be a number, got {}",
                     describe(&entry.get(1))
                 )));
             };
-            preferences.add(kind, &key, weight).map_err(|err| {
-                requirement_error(
-                    &RequirementError::from(err),
-                    &format!("requiredTags.{field}"),
-                )
-            })?;
+            preferences
+                .add(kind, &key, weight)
+                .map_err(|err| Error::requirement(&format!("requiredTags.{field}"), err))?;
         }
     }
     Ok(hard.with_preferences(preferences))
 }
 
 /// A string (comma list or expression) or an array of tag strings.
-fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, ClientError> {
+fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, Error> {
     let parsed = if let Some(text) = value.as_string() {
         text.parse()
     } else if let Some(array) = value.dyn_ref::<js_sys::Array>() {
@@ -84,7 +77,7 @@ fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, Client
             match item.as_string() {
                 Some(tag) => tags.push(tag),
                 None => {
-                    return Err(ClientError::invalid_input(format!(
+                    return Err(Error::invalid_input(format!(
                         "{what}[{index}] is {}, expected a string",
                         describe(&item)
                     )))
@@ -93,26 +86,10 @@ fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, Client
         }
         Requirements::from_tags(&tags)
     } else {
-        return Err(ClientError::invalid_input(format!(
+        return Err(Error::invalid_input(format!(
             "{what} must be a string or an array of strings, got {}",
             describe(value)
         )));
     };
-    parsed.map_err(|err| requirement_error(&err, what))
-}
-
-/// An `invalid_input` error for a core requirement error, with the byte offset and the
-/// caret picture for expression errors.
-fn requirement_error(err: &RequirementError, what: &str) -> ClientError {
-    match err.offset() {
-        Some(offset) => ClientError {
-            offset: Some(offset),
-            ..ClientError::invalid_input(format!("invalid {what}: {err}\n{}", err.render()))
-        },
-        None => ClientError::invalid_input(format!("invalid {what}: {err}")),
-    }
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or_default()
+    parsed.map_err(|err| Error::requirement(what, err))
 }

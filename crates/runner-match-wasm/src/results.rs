@@ -6,8 +6,7 @@
 //!
 //! - a fleet's result "bases" (the fields of a `RunnerMatch` that do not depend on the
 //!   query) are built once in JS and kept: for a client, in a mirror of its cached
-//!   index ([`rank_cached`]); for a [`RunnerSet`](crate::match_runners::RunnerSet), at
-//!   construction;
+//!   index ([`rank_cached`]); for a `RunnerSet`, at construction;
 //! - a query is answered entirely in Rust, by the core, and crosses as three typed-array
 //!   views into wasm memory (positions, scores, kinds) that one JS function
 //!   (`js/results.js`) turns into result objects;
@@ -22,12 +21,17 @@ use std::marker::PhantomData;
 use std::rc::{Rc, Weak};
 
 use js_sys::Array;
+use runner_match::order::sorted_positions;
 use runner_match::report::{wanted_tags, RunnerMatch};
-use runner_match::{Fit, Match, Runner, RunnerIndex, RunnerSource, RunnerStatus, RunnerType};
+use runner_match::{
+    compare, fit, Fit, Match, Ranked, Requirements, Runner, RunnerIndex, RunnerSource,
+    RunnerStatus, RunnerType,
+};
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
-use crate::requirements::describe;
+use crate::error::Error;
+use crate::runner_object::{error_text, read_runner};
+use crate::snapshot::describe;
 
 /// A JS array whose items are the plain objects `T` describes (built in JS, never
 /// serialized from a `T`).
@@ -77,8 +81,6 @@ extern "C" {
     /// `null` for a value that is not an array; throws only if reading the array does.
     #[wasm_bindgen(catch, js_name = packRunners)]
     fn pack_runners(runners: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = errorText)]
-    pub(crate) fn error_text(error: &JsValue) -> String;
 
     /// `{ bytes, lens, shapes, broken }` from `packRunners`.
     type Packed;
@@ -118,84 +120,86 @@ pub(crate) fn runner_flags(runner: &Runner) -> u8 {
     flags
 }
 
-/// A ranking as parallel columns, ready to cross as typed arrays.
-#[derive(Debug, Default)]
+/// A ranking as parallel columns, ready to cross as typed arrays, with the tags its
+/// `matchedTags` may hold.
+#[derive(Debug)]
 pub(crate) struct Columns {
     positions: Vec<u32>,
     scores: Vec<f64>,
     kinds: Vec<u8>,
+    wanted: Array,
 }
 
 impl Columns {
-    /// The core's matches over `runners`; a position is the match's index in `runners`.
-    pub(crate) fn new(runners: &[Runner], matches: &[Match<'_>]) -> Self {
-        let start = runners.as_ptr() as usize;
-        let size = std::mem::size_of::<Runner>().max(1);
+    /// The index's ranking: the core's `rank_positions`, with fits.
+    pub(crate) fn of_index(index: &RunnerIndex, requirements: &Requirements) -> Self {
+        let runners = index.runners();
+        let ranked = index.rank_positions_with_fit(requirements);
+        let found = ranked
+            .iter()
+            .filter_map(|&(Ranked { position, score }, fit)| {
+                let runner = runners.get(position as usize)?;
+                Some((position, Match { runner, score, fit }))
+            });
+        Self::new(requirements, found.collect())
+    }
+
+    /// The core's `rank(runners, requirements)`, each match keeping its position in
+    /// `runners`: the same `fit`, ordered by the same `compare` in the same stable sort.
+    pub(crate) fn of_runners(runners: &[Runner], requirements: &Requirements) -> Self {
+        let fits: Vec<(u32, Match<'_>)> = (0..)
+            .zip(runners)
+            .filter_map(|(position, runner)| Some((position, fit(runner, requirements)?)))
+            .collect();
+        let order = sorted_positions(fits.len(), &|a, b| compare(&fits[a].1, &fits[b].1));
+        let found = order
+            .iter()
+            .filter_map(|&at| fits.get(at as usize).copied());
+        Self::new(requirements, found.collect())
+    }
+
+    fn new(requirements: &Requirements, found: Vec<(u32, Match<'_>)>) -> Self {
+        let matches: Vec<Match<'_>> = found.iter().map(|&(_, found)| found).collect();
+        let wanted = wanted_tags(requirements, &matches);
         let mut columns = Self {
-            positions: Vec::with_capacity(matches.len()),
-            scores: Vec::with_capacity(matches.len()),
-            kinds: Vec::with_capacity(matches.len()),
+            positions: Vec::with_capacity(found.len()),
+            scores: Vec::with_capacity(found.len()),
+            kinds: Vec::with_capacity(found.len()),
+            wanted: wanted.iter().map(|tag| JsValue::from_str(tag)).collect(),
         };
-        for found in matches {
-            // Every match borrows an element of `runners`: its address gives its index.
-            let position = (std::ptr::from_ref(found.runner) as usize - start) / size;
-            debug_assert!(std::ptr::eq(&runners[position], found.runner));
+        for (position, found) in found {
             let fit = match found.fit {
                 Fit::Exact => 0,
                 Fit::Superset { .. } => FIT_SUPERSET,
                 Fit::WildcardRunner => FIT_WILDCARD,
             };
-            columns.positions.push(position as u32);
+            columns.positions.push(position);
             columns.scores.push(found.score);
             columns.kinds.push(fit | runner_flags(found.runner));
         }
         columns
     }
-}
 
-/// The requirement's literal tags as a JS array (what `matchedTags` draws from).
-fn required_array(required: &[String]) -> Array {
-    required.iter().map(|tag| JsValue::from_str(tag)).collect()
-}
+    /// Result objects over prebuilt bases (`bases[p]` for position `p`).
+    pub(crate) fn over_bases(&self, bases: &Array) -> JsArrayOf<RunnerMatch> {
+        let (positions, scores, kinds) = (&self.positions, &self.scores, &self.kinds);
+        results_from_bases(bases, positions, scores, kinds, &self.wanted).into()
+    }
 
-/// Result objects over prebuilt bases (`bases[p]` for position `p`).
-pub(crate) fn from_bases(
-    bases: &Array,
-    columns: &Columns,
-    required: &[String],
-) -> JsArrayOf<RunnerMatch> {
-    results_from_bases(
-        bases,
-        &columns.positions,
-        &columns.scores,
-        &columns.kinds,
-        &required_array(required),
-    )
-    .into()
-}
-
-/// Result objects straight from the caller's runner objects (`runners[p]`).
-///
-/// The objects are the caller's: if reading one throws now, that is an `invalid_input`.
-pub(crate) fn from_runners(
-    runners: &Array,
-    columns: &Columns,
-    required: &[String],
-) -> Result<JsArrayOf<RunnerMatch>, ClientError> {
-    results_from_runners(
-        runners,
-        &columns.positions,
-        &columns.scores,
-        &columns.kinds,
-        &required_array(required),
-    )
-    .map(JsArrayOf::from)
-    .map_err(unreadable)
+    /// Result objects straight from the caller's runner objects (`runners[p]`).
+    ///
+    /// The objects are the caller's: if reading one throws now, that is an `invalid_input`.
+    pub(crate) fn over_runners(&self, runners: &Array) -> Result<JsArrayOf<RunnerMatch>, Error> {
+        let (positions, scores, kinds) = (&self.positions, &self.scores, &self.kinds);
+        results_from_runners(runners, positions, scores, kinds, &self.wanted)
+            .map(JsArrayOf::from)
+            .map_err(unreadable)
+    }
 }
 
 /// The error for runner objects whose reads threw.
-fn unreadable(error: JsValue) -> ClientError {
-    ClientError::invalid_input(format!("runners could not be read: {}", error_text(&error)))
+fn unreadable(error: JsValue) -> Error {
+    Error::invalid_input(format!("runners could not be read: {}", error_text(&error)))
 }
 
 /// Bases snapshotted from the caller's objects: position `p` is `runners[order[p]]`.
@@ -203,7 +207,7 @@ pub(crate) fn snapshot_bases(
     runners: &Array,
     order: &[u32],
     sorted: &[Runner],
-) -> Result<Array, ClientError> {
+) -> Result<Array, Error> {
     let flags: Vec<u8> = sorted.iter().map(runner_flags).collect();
     bases_from_runners(runners, order, &flags).map_err(unreadable)
 }
@@ -260,7 +264,7 @@ fn mirror_of(index: &Rc<RunnerIndex>) -> Array {
         mirrors.retain(|(weak, _)| weak.strong_count() > 0);
         if let Some((_, bases)) = mirrors
             .iter()
-            .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Rc::as_ptr(index)))
+            .find(|(weak, _)| weak.upgrade().is_some_and(|held| Rc::ptr_eq(&held, index)))
         {
             return bases.clone();
         }
@@ -273,12 +277,9 @@ fn mirror_of(index: &Rc<RunnerIndex>) -> Array {
 /// `findRunners` over a client's cached index: the core's ranking, as result objects.
 pub(crate) fn rank_cached(
     index: &Rc<RunnerIndex>,
-    requirements: &runner_match::Requirements,
+    requirements: &Requirements,
 ) -> JsArrayOf<RunnerMatch> {
-    let bases = mirror_of(index);
-    let matches = index.rank(requirements);
-    let columns = Columns::new(index.runners(), &matches);
-    from_bases(&bases, &columns, &wanted_tags(requirements, &matches))
+    Columns::of_index(index, requirements).over_bases(&mirror_of(index))
 }
 
 /// A string of `len` UTF-16 units from the packed text.
@@ -293,7 +294,7 @@ impl<'a> Cursor<'a> {
         let units = *self.lens.next()? as usize;
         let rest = self.text.get(self.at..)?;
         let bytes = rest.as_bytes();
-        let end = if bytes.len() >= units && bytes[..units].is_ascii() {
+        let end = if bytes.get(..units).is_some_and(<[u8]>::is_ascii) {
             units
         } else {
             let mut counted = 0;
@@ -311,7 +312,7 @@ impl<'a> Cursor<'a> {
             end
         };
         self.at += end;
-        Some(&rest[..end])
+        rest.get(..end)
     }
 }
 
@@ -355,19 +356,18 @@ fn unpack(cursor: &mut Cursor<'_>, shape: u32) -> Result<Option<Runner>, Misalig
 /// One runner through the complete reader, which also words the errors: they name the
 /// field and the kind of value, never the value (a self-hosted runner's `headers` and
 /// `endpoint` may hold credentials).
-fn read_one(item: JsValue, index: usize) -> Result<Runner, ClientError> {
-    crate::fields::read_runner(&item).map_err(|why| {
-        ClientError::invalid_input(format!("runners[{index}] is not a runner: {why}"))
-    })
+fn read_one(item: JsValue, index: usize) -> Result<Runner, Error> {
+    read_runner(&item)
+        .map_err(|why| Error::invalid_input(format!("runners[{index}] is not a runner: {why}")))
 }
 
 /// Reads an array of API runner objects (snake_case, as the API lists them), naming the
 /// first bad element. Plain managed runners are packed by JS and read in one go; any
 /// other element (self-hosted runners, wrong types) goes through the complete reader.
-pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), ClientError> {
+pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), Error> {
     let packed = pack_runners(value).map_err(unreadable)?;
     if packed.is_null() {
-        return Err(ClientError::invalid_input(format!(
+        return Err(Error::invalid_input(format!(
             "runners must be an array of runner objects, got {}",
             describe(value)
         )));
@@ -392,7 +392,7 @@ pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), C
     for (index, &shape) in shapes.iter().enumerate() {
         if shape == BROKEN {
             let why = broken.next().and_then(|text| text.as_string());
-            return Err(ClientError::invalid_input(format!(
+            return Err(Error::invalid_input(format!(
                 "runners[{index}] is not a runner: reading it threw {}",
                 why.unwrap_or_default()
             )));

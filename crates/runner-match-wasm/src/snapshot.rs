@@ -9,7 +9,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::error::ClientError;
+use crate::error::Error;
 
 #[wasm_bindgen(module = "/js/snapshot.js")]
 extern "C" {
@@ -24,13 +24,13 @@ extern "C" {
 }
 
 /// A plain copy of `value` (`what` names it in messages), or an `invalid_input` error.
-pub fn snapshot(value: &JsValue, what: &str) -> Result<JsValue, ClientError> {
+pub fn snapshot(value: &JsValue, what: &str) -> Result<JsValue, Error> {
     snapshot_js(value, what).map_err(|error| {
         let message = error
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| format!("{what} could not be read"));
-        ClientError::invalid_input(message)
+        Error::invalid_input(message)
     })
 }
 

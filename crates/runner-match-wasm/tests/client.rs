@@ -285,3 +285,152 @@ fn match_runners_is_pure() {
     assert_eq!(code(&err), "invalid_input");
     assert!(String::from(err.message()).starts_with("runners[0] is not a runner"));
 }
+
+/// The error `RunnerClient::new` throws for `baseUrl`.
+fn base_url_error(base_url: &str) -> js_sys::Error {
+    RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": base_url })))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn base_urls_are_read_by_the_platform_url_parser() {
+    for (input, want) in [
+        (
+            "https://api.comfycontrol.app/",
+            "https://api.comfycontrol.app",
+        ),
+        (
+            "HTTPS://Example.com:8443/proxy/",
+            "https://Example.com:8443/proxy",
+        ),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("http://127.12.0.9", "http://127.12.0.9"),
+        ("http://localhost:3000/", "http://localhost:3000"),
+        ("http://LOCALHOST", "http://LOCALHOST"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+        // Loopback to `fetch`, whose parser reads them as 127.0.0.1 or [::1].
+        ("http://127.1", "http://127.1"),
+        ("http://0x7f.1:8080", "http://0x7f.1:8080"),
+        ("http://2130706433", "http://2130706433"),
+        ("http://0177.0.0.1", "http://0177.0.0.1"),
+        ("http://[0:0:0:0:0:0:0:1]", "http://[0:0:0:0:0:0:0:1]"),
+    ] {
+        let client = RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": input })));
+        assert_eq!(client.unwrap().base_url(), want, "{input}");
+    }
+    for input in [
+        "http://api.comfycontrol.app",
+        "http://10.0.0.5:8080",
+        "http://127.0.0.1.nip.io",
+        "http://128.0.0.1",
+        "http://0.0.0.0",
+        "http://[::2]",
+        "http://[::ffff:127.0.0.1]",
+        "http://localhost.example.com",
+    ] {
+        let err = base_url_error(input);
+        assert_eq!(code(&err), "insecure_url", "{input}");
+        assert!(String::from(err.message()).contains("use https"), "{input}");
+    }
+    let long_host = format!("https://{}.example", "a".repeat(300));
+    for (input, want) in [
+        ("api.comfycontrol.app", "expected http(s)://host"),
+        ("https:api.comfycontrol.app", "expected http(s)://host"),
+        ("javascript:alert(1)", "expected http(s)://host"),
+        ("ftp://x", "the scheme must be https"),
+        ("ws://localhost:1", "the scheme must be https"),
+        ("https://", "the host or port is malformed"),
+        ("https:///api", "the host or port is malformed"),
+        ("https://a:99999", "the host or port is malformed"),
+        ("https://a:", "the host or port is malformed"),
+        (
+            "https://user:pw@a",
+            "credentials belong in the token option",
+        ),
+        ("http://127.0.0.1:8080@evil.example", "credentials belong"),
+        ("https://a/?x=1", "query or fragment"),
+        ("https://a b", "whitespace"),
+        ("https://a\\api", "backslashes"),
+        (" https://a", "the scheme must be https"),
+        ("http://[::1].evil.example", "the host or port is malformed"),
+        ("http://[::1]x:80", "the host or port is malformed"),
+        (&long_host, "the host or port is malformed"),
+    ] {
+        let err = base_url_error(input);
+        assert_eq!(code(&err), "invalid_input", "{input}");
+        let message = String::from(err.message());
+        assert!(message.contains(want), "{input}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_loopback_spelling_reaches_the_stand_in() {
+    reset().await;
+    // The stand-in listens on 127.0.0.1: `127.1` is the same address to `fetch`.
+    let base_url = STANDIN.replacen("127.0.0.1", "127.1", 1);
+    assert_ne!(base_url, STANDIN);
+    let c = client(json!({ "baseUrl": base_url }));
+    assert_eq!(c.base_url(), base_url);
+    let found = settle(c.find_runners("flux".into())).await.unwrap();
+    assert!(!found.as_array().unwrap().is_empty());
+    assert_eq!(api_requests().await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+fn options_are_validated_with_exact_messages() {
+    let message = |extra: Value| {
+        let mut options = json!({ "token": TOKEN });
+        options
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let err: js_sys::Error = RunnerClient::new(js(&options))
+            .unwrap_err()
+            .dyn_into()
+            .unwrap();
+        assert_eq!(code(&err), "invalid_input");
+        String::from(err.message())
+    };
+    for (extra, want) in [
+        (json!({ "timeoutMs": 0 }), "timeoutMs must be a whole number from 1 to 600000, got 0"),
+        (json!({ "maxRetries": 2.5 }), "maxRetries must be a whole number from 0 to 10, got 2.5"),
+        (json!({ "perPage": 101 }), "perPage must be a whole number from 1 to 100, got 101"),
+        (json!({ "cacheTtlMs": -1 }), "cacheTtlMs must be a whole number from 0 to 86400000, got -1"),
+        (json!({ "maxConcurrency": 17 }), "maxConcurrency must be a whole number from 1 to 16, got 17"),
+        (json!({ "token": "" }), "token must be a non-empty string"),
+        (json!({ "timeoutMS": 5 }), "unknown options key \"timeoutMS\" (known: token, baseUrl, cacheTtlMs, timeoutMs, maxRetries, maxConcurrency, perPage, rateLimit, sources, onProgress)"),
+        (json!({ "maxRetries": "3" }), "invalid options: maxRetries must be a number, got a string"),
+        (json!({ "rateLimit": { "requests": 3 } }), "invalid options: missing rateLimit.windowMs"),
+        (json!({ "rateLimit": { "requests": 3, "windowMs": 999 } }), "rateLimit.windowMs must be a whole number from 1000 to 60000, got 999"),
+        (
+            json!({ "rateLimit": { "requests": 12, "windowMs": 3000 } }),
+            "rateLimit of 12 requests per 3000 ms lets up to 48 through in 10000 ms; \
+             ComfyControl allows 40: use requests × ⌈10000 / windowMs⌉ ≤ 40",
+        ),
+        (json!({ "sources": [] }), r#"invalid sources: sources must name at least one of "managed", "self-hosted""#),
+        (
+            json!({ "sources": ["Managed"] }),
+            r#"invalid sources: unknown runner source "Managed": expected "managed" or "self-hosted""#,
+        ),
+    ] {
+        let got = message(extra.clone());
+        assert!(got.starts_with(want), "{extra}: {got}");
+    }
+    // The token is scrubbed from every later message, whatever its shape.
+    let options = json!({ "token": "secret-token", "baseUrl": "http://secret-token.example" });
+    let err: js_sys::Error = RunnerClient::new(js(&options))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(code(&err), "insecure_url");
+    let got = String::from(err.message());
+    assert!(
+        got.starts_with("refusing plain http to \"<redacted>.example\""),
+        "{got}"
+    );
+    let client = RunnerClient::new(js(&json!({ "token": "cfc_secret_value" }))).unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("cfc_secret_value"), "{shown}");
+}

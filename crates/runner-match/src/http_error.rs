@@ -4,9 +4,8 @@
 
 use std::fmt;
 
-use serde::Deserialize;
-
 use crate::error_code::ErrorCode;
+use crate::json::{Decode, JsonError, Reader};
 use crate::retry::Failure;
 
 /// What kind of failure a status is.
@@ -88,9 +87,25 @@ impl HttpError {
 }
 
 /// The API's error body, `{"status": 401, "message": "Invalid token"}`.
-#[derive(Deserialize)]
 struct ApiErrorBody {
     message: String,
+}
+
+/// An object with a string `message` (other fields ignored).
+impl Decode for ApiErrorBody {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut entries = reader.open(b'{', &"an error body object")?;
+        let mut message = None;
+        while let Some(key) = entries.next_key(reader)? {
+            match &*key {
+                "message" => reader.field(&mut message, "message")?,
+                _ => reader.skip_field()?,
+            }
+        }
+        Ok(Self {
+            message: reader.required(message, "message")?,
+        })
+    }
 }
 
 impl HttpError {
@@ -106,7 +121,7 @@ impl HttpError {
     /// assert_eq!(HttpError::from_body(502, "<html>bad gateway</html>").message, "502 server error");
     /// ```
     pub fn from_body(status: u16, body: &str) -> Self {
-        let api = crate::json::from_str::<ApiErrorBody>(body).ok();
+        let api = crate::json::decode::<ApiErrorBody>(body).ok();
         Self::from_answer(status, api.as_ref().map(|b| b.message.as_str()))
     }
 

@@ -25,7 +25,7 @@ use bitset::{Bitset, PositionSet};
 
 use crate::explain::Explanation;
 use crate::model::Runner;
-use crate::rank::Match;
+use crate::rank::{Fit, Match};
 use crate::requirements::Requirements;
 
 /// A match as a position into [`RunnerIndex::runners`] and its score: a compact answer
@@ -183,6 +183,14 @@ impl RunnerIndex {
         self.ranked(requirements, |position, score, _| Ranked {
             position,
             score,
+        })
+    }
+
+    /// [`RunnerIndex::rank_positions`] with each match's [`Fit`], for callers that show
+    /// it (the npm package's results).
+    pub fn rank_positions_with_fit(&self, requirements: &Requirements) -> Vec<(Ranked, Fit)> {
+        self.ranked(requirements, |position, score, fit| {
+            (Ranked { position, score }, fit)
         })
     }
 

@@ -1,21 +1,32 @@
-//! A small, strict JSON reader for the wire format, as a serde [`Deserializer`].
+//! A small, strict JSON decoder for the wire format: [`decode`] reads a [`Decode`] type
+//! straight from the text, without serde.
 //!
-//! The WebAssembly package decodes every response body with this instead of serde_json:
-//! the same serde `Deserialize` impls run (so errors read exactly as they do with
-//! serde_json, minus its `at line … column …` suffix), for a fraction of the code.
+//! The product decodes every response body with it (the npm package, the native
+//! client): a pull decoder written by hand for the few wire types, for a fraction of
+//! the code serde generates. Its errors read exactly as the serde `Deserialize` impls'
+//! do (serde_json's messages minus its `at line … column …` suffix); with the `serde`
+//! feature, [`from_str`] runs those impls over the same reader, and a differential test
+//! keeps the two in agreement.
+//!
 //! Strict: RFC 8259 only (no comments, no trailing commas, no lone surrogates, nothing
 //! after the value); the values read nest at most [`MAX_DEPTH`] deep, while ignored
-//! fields are skipped without recursion, at any depth (as serde_json does). Numbers without a fraction or
-//! exponent that fit are integers; any other number is an `f64` (exact for the
-//! values a listing carries; others, which only ever end up in an error message or an
-//! ignored field, may be off in the last digit).
+//! fields are skipped without recursion, at any depth (as serde_json does). Numbers
+//! without a fraction or exponent that fit are integers; any other number only ever
+//! ends up in an error message (no wire field is fractional), written from its decimal
+//! digits as serde shows an `f64` (`1e3` is `1000.0`). Up to 15 significant digits the
+//! two are the same; beyond, the decoder shows up to 17 of the digits written where
+//! serde shows the `f64`'s shortest form (`1844674407370.9552` against
+//! `1844674407370.955`): no float formatting code is needed in the `.wasm`.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-
+#[cfg(feature = "serde")]
+mod deserializer;
 mod lex;
+
+#[cfg(feature = "serde")]
+pub use deserializer::from_str;
 
 use lex::Number;
 
@@ -23,280 +34,285 @@ use lex::Number;
 pub const MAX_DEPTH: usize = 128;
 
 /// Why a text is not the JSON value wanted. The message never quotes a string value of
-/// the text unless a `Deserialize` impl does (serde's own type errors do).
+/// the text, except where a type error names a value of the wrong type (serde's
+/// wording); the runner fields, which may hold credentials, never do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct JsonError(String);
+#[error("{message}")]
+pub struct JsonError {
+    message: String,
+    syntax: bool,
+    line: usize,
+    column: usize,
+}
 
-impl de::Error for JsonError {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Self(message.to_string())
+impl JsonError {
+    /// `true` when the text is not well-formed JSON (or ends early), `false` when it is
+    /// JSON of the wrong shape (a wrong type, a missing field…).
+    pub fn is_syntax(&self) -> bool {
+        self.syntax
     }
 
-    // JSON calls serde's unit value `null` (as serde_json does).
-    fn invalid_type(found: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        Self(format!(
-            "invalid type: {}, expected {expected}",
-            Found(found)
-        ))
+    /// The 1-based line where the error was found (0 when unknown).
+    pub fn line(&self) -> usize {
+        self.line
     }
 
-    fn invalid_value(found: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        Self(format!(
-            "invalid value: {}, expected {expected}",
-            Found(found)
-        ))
+    /// The column where the error was found, in bytes: that of the last byte read, as
+    /// serde_json counts (0 when unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// The same error, worded as `message`.
+    pub(crate) fn reworded(self, message: String) -> Self {
+        Self { message, ..self }
     }
 }
 
-/// A value as an error message names it.
-struct Found<'a>(de::Unexpected<'a>);
-
-impl fmt::Display for Found<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            de::Unexpected::Unit => f.write_str("null"),
-            found => found.fmt(f),
-        }
-    }
+/// A wire type the decoder reads: the listings' pages, runners, workflows, their
+/// fields, and the primitives they are made of. The set is this crate's: a [`Reader`]
+/// offers its methods to these impls only.
+pub trait Decode: Sized {
+    /// Reads one value at the reader's position.
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError>;
 }
 
 /// Reads a `T` from the whole of `text`.
 ///
 /// ```
-/// let page: runner_match::RunnerPage = runner_match::json::from_str(r#"{"runners":[],"total":0}"#)?;
+/// use runner_match::{json, RunnerPage};
+/// let page: RunnerPage = json::decode(r#"{"runners":[],"total":0}"#)?;
 /// assert_eq!(page.total, 0);
-/// let err = runner_match::json::from_str::<runner_match::RunnerPage>(r#"{"runners":[],"total":"36"}"#);
-/// assert_eq!(err.unwrap_err().to_string(), r#"invalid type: string "36", expected u64"#);
-/// # Ok::<(), runner_match::json::JsonError>(())
+/// let err = json::decode::<RunnerPage>(r#"{"runners":[],"total":"36"}"#).unwrap_err();
+/// assert_eq!(err.to_string(), r#"invalid type: string "36", expected u64"#);
+/// assert!(!err.is_syntax());
+/// assert_eq!((err.line(), err.column()), (1, 26));
+/// assert!(json::decode::<RunnerPage>(r#"{"runners":[]"#).unwrap_err().is_syntax());
+/// # Ok::<(), json::JsonError>(())
 /// ```
 // Never inlined: one copy per page type, not one per call site (async callers would
-// each carry the whole reader).
+// each carry the whole decoder).
 #[inline(never)]
-pub fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T, JsonError> {
-    let mut reader = Reader {
-        text,
-        at: 0,
-        depth: 0,
-    };
-    let value = T::deserialize(&mut reader)?;
-    reader.skip_space();
-    match reader.at == text.len() {
-        true => Ok(value),
-        false => Err(reader.error("trailing characters")),
-    }
+pub fn decode<T: Decode>(text: &str) -> Result<T, JsonError> {
+    let mut reader = Reader::new(text);
+    let value = T::decode(&mut reader)?;
+    reader.end()?;
+    Ok(value)
 }
 
-struct Reader<'de> {
+/// A position in a JSON text, read by [`Decode`] impls.
+#[derive(Debug)]
+pub struct Reader<'de> {
     text: &'de str,
     at: usize,
     depth: usize,
 }
 
-impl<'de> Deserializer<'de> for &mut Reader<'de> {
-    type Error = JsonError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        match self.next("a value")? {
-            b'n' => {
-                self.expect("null")?;
-                visitor.visit_unit()
-            }
-            b't' => {
-                self.expect("true")?;
-                visitor.visit_bool(true)
-            }
-            b'f' => {
-                self.expect("false")?;
-                visitor.visit_bool(false)
-            }
-            b'"' => self.deserialize_str(visitor),
-            b'[' => self.deserialize_seq(visitor),
-            b'{' => self.deserialize_map(visitor),
-            b'-' | b'0'..=b'9' => self.deserialize_u64(visitor),
-            _ => Err(self.error("expected value")),
+impl<'de> Reader<'de> {
+    fn new(text: &'de str) -> Self {
+        Self {
+            text,
+            at: 0,
+            depth: 0,
         }
     }
 
-    // The forms the wire's types ask for, each without the code for every other form
-    // (one copy of `deserialize_any` per visitor type would cost more than the reader).
+    /// Only space may follow the value.
+    fn end(&mut self) -> Result<(), JsonError> {
+        self.skip_space();
+        match self.at == self.text.len() {
+            true => Ok(()),
+            false => Err(self.syntax_error("trailing characters")),
+        }
+    }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
+    /// Opens a list (`[`) or an object (`{`), or names what is there instead.
+    pub(crate) fn open(
+        &mut self,
+        bracket: u8,
+        expecting: &dyn fmt::Display,
+    ) -> Result<Items, JsonError> {
+        if self.next("a value")? != bracket {
+            return Err(self.wrong_type(expecting));
+        }
+        self.enter()?;
+        self.at += 1;
+        Ok(Items {
+            close: bracket + 2, // `]` and `}` follow `[` and `{` by two
+            first: true,
+        })
+    }
+
+    /// A string value, or names what is there instead.
+    pub(crate) fn str(&mut self, expecting: &dyn fmt::Display) -> Result<Cow<'de, str>, JsonError> {
         if self.next("a value")? != b'"' {
-            return Err(self.wrong_type(&visitor));
+            return Err(self.wrong_type(expecting));
         }
         self.at += 1;
-        match self.string()? {
-            Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
-            Cow::Owned(text) => visitor.visit_string(text),
+        self.string()
+    }
+
+    /// An object field's value, after its key: `:` then the value, into `slot` (which
+    /// must still be empty: a field given twice is an error, as serde's derive has it).
+    pub(crate) fn field<T: Decode>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &str,
+    ) -> Result<(), JsonError> {
+        self.field_start(slot.is_some(), name)?;
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// Before a field's value (not generic, so each field type adds little code): a
+    /// field given twice is an error; then its `:`.
+    fn field_start(&mut self, given: bool, name: &str) -> Result<(), JsonError> {
+        if given {
+            return Err(self.data_error(format!("duplicate field `{name}`")));
         }
+        self.colon()
     }
 
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        self.deserialize_str(visitor)
+    /// An object entry's value, after its key: `:` then the value.
+    pub(crate) fn value<T: Decode>(&mut self) -> Result<T, JsonError> {
+        self.colon()?;
+        T::decode(self)
     }
 
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        self.deserialize_str(visitor)
+    /// An unknown field's value, after its key: skipped, checking it is well formed.
+    pub(crate) fn skip_field(&mut self) -> Result<(), JsonError> {
+        self.colon()?;
+        self.skip()
     }
 
-    /// Any number (a visitor for `u64` rejects the others with serde's wording).
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        if !matches!(self.next("a value")?, b'-' | b'0'..=b'9') {
-            return Err(self.wrong_type(&visitor));
-        }
-        match self.number()? {
-            Number::Unsigned(n) => visitor.visit_u64(n),
-            Number::Signed(n) => visitor.visit_i64(n),
-            Number::Float(n) => visitor.visit_f64(n),
-        }
+    /// A required field's value, or the error naming it.
+    pub(crate) fn required<T>(&self, value: Option<T>, name: &str) -> Result<T, JsonError> {
+        value.ok_or_else(|| self.missing(name))
     }
 
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        if self.next("a value")? != b'[' {
-            return Err(self.wrong_type(&visitor));
-        }
-        self.enter()?;
-        self.at += 1;
-        let value = visitor.visit_seq(Items {
-            reader: &mut *self,
-            first: true,
-        })?;
-        self.close(b']', "a list")?;
-        Ok(value)
+    /// The error for required field `name`, absent.
+    pub(crate) fn missing(&self, name: &str) -> JsonError {
+        self.data_error(format!("missing field `{name}`"))
     }
 
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        if self.next("a value")? != b'{' {
-            return Err(self.wrong_type(&visitor));
-        }
-        self.enter()?;
-        self.at += 1;
-        let value = visitor.visit_map(Items {
-            reader: &mut *self,
-            first: true,
-        })?;
-        self.close(b'}', "an object")?;
-        Ok(value)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, JsonError> {
-        self.deserialize_map(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        self.skip()?;
-        visitor.visit_unit()
-    }
-
-    /// `null` is `None`; anything else is `Some`.
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
-        match self.next("a value")? {
-            b'n' => {
-                self.expect("null")?;
-                visitor.visit_none()
-            }
-            _ => visitor.visit_some(self),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 f64 char bytes byte_buf unit
-        unit_struct newtype_struct tuple tuple_struct enum
-    }
-}
-
-impl Reader<'_> {
-    /// Skips what a visitor left of a list or object (none, for every visitor here),
-    /// then its closing bracket.
-    fn close(&mut self, bracket: u8, what: &str) -> Result<(), JsonError> {
-        self.depth -= 1;
-        match self.next(what)? {
-            byte if byte == bracket => {
+    fn colon(&mut self) -> Result<(), JsonError> {
+        match self.next("an object")? {
+            b':' => {
                 self.at += 1;
                 Ok(())
             }
-            _ => Err(self.error("trailing characters")),
+            _ => Err(self.syntax_error("expected `:`")),
         }
     }
 }
 
-/// The elements of a list or the entries of an object.
-struct Items<'a, 'de> {
-    reader: &'a mut Reader<'de>,
+/// The items of an open list or object, read one after the other.
+#[derive(Debug)]
+pub(crate) struct Items {
+    close: u8,
     first: bool,
 }
 
-impl<'de> Items<'_, 'de> {
-    /// `true` when another item follows (its separator consumed).
-    fn more(&mut self, close: u8, what: &str) -> Result<bool, JsonError> {
-        let byte = self.reader.next(what)?;
-        if byte == close {
+impl Items {
+    /// `true` when another list element follows (its separator consumed); at the end,
+    /// the closing bracket is consumed.
+    pub(crate) fn next(&mut self, reader: &mut Reader<'_>) -> Result<bool, JsonError> {
+        let more = self.more(reader)?;
+        if !more {
+            reader.at += 1;
+            reader.depth -= 1;
+        }
+        Ok(more)
+    }
+
+    /// The next key of an object (its value follows, after a `:`); `None` at the end,
+    /// with the closing brace consumed.
+    pub(crate) fn next_key<'de>(
+        &mut self,
+        reader: &mut Reader<'de>,
+    ) -> Result<Option<Cow<'de, str>>, JsonError> {
+        if !self.next(reader)? {
+            return Ok(None);
+        }
+        reader.key().map(Some)
+    }
+
+    /// `true` when another item follows (its separator consumed); the closing bracket
+    /// is left in place at the end.
+    fn more(&mut self, reader: &mut Reader<'_>) -> Result<bool, JsonError> {
+        let what = if self.close == b']' {
+            "a list"
+        } else {
+            "an object"
+        };
+        let byte = reader.next(what)?;
+        if byte == self.close {
             return Ok(false);
         }
         if !std::mem::take(&mut self.first) {
             if byte != b',' {
-                let expected = if close == b']' {
+                let expected = if self.close == b']' {
                     "`,` or `]`"
                 } else {
                     "`,` or `}`"
                 };
-                return Err(self.reader.error(&format!("expected {expected}")));
+                return Err(reader.syntax_error(&format!("expected {expected}")));
             }
-            self.reader.at += 1;
-            if self.reader.next(what)? == close {
-                return Err(self.reader.error("trailing comma"));
+            reader.at += 1;
+            if reader.next(what)? == self.close {
+                return Err(reader.syntax_error("trailing comma"));
             }
         }
         Ok(true)
     }
 }
 
-impl<'de> SeqAccess<'de> for Items<'_, 'de> {
-    type Error = JsonError;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, JsonError> {
-        match self.more(b']', "a list")? {
-            true => seed.deserialize(&mut *self.reader).map(Some),
-            false => Ok(None),
-        }
+impl Decode for String {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        reader.str(&"a string").map(Cow::into_owned)
     }
 }
 
-impl<'de> MapAccess<'de> for Items<'_, 'de> {
-    type Error = JsonError;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, JsonError> {
-        if !self.more(b'}', "an object")? {
-            return Ok(None);
+/// Any number; negative ones and those with a fraction or exponent are rejected with
+/// serde's wording.
+impl Decode for u64 {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        if !matches!(reader.next("a value")?, b'-' | b'0'..=b'9') {
+            return Err(reader.wrong_type(&"u64"));
         }
-        if self.reader.peek() != Some(b'"') {
-            return Err(self.reader.error("key must be a string"));
-        }
-        seed.deserialize(&mut *self.reader).map(Some)
+        let found = match reader.number()? {
+            Number::Unsigned(n) => return Ok(n),
+            Number::Signed(n) if n >= 0 => return Ok(n.unsigned_abs()),
+            Number::Signed(n) => format!("invalid value: integer `{n}`"),
+            Number::Float(text) => format!("invalid type: floating point `{}`", lex::decimal(text)),
+        };
+        Err(reader.data_error(format!("{found}, expected u64")))
     }
+}
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, JsonError> {
-        match self.reader.next("an object")? {
-            b':' => {
-                self.reader.at += 1;
-                seed.deserialize(&mut *self.reader)
+impl<T: Decode> Decode for Vec<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut items = reader.open(b'[', &"a sequence")?;
+        let mut values = Vec::new();
+        while items.next(reader)? {
+            values.push(T::decode(reader)?);
+        }
+        Ok(values)
+    }
+}
+
+/// `null` is `None`; anything else is `Some`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        match reader.next("a value")? {
+            b'n' => {
+                reader.expect("null")?;
+                Ok(None)
             }
-            _ => Err(self.reader.error("expected `:`")),
+            _ => T::decode(reader).map(Some),
         }
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests;

@@ -25,6 +25,7 @@ mod score;
 // their module docs state the policies.
 mod error_code;
 pub mod http_error;
+pub mod limits;
 pub mod paging;
 pub mod pool;
 pub mod progress;

@@ -8,13 +8,13 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::json::{Decode, JsonError, Reader};
 use crate::timestamp::Timestamp;
 
 mod wire;
-
-use wire::WireRunner;
 
 /// One page of a runner listing: `{"runners": [...], "total": N}`.
 ///
@@ -29,7 +29,7 @@ use wire::WireRunner;
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct RunnerPage {
     /// The runners on this page, newest `created_at` first.
     pub runners: Vec<Runner>,
@@ -37,12 +37,14 @@ pub struct RunnerPage {
     pub total: u64,
 }
 
+#[cfg(feature = "serde")]
 #[derive(Deserialize)]
 struct WirePage {
     runners: Vec<Runner>,
     total: u64,
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for RunnerPage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let WirePage { runners, total } =
@@ -51,8 +53,39 @@ impl<'de> Deserialize<'de> for RunnerPage {
     }
 }
 
+/// Objects only, as the serde impl reads them.
+impl Decode for RunnerPage {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let (runners, total) =
+            decode_page(reader, "a runner page object {runners, total}", "runners")?;
+        Ok(RunnerPage { runners, total })
+    }
+}
+
+/// A listing's page, `{"<list>": [...], "total": N}`: its items and total.
+pub(crate) fn decode_page<T: Decode>(
+    reader: &mut Reader<'_>,
+    expecting: &str,
+    list: &str,
+) -> Result<(Vec<T>, u64), JsonError> {
+    let mut entries = reader.open(b'{', &expecting)?;
+    let (mut items, mut total) = (None, None);
+    while let Some(key) = entries.next_key(reader)? {
+        match &*key {
+            key if key == list => reader.field(&mut items, list)?,
+            "total" => reader.field(&mut total, "total")?,
+            _ => reader.skip_field()?,
+        }
+    }
+    Ok((
+        reader.required(items, list)?,
+        reader.required(total, "total")?,
+    ))
+}
+
 /// Deserializes `T` from a map only: serde's derive would also take a sequence of the
 /// field values, which is not the documented wire shape.
+#[cfg(feature = "serde")]
 pub(crate) fn map_only<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -76,16 +109,16 @@ where
 /// Deserializes both the managed-runner shape (with `runner_type`) and the self-hosted
 /// shape (with `user_id`, `endpoint` and `headers`); serializes back to the managed
 /// shape, never emitting `headers`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[serde(from = "WireRunner")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "wire::WireRunner"))]
 pub struct Runner {
     /// The runner's UUID.
     pub id: String,
     /// Display name.
     pub name: String,
     /// The managed tier (`plus` / `pro`); `None` for self-hosted runners, which have none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub runner_type: Option<RunnerType>,
     /// Whether the runner takes work. Only [`RunnerStatus::Active`] is schedulable.
     pub status: RunnerStatus,
@@ -96,7 +129,7 @@ pub struct Runner {
     /// When the runner was last changed.
     pub updated_at: Timestamp,
     /// Which listing the runner came from. Not part of the managed wire format.
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub source: RunnerSource,
 }
 
@@ -225,6 +258,20 @@ impl FromIterator<(String, String)> for SecretHeaders {
     }
 }
 
+/// An object of string values.
+impl Decode for SecretHeaders {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut entries = reader.open(b'{', &"a map")?;
+        let mut headers = Vec::new();
+        while let Some(name) = entries.next_key(reader)? {
+            let value = reader.value::<String>()?;
+            headers.push((name.into_owned(), value));
+        }
+        Ok(headers.into_iter().collect())
+    }
+}
+
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for SecretHeaders {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Headers;
@@ -295,6 +342,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::json::Decode for $name {
+            fn decode(reader: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::JsonError> {
+                reader.str(&"a string").map(|wire| Self::from(&*wire))
+            }
+        }
+
         #[cfg(feature = "serde")]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -302,9 +355,10 @@ macro_rules! open_enum {
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let wire = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let wire = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from(&*wire))
             }
         }

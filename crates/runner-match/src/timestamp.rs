@@ -11,7 +11,10 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::json::{Decode, JsonError, Reader};
 
 /// A point in time parsed from an RFC 3339 string, keeping the original text.
 ///
@@ -255,13 +258,23 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// A string in RFC 3339 form.
+impl Decode for Timestamp {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let text = reader.str(&"a string")?;
+        text.parse()
+            .map_err(|err: TimestampError| reader.data_error(err.to_string()))
+    }
+}
+
 #[cfg(feature = "serde")]
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;

@@ -7,10 +7,13 @@
 
 use std::fmt;
 
-// `open_enum!` expands to impls naming these.
-use serde::{Deserialize, Deserializer};
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::model::{map_only, open_enum};
+use crate::json::{Decode, JsonError, Reader};
+#[cfg(feature = "serde")]
+use crate::model::map_only;
+use crate::model::{decode_page, open_enum};
 use crate::timestamp::Timestamp;
 
 open_enum! {
@@ -87,9 +90,9 @@ impl WorkflowStatus {
 /// assert_eq!(workflow.started_at, None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[serde(from = "WireWorkflow")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "WireWorkflow"))]
 pub struct Workflow {
     /// The workflow's UUID.
     pub id: String,
@@ -104,10 +107,10 @@ pub struct Workflow {
     /// When it last changed.
     pub updated_at: Timestamp,
     /// When a runner started it, once one has.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<Timestamp>,
     /// When it ended, once it has.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub completed_at: Option<Timestamp>,
 }
 
@@ -134,7 +137,7 @@ impl Workflow {
 
 /// One page of the workflow listing: `{"workflows": [...], "total": N}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(Serialize))]
 pub struct WorkflowPage {
     /// The workflows on this page, newest `created_at` first.
     pub workflows: Vec<Workflow>,
@@ -142,12 +145,65 @@ pub struct WorkflowPage {
     pub total: u64,
 }
 
+/// Objects only, as the serde impl reads them.
+impl Decode for WorkflowPage {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let (workflows, total) = decode_page(
+            reader,
+            "a workflow page object {workflows, total}",
+            "workflows",
+        )?;
+        Ok(WorkflowPage { workflows, total })
+    }
+}
+
+/// Objects only, as the serde impl reads them; `started_at` and `completed_at` may be
+/// absent or `null`.
+impl Decode for Workflow {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut entries = reader.open(b'{', &"a workflow object")?;
+        let (mut id, mut name, mut status, mut tags) = (None, None, None, None);
+        let (mut created_at, mut updated_at) = (None, None);
+        let (mut started_at, mut completed_at) = (None, None);
+        while let Some(key) = entries.next_key(reader)? {
+            let field = &*key;
+            match field {
+                "id" => reader.field(&mut id, field)?,
+                "name" => reader.field(&mut name, field)?,
+                "status" => reader.field(&mut status, field)?,
+                "tags" => reader.field(&mut tags, field)?,
+                "created_at" => reader.field(&mut created_at, field)?,
+                "updated_at" => reader.field(&mut updated_at, field)?,
+                "started_at" => reader.field(&mut started_at, field)?,
+                "completed_at" => reader.field(&mut completed_at, field)?,
+                _ => reader.skip_field()?,
+            }
+        }
+        // In declaration order, as serde's derive checks them.
+        let required = || -> Result<_, &str> {
+            Ok(Workflow {
+                id: id.ok_or("id")?,
+                name: name.ok_or("name")?,
+                status: status.ok_or("status")?,
+                tags: tags.ok_or("tags")?,
+                created_at: created_at.ok_or("created_at")?,
+                updated_at: updated_at.ok_or("updated_at")?,
+                started_at: started_at.flatten(),
+                completed_at: completed_at.flatten(),
+            })
+        };
+        required().map_err(|missing| reader.missing(missing))
+    }
+}
+
+#[cfg(feature = "serde")]
 #[derive(Deserialize)]
 struct WirePage {
     workflows: Vec<Workflow>,
     total: u64,
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for WorkflowPage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let WirePage { workflows, total } =
@@ -157,14 +213,17 @@ impl<'de> Deserialize<'de> for WorkflowPage {
 }
 
 /// A workflow object as received (objects only).
+#[cfg(feature = "serde")]
 struct WireWorkflow(WireFields);
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for WireWorkflow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         map_only(deserializer, "a workflow object").map(WireWorkflow)
     }
 }
 
+#[cfg(feature = "serde")]
 #[derive(Deserialize)]
 struct WireFields {
     id: String,
@@ -179,6 +238,7 @@ struct WireFields {
     completed_at: Option<Timestamp>,
 }
 
+#[cfg(feature = "serde")]
 impl From<WireWorkflow> for Workflow {
     fn from(WireWorkflow(wire): WireWorkflow) -> Self {
         Workflow {
@@ -194,7 +254,7 @@ impl From<WireWorkflow> for Workflow {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
 

@@ -1,15 +1,42 @@
-//! The reader's lexing: whitespace, literals, strings with their escapes, numbers, and
-//! skipping whole values.
+//! The reader's lexing: whitespace, literals, strings with their escapes, numbers,
+//! keys, skipping whole values, and the errors that say where.
 
 use std::borrow::Cow;
-
-use serde::de;
+use std::fmt;
 
 use super::{JsonError, Reader, MAX_DEPTH};
 
 impl<'de> Reader<'de> {
-    pub(super) fn error(&self, what: &str) -> JsonError {
-        JsonError(what.to_owned())
+    /// The text is not well-formed JSON: `what` is wrong here.
+    pub(super) fn syntax_error(&self, what: &str) -> JsonError {
+        self.error_here(what.to_owned(), true)
+    }
+
+    /// The text is JSON of the wrong shape.
+    pub(crate) fn data_error(&self, message: String) -> JsonError {
+        self.error_here(message, false)
+    }
+
+    fn error_here(&self, message: String, syntax: bool) -> JsonError {
+        let (line, column) = self.line_column();
+        JsonError {
+            message,
+            syntax,
+            line,
+            column,
+        }
+    }
+
+    /// The 1-based line of the last byte read, and its column (counted as serde_json
+    /// does: the bytes read on that line).
+    pub(super) fn line_column(&self) -> (usize, usize) {
+        let read = &self.text.as_bytes()[..self.at];
+        let line_start = read
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |at| at + 1);
+        let line = 1 + read.iter().filter(|&&b| b == b'\n').count();
+        (line, self.at - line_start)
     }
 
     pub(super) fn peek(&self) -> Option<u8> {
@@ -26,7 +53,7 @@ impl<'de> Reader<'de> {
     pub(super) fn next(&mut self, what: &str) -> Result<u8, JsonError> {
         self.skip_space();
         self.peek()
-            .ok_or_else(|| JsonError(format!("EOF while parsing {what}")))
+            .ok_or_else(|| self.syntax_error(&format!("EOF while parsing {what}")))
     }
 
     pub(super) fn expect(&mut self, word: &str) -> Result<(), JsonError> {
@@ -36,16 +63,16 @@ impl<'de> Reader<'de> {
                 Ok(())
             }
             false if self.text.len() - self.at < word.len() => {
-                Err(self.error("EOF while parsing a value"))
+                Err(self.syntax_error("EOF while parsing a value"))
             }
-            false => Err(self.error("expected ident")),
+            false => Err(self.syntax_error("expected ident")),
         }
     }
 
     pub(super) fn enter(&mut self) -> Result<(), JsonError> {
         self.depth += 1;
         match self.depth > MAX_DEPTH {
-            true => Err(self.error("recursion limit exceeded")),
+            true => Err(self.syntax_error("recursion limit exceeded")),
             false => Ok(()),
         }
     }
@@ -59,7 +86,7 @@ impl<'de> Reader<'de> {
         let mut run = start;
         loop {
             let Some(&byte) = bytes.get(self.at) else {
-                return Err(self.error("EOF while parsing a string"));
+                return Err(self.syntax_error("EOF while parsing a string"));
             };
             match byte {
                 b'"' => {
@@ -82,8 +109,9 @@ impl<'de> Reader<'de> {
                     run = self.at;
                 }
                 0..=0x1f => {
-                    return Err(self
-                        .error("control character (\\u0000-\\u001F) found while parsing a string"))
+                    return Err(self.syntax_error(
+                        "control character (\\u0000-\\u001F) found while parsing a string",
+                    ))
                 }
                 _ => self.at += 1,
             }
@@ -93,7 +121,7 @@ impl<'de> Reader<'de> {
     /// The character of an escape, after its backslash.
     pub(super) fn escape(&mut self) -> Result<char, JsonError> {
         let Some(byte) = self.peek() else {
-            return Err(self.error("EOF while parsing a string"));
+            return Err(self.syntax_error("EOF while parsing a string"));
         };
         self.at += 1;
         Ok(match byte {
@@ -108,20 +136,20 @@ impl<'de> Reader<'de> {
             b'u' => {
                 let high = self.hex4()?;
                 if !(0xD800..0xE000).contains(&high) {
-                    return char::from_u32(high).ok_or_else(|| self.error("invalid escape"));
+                    return char::from_u32(high).ok_or_else(|| self.syntax_error("invalid escape"));
                 }
                 if high >= 0xDC00 || !self.text[self.at..].starts_with("\\u") {
-                    return Err(self.error("lone surrogate in hex escape"));
+                    return Err(self.syntax_error("lone surrogate in hex escape"));
                 }
                 self.at += 2;
                 let low = self.hex4()?;
                 if !(0xDC00..0xE000).contains(&low) {
-                    return Err(self.error("lone surrogate in hex escape"));
+                    return Err(self.syntax_error("lone surrogate in hex escape"));
                 }
                 let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                char::from_u32(code).ok_or_else(|| self.error("invalid escape"))?
+                char::from_u32(code).ok_or_else(|| self.syntax_error("invalid escape"))?
             }
-            _ => return Err(self.error("invalid escape")),
+            _ => return Err(self.syntax_error("invalid escape")),
         })
     }
 
@@ -129,20 +157,22 @@ impl<'de> Reader<'de> {
         let digits = self
             .text
             .get(self.at..self.at + 4)
-            .ok_or_else(|| self.error("EOF while parsing a string"))?;
-        let value = u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid escape"))?;
+            .ok_or_else(|| self.syntax_error("EOF while parsing a string"))?;
+        let value =
+            u32::from_str_radix(digits, 16).map_err(|_| self.syntax_error("invalid escape"))?;
         if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(self.error("invalid escape"));
+            return Err(self.syntax_error("invalid escape"));
         }
         self.at += 4;
         Ok(value)
     }
 
-    /// A number.
-    pub(super) fn number(&mut self) -> Result<Number, JsonError> {
+    /// A number: an integer when it has neither fraction nor exponent and fits, else
+    /// its text.
+    pub(super) fn number(&mut self) -> Result<Number<'de>, JsonError> {
         let bytes = self.text.as_bytes();
-        let negative = self.peek() == Some(b'-');
-        self.at += usize::from(negative);
+        let start = self.at;
+        self.at += usize::from(self.peek() == Some(b'-'));
         let digits = |at: &mut usize| {
             let from = *at;
             while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
@@ -153,99 +183,69 @@ impl<'de> Reader<'de> {
         let int_start = self.at;
         let int_digits = digits(&mut self.at);
         if int_digits == 0 || (int_digits > 1 && bytes[int_start] == b'0') {
-            return Err(self.error("invalid number"));
-        }
-        let mut mantissa: u64 = 0;
-        let mut exponent: i32 = 0;
-        let mut exact = true;
-        let mut push = |digit: u8, exponent: &mut i32, after_point: bool| match mantissa
-            .checked_mul(10)
-            .and_then(|m| m.checked_add(u64::from(digit - b'0')))
-        {
-            Some(m) => {
-                mantissa = m;
-                *exponent -= i32::from(after_point);
-            }
-            None => {
-                exact = false;
-                *exponent += i32::from(!after_point);
-            }
-        };
-        for &digit in &bytes[int_start..self.at] {
-            push(digit, &mut exponent, false);
+            return Err(self.syntax_error("invalid number"));
         }
         let mut integer = true;
         if self.peek() == Some(b'.') {
             integer = false;
             self.at += 1;
-            let from = self.at;
             if digits(&mut self.at) == 0 {
-                return Err(self.error("invalid number"));
-            }
-            for &digit in &bytes[from..self.at] {
-                push(digit, &mut exponent, true);
+                return Err(self.syntax_error("invalid number"));
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
             integer = false;
             self.at += 1;
-            let minus = self.peek() == Some(b'-');
             self.at += usize::from(matches!(self.peek(), Some(b'-' | b'+')));
-            let from = self.at;
             if digits(&mut self.at) == 0 {
-                return Err(self.error("invalid number"));
+                return Err(self.syntax_error("invalid number"));
             }
-            let written: i32 = self.text[from..self.at].parse().unwrap_or(100_000);
-            exponent = exponent.saturating_add(if minus { -written } else { written });
         }
-        if integer && exact {
-            return Ok(match negative {
-                false => Number::Unsigned(mantissa),
-                true => match i64::try_from(mantissa) {
-                    Ok(value) => Number::Signed(-value),
-                    Err(_) => Number::Float(-(mantissa as f64)),
-                },
-            });
+        let text = &self.text[start..self.at];
+        if integer {
+            if let Ok(n) = text.parse() {
+                return Ok(Number::Unsigned(n));
+            }
+            if let Ok(n) = text.parse() {
+                return Ok(Number::Signed(n));
+            }
         }
-        let scale = 10f64.powi(exponent.unsigned_abs().min(400) as i32);
-        let magnitude = match exponent < 0 {
-            true => mantissa as f64 / scale,
-            false => mantissa as f64 * scale,
-        };
-        Ok(Number::Float(if negative { -magnitude } else { magnitude }))
+        Ok(Number::Float(text))
     }
 
     /// The error for a value that is not what `expected` wants: reads the value to name
-    /// it (a string's content, a number's value), as serde_json's messages do.
-    pub(super) fn wrong_type(&mut self, expected: &dyn de::Expected) -> JsonError {
+    /// it (a string's content, a number's value), worded as serde_json's messages.
+    pub(crate) fn wrong_type(&mut self, expected: &dyn fmt::Display) -> JsonError {
         let found = match self.next("a value") {
             Err(eof) => return eof,
             Ok(byte) => byte,
         };
-        let text: Cow<'_, str>;
+        let literal = |reader: &mut Self, word: &str, found: &str| match reader.expect(word) {
+            Ok(()) => Ok(found.to_owned()),
+            Err(err) => Err(err),
+        };
         let found = match found {
-            b'n' => de::Unexpected::Unit,
-            b't' => de::Unexpected::Bool(true),
-            b'f' => de::Unexpected::Bool(false),
-            b'[' => de::Unexpected::Seq,
-            b'{' => de::Unexpected::Map,
+            b'n' => literal(self, "null", "null"),
+            b't' => literal(self, "true", "boolean `true`"),
+            b'f' => literal(self, "false", "boolean `false`"),
+            b'[' => Ok("sequence".to_owned()),
+            b'{' => Ok("map".to_owned()),
             b'"' => {
                 self.at += 1;
-                text = match self.string() {
-                    Ok(text) => text,
-                    Err(err) => return err,
-                };
-                de::Unexpected::Str(&text)
+                self.string().map(|text| format!("string {text:?}"))
             }
-            b'-' | b'0'..=b'9' => match self.number() {
-                Ok(Number::Unsigned(n)) => de::Unexpected::Unsigned(n),
-                Ok(Number::Signed(n)) => de::Unexpected::Signed(n),
-                Ok(Number::Float(n)) => de::Unexpected::Float(n),
-                Err(err) => return err,
-            },
-            _ => return self.error("expected value"),
+            b'-' | b'0'..=b'9' => self.number().map(|number| match number {
+                Number::Unsigned(n) => format!("integer `{n}`"),
+                Number::Signed(n) => format!("integer `{n}`"),
+                Number::Float(text) => format!("floating point `{}`", decimal(text)),
+            }),
+            _ => Err(self.syntax_error("expected value")),
         };
-        de::Error::invalid_type(found, expected)
+        let found = match found {
+            Ok(found) => found,
+            Err(err) => return err,
+        };
+        self.data_error(format!("invalid type: {found}, expected {expected}"))
     }
 
     /// Skips one value, checking it is well formed. Iterative: an ignored field may
@@ -264,6 +264,7 @@ impl<'de> Reader<'de> {
                         open.push(close);
                         if close == b'}' {
                             self.key()?;
+                            self.colon()?;
                         }
                         continue;
                     }
@@ -278,7 +279,7 @@ impl<'de> Reader<'de> {
                 b'-' | b'0'..=b'9' => {
                     self.number()?;
                 }
-                _ => return Err(self.error("expected value")),
+                _ => return Err(self.syntax_error("expected value")),
             }
             // After a value: the separator before the next one, or closing brackets.
             loop {
@@ -291,6 +292,7 @@ impl<'de> Reader<'de> {
                         self.at += 1;
                         if close == b'}' {
                             self.key()?;
+                            self.colon()?;
                         }
                         break;
                     }
@@ -298,33 +300,77 @@ impl<'de> Reader<'de> {
                         self.at += 1;
                         open.pop();
                     }
-                    _ if close == b']' => return Err(self.error("expected `,` or `]`")),
-                    _ => return Err(self.error("expected `,` or `}`")),
+                    _ if close == b']' => return Err(self.syntax_error("expected `,` or `]`")),
+                    _ => return Err(self.syntax_error("expected `,` or `}`")),
                 }
             }
         }
     }
 
-    /// An object's key and its `:`, skipped.
-    pub(super) fn key(&mut self) -> Result<(), JsonError> {
+    /// An object's key (its `:` follows).
+    pub(super) fn key(&mut self) -> Result<Cow<'de, str>, JsonError> {
         if self.next("an object")? != b'"' {
-            return Err(self.error("key must be a string"));
+            return Err(self.syntax_error("key must be a string"));
         }
         self.at += 1;
-        self.string()?;
-        match self.next("an object")? {
-            b':' => {
-                self.at += 1;
-                Ok(())
-            }
-            _ => Err(self.error("expected `:`")),
-        }
+        self.string()
     }
 }
 
 /// A JSON number, as read.
-pub(super) enum Number {
+pub(super) enum Number<'de> {
     Unsigned(u64),
     Signed(i64),
-    Float(f64),
+    /// Any other number, as written.
+    Float(&'de str),
+}
+
+/// The decimal value of a JSON number `text` as Rust shows an `f64` with serde's
+/// `.0` for whole values (`1e3` is `1000.0`, `-0` is `-0.0`), computed on the digits
+/// (no float formatting code): the same up to 15 significant digits; beyond, rounded to
+/// 17 (where an `f64` shows its shortest form); `inf` and `0.0` past an `f64`'s range.
+pub(super) fn decimal(text: &str) -> String {
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (mantissa, exponent) = text.split_once(['e', 'E']).map_or((text, 0), |(m, e)| {
+        let huge = if e.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        };
+        (m, e.parse::<i64>().unwrap_or(huge / 2))
+    });
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let digits = all.trim_start_matches('0');
+    // The position of the decimal point after the first significant digit's place.
+    let mut point = (int.len() as i64 - (all.len() - digits.len()) as i64).saturating_add(exponent);
+    let mut digits = digits.trim_end_matches('0').to_owned();
+    if digits.len() > 17 {
+        let round_up = digits.as_bytes()[17] >= b'5';
+        let kept: u64 = digits[..17].parse().unwrap_or(0) + u64::from(round_up);
+        digits = kept.to_string();
+        if digits.len() > 17 {
+            point += 1; // 99…9 rounded up to 100…0
+        }
+        digits = digits.trim_end_matches('0').to_owned();
+    }
+    if digits.is_empty() || point < -323 {
+        return format!("{sign}0.0");
+    }
+    if point > 309 {
+        return format!("{sign}inf");
+    }
+    let point = point as isize;
+    let len = digits.len() as isize;
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat(point.unsigned_abs()))
+    } else if point >= len {
+        format!("{sign}{digits}{}.0", "0".repeat((point - len) as usize))
+    } else {
+        let (whole, part) = digits.split_at(point as usize);
+        format!("{sign}{whole}.{part}")
+    }
 }

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::{RunnerPage, WorkflowPage};
+use serde::de;
+use std::fmt;
 
 /// serde_json's message without its position suffix.
 fn serde_json_error<T: de::DeserializeOwned + fmt::Debug>(text: &str) -> String {
@@ -26,6 +28,7 @@ fn reads_what_serde_json_reads() {
     ] {
         let ours: RunnerPage = from_str(text).unwrap();
         assert_eq!(ours, serde_json::from_str::<RunnerPage>(text).unwrap());
+        assert_eq!(decode::<RunnerPage>(text).unwrap(), ours);
     }
     let page: RunnerPage = from_str(self_hosted).unwrap();
     assert_eq!(page.runners[0].name, "\u{1F680} \"home\"\n");
@@ -36,6 +39,7 @@ fn reads_what_serde_json_reads() {
         ours,
         serde_json::from_str::<WorkflowPage>(workflows).unwrap()
     );
+    assert_eq!(decode::<WorkflowPage>(workflows).unwrap(), ours);
 }
 
 #[test]
@@ -59,6 +63,9 @@ fn type_errors_read_as_serde_jsons() {
     ] {
         let ours = from_str::<RunnerPage>(text).unwrap_err().to_string();
         assert_eq!(ours, serde_json_error::<RunnerPage>(text), "{text}");
+        let decoded = decode::<RunnerPage>(text).unwrap_err();
+        assert_eq!(decoded.to_string(), ours, "{text}");
+        assert!(!decoded.is_syntax(), "{text}");
     }
 }
 
@@ -86,6 +93,9 @@ fn malformed_text_is_an_error() {
         &deep,
     ] {
         assert!(from_str::<RunnerPage>(text).is_err(), "{text:.80}");
+        // Malformed, except a list where the page object belongs.
+        let err = decode::<RunnerPage>(text).unwrap_err();
+        assert!(err.is_syntax() || text.starts_with('['), "{text:.80}");
         assert!(
             serde_json::from_str::<RunnerPage>(text).is_err(),
             "{text:.80}"
@@ -102,12 +112,14 @@ fn malformed_text_is_an_error() {
         "]".repeat(200)
     );
     assert!(from_str::<RunnerPage>(&deep).is_err());
+    assert!(decode::<RunnerPage>(&deep).is_err());
     let ignored = format!(
         r#"{{"runners":[],"total":0,"x":{}{{"a":[1,{{}}]}}{}}}"#,
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
     assert_eq!(from_str::<RunnerPage>(&ignored).unwrap().total, 0);
+    assert_eq!(decode::<RunnerPage>(&ignored).unwrap().total, 0);
     for bad in [
         r#"[1 2]"#,
         r#"{"a" 1}"#,
@@ -118,6 +130,47 @@ fn malformed_text_is_an_error() {
     ] {
         let text = format!(r#"{{"runners":[],"total":0,"x":{bad}}}"#);
         assert!(from_str::<RunnerPage>(&text).is_err(), "{bad}");
+        assert!(
+            decode::<RunnerPage>(&text).unwrap_err().is_syntax(),
+            "{bad}"
+        );
         assert!(serde_json::from_str::<RunnerPage>(&text).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn errors_say_where() {
+    let err = decode::<RunnerPage>("{\"runners\":[],\n  \"total\":true}").unwrap_err();
+    assert_eq!((err.line(), err.column()), (2, 14));
+    let err = decode::<RunnerPage>("{\"runners\":[] x").unwrap_err();
+    assert_eq!((err.is_syntax(), err.line(), err.column()), (true, 1, 14));
+}
+
+#[test]
+fn numbers_in_messages_read_as_serde_shows_an_f64() {
+    for (text, shown) in [
+        ("1.5", "1.5"),
+        ("1e3", "1000.0"),
+        ("1E+3", "1000.0"),
+        ("-0", "-0.0"),
+        ("-0.0", "-0.0"),
+        ("0.00125", "0.00125"),
+        ("12.5e-1", "1.25"),
+        ("120e-1", "12.0"),
+        ("18446744073709551616", "18446744073709552000.0"),
+        ("0.99999999999999999999", "1.0"),
+        ("1e400", "inf"),
+        ("-1e400", "-inf"),
+        ("1e-400", "0.0"),
+        ("1e-99999999999999999999", "0.0"),
+    ] {
+        assert_eq!(lex::decimal(text), shown, "{text}");
+        let value: f64 = text.parse().unwrap();
+        let serde_shows = format!("{value}");
+        let serde_shows = match serde_shows.contains('.') || !value.is_finite() {
+            true => serde_shows,
+            false => format!("{serde_shows}.0"),
+        };
+        assert_eq!(shown, serde_shows, "{text}");
     }
 }

@@ -2,16 +2,114 @@
 //! field and the kind of value, never the value: a self-hosted runner's `headers` and
 //! `endpoint` may hold credentials, and serde's own messages quote what they got.
 
+#[cfg(feature = "serde")]
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Deserializer};
 
 use super::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
+use crate::json::{Decode, JsonError, Reader};
 use crate::timestamp::Timestamp;
 
-/// The union of both listings' runner shapes, as received (objects only).
-pub(super) struct WireRunner(WireFields);
+/// Reads a runner object field by field, so that an error names the field and never
+/// quotes its value (a self-hosted runner's `headers` or `endpoint` may hold
+/// credentials). Unknown fields are skipped; `null` optional fields count as absent.
+impl Decode for Runner {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let reword = |err: JsonError, name: Option<&str>| {
+            let message = field_error(name, &err.to_string());
+            err.reworded(message)
+        };
+        // An error about the value as a whole (a string in place of an object) is
+        // worded like one about a field.
+        let mut entries = reader
+            .open(b'{', &"a runner object")
+            .map_err(|err| reword(err, None))?;
+        let mut slots = Slots::default();
+        while let Some(key) = entries.next_key(reader)? {
+            let name = &*key;
+            let read = match name {
+                "id" => reader.field(&mut slots.id, name),
+                "name" => reader.field(&mut slots.name, name),
+                "status" => reader.field(&mut slots.status, name),
+                "tags" => reader.field(&mut slots.tags, name),
+                "created_at" => reader.field(&mut slots.created_at, name),
+                "updated_at" => reader.field(&mut slots.updated_at, name),
+                "runner_type" => reader.field(&mut slots.runner_type, name),
+                "user_id" => reader.field(&mut slots.user_id, name),
+                "endpoint" => reader.field(&mut slots.endpoint, name),
+                "headers" => reader.field(&mut slots.headers, name),
+                _ => {
+                    reader.skip_field()?;
+                    continue;
+                }
+            };
+            read.map_err(|err| reword(err, Some(name)))?;
+        }
+        slots.finish().map_err(|missing| reader.missing(missing))
+    }
+}
 
+/// The fields of a runner object in either listing's shape, as they arrive: `None`
+/// until given (a `null` optional field is `Some(None)`).
+#[derive(Default)]
+struct Slots {
+    id: Option<String>,
+    name: Option<String>,
+    status: Option<RunnerStatus>,
+    tags: Option<Vec<String>>,
+    created_at: Option<Timestamp>,
+    updated_at: Option<Timestamp>,
+    runner_type: Option<Option<RunnerType>>,
+    user_id: Option<Option<String>>,
+    endpoint: Option<Option<String>>,
+    headers: Option<Option<SecretHeaders>>,
+}
+
+impl Slots {
+    /// The runner, or the name of the first required field missing.
+    fn finish(self) -> Result<Runner, &'static str> {
+        // In declaration order, as serde's derive checks them.
+        let id = self.id.ok_or("id")?;
+        let name = self.name.ok_or("name")?;
+        let status = self.status.ok_or("status")?;
+        let tags = self.tags.ok_or("tags")?;
+        let created_at = self.created_at.ok_or("created_at")?;
+        let updated_at = self.updated_at.ok_or("updated_at")?;
+        let source = match self.endpoint.flatten() {
+            Some(endpoint) => RunnerSource::SelfHosted {
+                user_id: self.user_id.flatten().unwrap_or_default(),
+                endpoint,
+                headers: self.headers.flatten().unwrap_or_default(),
+            },
+            None => RunnerSource::Managed,
+        };
+        Ok(Runner {
+            id,
+            name,
+            runner_type: self.runner_type.flatten(),
+            status,
+            tags,
+            created_at,
+            updated_at,
+            source,
+        })
+    }
+}
+
+/// A runner read by serde (feature `serde`), with the same wording as [`Decode`].
+#[cfg(feature = "serde")]
+pub(super) struct WireRunner(Runner);
+
+#[cfg(feature = "serde")]
+impl From<WireRunner> for Runner {
+    fn from(WireRunner(runner): WireRunner) -> Self {
+        runner
+    }
+}
+
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for WireRunner {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Errors from inside the object are worded by `field_error`; one about the
@@ -29,32 +127,18 @@ impl<'de> Deserialize<'de> for WireRunner {
     }
 }
 
-struct WireFields {
-    id: String,
-    name: String,
-    runner_type: Option<RunnerType>,
-    status: RunnerStatus,
-    tags: Vec<String>,
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    user_id: Option<String>,
-    endpoint: Option<String>,
-    headers: Option<SecretHeaders>,
-}
-
-/// Reads a runner object field by field, so that an error names the field and never
-/// quotes its value (a self-hosted runner's `headers` or `endpoint` may hold
-/// credentials). Unknown fields are skipped; `null` optional fields count as absent.
+#[cfg(feature = "serde")]
 struct WireVisitor<'a>(&'a std::cell::Cell<bool>);
 
+#[cfg(feature = "serde")]
 impl<'de> serde::de::Visitor<'de> for WireVisitor<'_> {
-    type Value = WireFields;
+    type Value = Runner;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a runner object")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WireFields, A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Runner, A::Error> {
         use serde::de::Error;
         self.0.set(true);
         fn field<'de, A: serde::de::MapAccess<'de>, T: Deserialize<'de>>(
@@ -71,44 +155,25 @@ impl<'de> serde::de::Visitor<'de> for WireVisitor<'_> {
             *slot = Some(value);
             Ok(())
         }
-        fn required<T, E: Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-            value.ok_or_else(|| E::missing_field(name))
-        }
-        let (mut id, mut name, mut status, mut tags) = (None, None, None, None);
-        let (mut created_at, mut updated_at) = (None, None);
-        let mut runner_type: Option<Option<RunnerType>> = None;
-        let mut user_id: Option<Option<String>> = None;
-        let mut endpoint: Option<Option<String>> = None;
-        let mut headers: Option<Option<SecretHeaders>> = None;
+        let mut slots = Slots::default();
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
-                "id" => field(&mut map, "id", &mut id)?,
-                "name" => field(&mut map, "name", &mut name)?,
-                "status" => field(&mut map, "status", &mut status)?,
-                "tags" => field(&mut map, "tags", &mut tags)?,
-                "created_at" => field(&mut map, "created_at", &mut created_at)?,
-                "updated_at" => field(&mut map, "updated_at", &mut updated_at)?,
-                "runner_type" => field(&mut map, "runner_type", &mut runner_type)?,
-                "user_id" => field(&mut map, "user_id", &mut user_id)?,
-                "endpoint" => field(&mut map, "endpoint", &mut endpoint)?,
-                "headers" => field(&mut map, "headers", &mut headers)?,
+                "id" => field(&mut map, "id", &mut slots.id)?,
+                "name" => field(&mut map, "name", &mut slots.name)?,
+                "status" => field(&mut map, "status", &mut slots.status)?,
+                "tags" => field(&mut map, "tags", &mut slots.tags)?,
+                "created_at" => field(&mut map, "created_at", &mut slots.created_at)?,
+                "updated_at" => field(&mut map, "updated_at", &mut slots.updated_at)?,
+                "runner_type" => field(&mut map, "runner_type", &mut slots.runner_type)?,
+                "user_id" => field(&mut map, "user_id", &mut slots.user_id)?,
+                "endpoint" => field(&mut map, "endpoint", &mut slots.endpoint)?,
+                "headers" => field(&mut map, "headers", &mut slots.headers)?,
                 _ => {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             }
         }
-        Ok(WireFields {
-            id: required(id, "id")?,
-            name: required(name, "name")?,
-            status: required(status, "status")?,
-            tags: required(tags, "tags")?,
-            created_at: required(created_at, "created_at")?,
-            updated_at: required(updated_at, "updated_at")?,
-            runner_type: runner_type.flatten(),
-            user_id: user_id.flatten(),
-            endpoint: endpoint.flatten(),
-            headers: headers.flatten(),
-        })
+        slots.finish().map_err(A::Error::missing_field)
     }
 }
 
@@ -151,28 +216,5 @@ fn field_error(name: Option<&str>, message: &str) -> String {
     match message.rsplit_once(": expected ") {
         Some((_, expected)) => format!("invalid value{field}: expected {expected}"),
         None => format!("invalid value{field}"),
-    }
-}
-
-impl From<WireRunner> for Runner {
-    fn from(WireRunner(wire): WireRunner) -> Self {
-        let source = match wire.endpoint {
-            Some(endpoint) => RunnerSource::SelfHosted {
-                user_id: wire.user_id.unwrap_or_default(),
-                endpoint,
-                headers: wire.headers.unwrap_or_default(),
-            },
-            None => RunnerSource::Managed,
-        };
-        Runner {
-            id: wire.id,
-            name: wire.name,
-            runner_type: wire.runner_type,
-            status: wire.status,
-            tags: wire.tags,
-            created_at: wire.created_at,
-            updated_at: wire.updated_at,
-            source,
-        }
     }
 }

@@ -1,0 +1,119 @@
+//! Reading one runner object in the API's shape, the complete way: every field checked,
+//! errors in the wire's wording (``invalid type for `tags` …``), naming the kind of a
+//! wrong value, never the value (a self-hosted runner's `headers` and `endpoint` may hold
+//! credentials). Plain managed runners take the packed fast path of `results` instead.
+
+use runner_match::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/results.js")]
+extern "C" {
+    /// What an exception says, whatever was thrown (never throws itself).
+    #[wasm_bindgen(js_name = errorText)]
+    pub(crate) fn error_text(error: &JsValue) -> String;
+}
+
+/// The kind of a JS value as the wire names it: its `typeof` (`object` for arrays),
+/// `null` apart.
+fn kind(value: &JsValue) -> String {
+    match value.is_null() {
+        true => "null".to_owned(),
+        false => value.js_typeof().as_string().unwrap_or_default(),
+    }
+}
+
+/// A runner object in either listing's shape (unknown fields ignored; `null` optional
+/// fields count as absent).
+pub(crate) fn read_runner(item: &JsValue) -> Result<Runner, String> {
+    if !item.is_object() || js_sys::Array::is_array(item) {
+        return Err(format!(
+            "invalid type: {}, expected a runner object",
+            kind(item)
+        ));
+    }
+    let get = |key: &str| {
+        js_sys::Reflect::get(item, &JsValue::from_str(key))
+            .map_err(|err| format!("reading `{key}` threw {}", error_text(&err)))
+    };
+    let string = |value: JsValue, key: &str| {
+        value.as_string().ok_or_else(|| {
+            format!(
+                "invalid type for `{key}`: {}, expected a string",
+                kind(&value)
+            )
+        })
+    };
+    let required = |key: &str| {
+        let value = get(key)?;
+        if value.is_undefined() {
+            return Err(format!("missing field `{key}`"));
+        }
+        string(value, key)
+    };
+    let optional = |key: &str| {
+        let value = get(key)?;
+        match value.is_undefined() || value.is_null() {
+            true => Ok(None),
+            false => string(value, key).map(Some),
+        }
+    };
+    let timestamp = |key: &str| {
+        required(key)?.parse().map_err(|_| {
+            format!("invalid value for `{key}`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"")
+        })
+    };
+    let (id, name, status) = (required("id")?, required("name")?, required("status")?);
+    let tags = get("tags")?;
+    let tags = match tags.dyn_ref::<js_sys::Array>() {
+        Some(array) => array
+            .iter()
+            .map(|tag| string(tag, "tags"))
+            .collect::<Result<Vec<_>, _>>()?,
+        None if tags.is_undefined() => return Err("missing field `tags`".to_owned()),
+        None => {
+            return Err(format!(
+                "invalid type for `tags`: {}, expected a sequence",
+                kind(&tags)
+            ))
+        }
+    };
+    let (created_at, updated_at) = (timestamp("created_at")?, timestamp("updated_at")?);
+    let runner_type = optional("runner_type")?;
+    let (user_id, endpoint) = (optional("user_id")?, optional("endpoint")?);
+    let headers = get("headers")?;
+    let headers = if headers.is_undefined() || headers.is_null() {
+        SecretHeaders::default()
+    } else if headers.is_object() && !js_sys::Array::is_array(&headers) {
+        let names = js_sys::Reflect::own_keys(&headers)
+            .map_err(|_| "invalid value for `headers`".to_owned())?;
+        let mut read = Vec::new();
+        for name in names.iter() {
+            let Some(key) = name.as_string() else {
+                continue;
+            };
+            let value = js_sys::Reflect::get(&headers, &name)
+                .map_err(|_| "invalid value for `headers`".to_owned())?;
+            read.push((key, string(value, "headers")?));
+        }
+        read.into_iter().collect()
+    } else {
+        return Err("invalid value for `headers`".to_owned());
+    };
+    Ok(Runner {
+        id,
+        name,
+        runner_type: runner_type.as_deref().map(RunnerType::from),
+        status: RunnerStatus::from(status.as_str()),
+        tags,
+        created_at,
+        updated_at,
+        source: match endpoint {
+            Some(endpoint) => RunnerSource::SelfHosted {
+                user_id: user_id.unwrap_or_default(),
+                endpoint,
+                headers,
+            },
+            None => RunnerSource::Managed,
+        },
+    })
+}
