@@ -164,9 +164,8 @@ fn parse_tags(tags: &[String]) -> Result<Requirements, Error> {
         .map_err(|err| Error::invalid_input(format!("invalid tags: {err}")))
 }
 
-fn print_json(out: &mut impl Write, value: &serde_json::Value) {
-    let _ = serde_json::to_writer_pretty(&mut *out, value);
-    let _ = writeln!(out);
+fn print_json(out: &mut impl Write, compact: &str) {
+    let _ = writeln!(out, "{}", json::pretty(compact));
 }
 
 fn exit_code(error: &Error) -> u8 {

@@ -30,7 +30,7 @@ mod workflow_tags;
 pub use client::RunnerClient;
 pub use error::{ClientError, Error, ErrorCode};
 
-// The result shapes are the core's serde structs, and some arguments are read field by
+// The result shapes are the core's report structs, and some arguments are read field by
 // field: their TypeScript declarations are written by hand, next to the JS glue.
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TYPES_TS: &str = include_str!("../js/types.d.ts");

@@ -39,6 +39,7 @@ pub mod workflow_paging;
 // Waiting workflows against the pool: "why is my workflow stuck?".
 pub mod diagnose;
 pub mod json;
+pub mod json_write;
 pub mod report;
 
 pub use error_code::ErrorCode;

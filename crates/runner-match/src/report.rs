@@ -1,13 +1,13 @@
 //! The result shapes of the JS package (`runner-match` on npm) and of the CLI's
-//! `--json`, defined once: plain serializable structs mapped from the core's types.
-//! (The package's TypeScript declarations of them are in its `js/reports.d.ts`.)
+//! `--json`, defined once: plain structs mapped from the core's types, written as
+//! JSON by [`ToJson`](crate::json_write::ToJson) (and `Serialize`, with the `serde`
+//! feature, for Rust callers). (The package's TypeScript declarations of them are in
+//! its `js/reports.d.ts`.)
 //!
 //! JS sees camelCase (`runnerType`, `createdAt`); the API's wire objects
 //! ([`ApiRunner`]) stay snake_case, exactly as ComfyControl sends them, so a runner
 //! list from `listRunners()` or from your own `fetch` goes straight into
 //! `matchRunners`.
-
-use serde::Serialize;
 
 use crate::source::endpoint_without_credentials;
 use crate::{Fit, Match, Runner, RunnerSource, WorkflowTags};
@@ -15,6 +15,7 @@ use crate::{Fit, Match, Runner, RunnerSource, WorkflowTags};
 mod diagnose;
 mod explain;
 mod pool;
+mod write;
 
 pub use diagnose::{DiagnoseReport, StuckKind, StuckReport, WaitingWorkflow, WorkflowReport};
 pub use explain::{
@@ -33,15 +34,16 @@ pub use pool::{PoolReport, SourceReport, SourceStatusKind};
 /// every object JS builds, `tests/cli-shapes.test.mjs` compares the CLI's JSON with the
 /// package's results, and the JS tests compare whole result objects with an independent
 /// reference (`tests/support/reference.mjs`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct RunnerMatch {
     /// The runner's UUID.
     pub id: String,
     /// Display name.
     pub name: String,
     /// `plus` / `pro` for managed runners; absent for self-hosted ones.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub runner_type: Option<String>,
     /// `active` (only active runners match).
     pub status: String,
@@ -65,8 +67,9 @@ pub struct RunnerMatch {
 }
 
 /// Why a runner matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum FitKind {
     /// The runner's tags are exactly the required ones.
     Exact,
@@ -77,8 +80,9 @@ pub enum FitKind {
 }
 
 /// Which listing a runner came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum SourceKind {
     /// `GET /v1/managed-runner`.
     Managed,
@@ -145,14 +149,15 @@ impl From<&RunnerSource> for SourceKind {
 /// lists it, or as `GET /v1/runner` does for a self-hosted runner, without its `headers`
 /// and with its `endpoint`'s credentials removed. `listRunners()` returns these and
 /// `matchRunners` accepts them (a self-hosted one stays self-hosted).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ApiRunner {
     /// The runner's UUID.
     pub id: String,
     /// Display name.
     pub name: String,
     /// `plus` | `pro` (other values are tolerated).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub runner_type: Option<String>,
     /// `active` | `disabled` (other values are tolerated and never match).
     pub status: String,
@@ -163,11 +168,11 @@ pub struct ApiRunner {
     /// ISO 8601 UTC.
     pub updated_at: String,
     /// Self-hosted runners only: the owner's user id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_id: Option<String>,
     /// Self-hosted runners only: the ComfyUI endpoint without credentials (user info,
     /// query and fragment removed). The runner's `headers` are never returned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<String>,
 }
 
@@ -217,8 +222,9 @@ pub fn wanted_tags(requirements: &crate::Requirements, matches: &[Match<'_>]) ->
 }
 
 /// What ComfyControl receives of a requirement and whether it enforces all of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct WorkflowTagsReport {
     /// The comma string to submit as the workflow's `tags` (`'gpu-a100,flux'`; `''`
     /// for a wildcard workflow): the requirement's literal conjunction.
@@ -248,16 +254,17 @@ impl From<WorkflowTags> for WorkflowTagsReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json_write::ToJson;
 
     const EXAMPLE: &str = include_str!("../tests/fixtures/managed-runners-example.json");
 
     #[test]
-    fn api_runner_serializes_exactly_like_the_core_wire_format() {
+    fn api_runner_writes_exactly_the_core_wire_format() {
         let page: crate::RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
         for runner in &page.runners {
             assert_eq!(
-                serde_json::to_value(ApiRunner::from(runner)).unwrap(),
-                serde_json::to_value(runner).unwrap()
+                ApiRunner::from(runner).to_json(),
+                serde_json::to_string(runner).unwrap()
             );
         }
     }
@@ -271,7 +278,7 @@ mod tests {
         assert_eq!(m.matched_tags, ["managed", "gpu-a100"]);
         assert_eq!(m.extra_tags, ["high-performance"]);
         assert_eq!((m.fit, m.source), (FitKind::Superset, SourceKind::Managed));
-        let json = serde_json::to_value(&m).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
         assert_eq!(json["runnerType"], "pro");
         assert_eq!(json["createdAt"], "2024-01-10T08:00:00Z");
         assert_eq!(json["source"], "managed");
@@ -286,7 +293,7 @@ mod tests {
             "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#,
         )
         .unwrap();
-        let json = serde_json::to_string(&ApiRunner::from(&runner)).unwrap();
+        let json = ApiRunner::from(&runner).to_json();
         assert_eq!(
             json,
             r#"{"id":"s1","name":"home","status":"active","tags":["flux"],"created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z","user_id":"u1","endpoint":"https://comfy.example:8188/x"}"#

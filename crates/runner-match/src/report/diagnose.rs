@@ -1,14 +1,13 @@
 //! The waiting workflows against the runner pool (`client.diagnose()`, `diagnose
 //! --json`), mapped one to one from [`Diagnosis`].
 
-use serde::Serialize;
-
 use super::{ExplanationReport, PoolReport, RunnerMatch, SimilarityKind};
 use crate::{Diagnosis, Stuck, WorkflowDiagnosis, WorkflowListing};
 
 /// The waiting workflows, each against the runner pool, and a one-line summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct DiagnoseReport {
     /// The waiting workflows (`accepted`, `uploaded`, `queued`), newest first.
     pub workflows: Vec<WaitingWorkflow>,
@@ -35,8 +34,9 @@ pub struct DiagnoseReport {
 }
 
 /// One waiting workflow against the pool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct WaitingWorkflow {
     /// The workflow.
     pub workflow: WorkflowReport,
@@ -52,8 +52,9 @@ pub struct WaitingWorkflow {
 }
 
 /// A workflow, as diagnosed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct WorkflowReport {
     /// The workflow's UUID.
     pub id: String,
@@ -70,24 +71,26 @@ pub struct WorkflowReport {
 }
 
 /// Why no runner can run a workflow.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct StuckReport {
     /// What kind of cause.
     pub kind: StuckKind,
     /// The tag no active runner carries (`unknown_tag`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tag: Option<String>,
     /// How the fleet tag it probably meant resembles it (`unknown_tag`, when one does).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub near_miss: Option<SimilarityKind>,
     /// The cause in words: `"GPU-A100" (case)`.
     pub message: String,
 }
 
 /// The kinds of stuck cause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum StuckKind {
     /// The pool has no active runner.
     NoActiveRunner,

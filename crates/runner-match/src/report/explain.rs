@@ -1,20 +1,19 @@
 //! Why each runner matches or not (`explainRunners`, `client.explain`, `explain
 //! --json`), mapped one to one from [`Explanation`].
 
+use super::{FitKind, SourceKind, WorkflowTagsReport};
 use crate::{
     Change, Explanation, Fit, Hint, PreferenceKind, Reason, ScoreBreakdown, Similarity, Verdict,
 };
-use serde::Serialize;
-
-use super::{FitKind, SourceKind, WorkflowTagsReport};
 
 /// How many closest runners a report lists.
 const CLOSEST: usize = 5;
 
 /// Why a workflow matches the runners it matches, and what to change when it matches
 /// too few.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct ExplanationReport {
     /// One line a person reads at a glance, e.g.
     /// `3 of 237 runners match; 180 lack "gpu-a100", 51 lack "flux", 3 are disabled`.
@@ -28,7 +27,7 @@ pub struct ExplanationReport {
     /// Active runners that miss the fewest requirements, closest first.
     pub closest: Vec<RunnerVerdict>,
     /// The single change that would match the most runners, if any helps.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub best_change: Option<ChangeReport>,
     /// Near misses: required tags that match no runner but look like fleet tags.
     pub hints: Vec<HintReport>,
@@ -42,8 +41,9 @@ pub struct ExplanationReport {
 }
 
 /// One runner's verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct RunnerVerdict {
     /// The runner's id.
     pub id: String,
@@ -54,26 +54,27 @@ pub struct RunnerVerdict {
     /// Whether it can run the workflow.
     pub matched: bool,
     /// Its score (matches only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub score: Option<f64>,
     /// Why it matches (matches only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub fit: Option<FitKind>,
     /// The score term by term (matches only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub breakdown: Option<BreakdownReport>,
     /// Every reason it cannot (rejections only; empty for matches).
     pub reasons: Vec<ReasonReport>,
 }
 
 /// A score, term by term.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct BreakdownReport {
     /// How well the tags fit, in [0.5, 1] (0.5: an untagged runner).
     pub fit_score: f64,
     /// The satisfied share of the preference weight, when there are preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub preference_score: Option<f64>,
     /// Each preference and whether the runner satisfies it.
     pub terms: Vec<TermReport>,
@@ -82,7 +83,8 @@ pub struct BreakdownReport {
 }
 
 /// One preference's part in a score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TermReport {
     /// The term (`gpu-h100`, `type:pro`).
     pub term: String,
@@ -95,8 +97,9 @@ pub struct TermReport {
 }
 
 /// Prefer or avoid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum TermKind {
     /// Runners with the term score higher.
     Prefer,
@@ -105,20 +108,22 @@ pub enum TermKind {
 }
 
 /// One reason a runner cannot run the workflow.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ReasonReport {
     /// What kind of reason.
     pub kind: ReasonKind,
     /// The tag, pattern, type or clause concerned, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: Option<String>,
     /// The reason as a sentence fragment (`lacks "gpu-a100"`).
     pub message: String,
 }
 
 /// The kinds of rejection reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ReasonKind {
     /// The runner is disabled.
     Disabled,
@@ -137,7 +142,8 @@ pub enum ReasonKind {
 }
 
 /// A suggested change to the requirement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ChangeReport {
     /// `drop_tag` or `drop_clause`.
     pub kind: ChangeKind,
@@ -150,8 +156,9 @@ pub struct ChangeReport {
 }
 
 /// The kinds of suggested change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ChangeKind {
     /// Drop one required tag.
     DropTag,
@@ -160,7 +167,8 @@ pub enum ChangeKind {
 }
 
 /// A near miss: a required tag no runner has, and fleet tags it probably meant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct HintReport {
     /// The tag as written.
     pub tag: String,
@@ -171,7 +179,8 @@ pub struct HintReport {
 }
 
 /// A fleet tag a hint suggests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SuggestionReport {
     /// The tag exactly as runners carry it.
     pub tag: String,
@@ -182,8 +191,9 @@ pub struct SuggestionReport {
 }
 
 /// How a suggested tag resembles the written one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SimilarityKind {
     /// Equal ignoring case.
     Case,

@@ -1,14 +1,13 @@
 //! The runner pool behind a client's answers and how each requested source fared
 //! (`client.pool()`, part of `diagnose --json`), from [`Pool`](crate::Pool)'s statuses.
 
-use serde::Serialize;
-
 use super::SourceKind;
 use crate::SourceState;
 
 /// The pool behind a client's answers: how many runners, and how each source fared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct PoolReport {
     /// Runners in the pool, all sources together.
     pub runners: usize,
@@ -17,8 +16,9 @@ pub struct PoolReport {
 }
 
 /// How one requested source fared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct SourceReport {
     /// The listing.
     pub source: SourceKind,
@@ -28,16 +28,17 @@ pub struct SourceReport {
     pub runners: usize,
     /// Why it is unavailable: `no_managed_runners` (a 403 on managed runners while the
     /// self-hosted listing loaded: the account's tier has none).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<String>,
     /// The reason in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
 }
 
 /// Whether a source was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SourceStatusKind {
     /// Read completely.
     Ok,
