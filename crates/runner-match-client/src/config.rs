@@ -4,7 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use runner_match::{Progress, RequestBudget, RetryPolicy, Source, MAX_PER_PAGE};
+use runner_match::limits::{
+    DEFAULT_CACHE_TTL_MS, DEFAULT_TIMEOUT_MS, MAX_CACHE_TTL_MS, MAX_CONCURRENCY,
+    MAX_RATE_WINDOW_MS, MAX_RETRIES, MAX_TIMEOUT_MS, MIN_RATE_WINDOW_MS,
+};
+use runner_match::{
+    Progress, RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS,
+};
 
 use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
 use crate::client::Client;
@@ -97,9 +103,9 @@ impl ClientBuilder {
         Self {
             token: token.into(),
             base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: Duration::from_secs(10),
+            timeout: Duration::from_millis(DEFAULT_TIMEOUT_MS.into()),
             retry: RetryPolicy::default(),
-            cache_ttl: Duration::from_secs(30),
+            cache_ttl: Duration::from_millis(DEFAULT_CACHE_TTL_MS.into()),
             per_page: MAX_PER_PAGE,
             concurrency: 4,
             rate_limit: (
@@ -187,8 +193,8 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let token = Token::new(self.token)?;
         let base_url = BaseUrl::parse(&self.base_url)?;
-        let range = |name: &str, value: u128, low: u128, high: u128, unit: &str| {
-            if (low..=high).contains(&value) {
+        let range = |name: &str, value: u128, low: u32, high: u32, unit: &str| {
+            if (u128::from(low)..=u128::from(high)).contains(&value) {
                 Ok(())
             } else {
                 Err(Error::invalid_input(format!(
@@ -196,24 +202,48 @@ impl ClientBuilder {
                 )))
             }
         };
-        range("timeout", self.timeout.as_millis(), 1, 600_000, " ms")?;
-        range("max_retries", self.retry.max_retries.into(), 0, 10, "")?;
-        range("per_page", self.per_page.into(), 1, MAX_PER_PAGE.into(), "")?;
-        range("concurrency", self.concurrency as u128, 1, 16, "")?;
+        range(
+            "timeout",
+            self.timeout.as_millis(),
+            1,
+            MAX_TIMEOUT_MS,
+            " ms",
+        )?;
+        range(
+            "max_retries",
+            self.retry.max_retries.into(),
+            0,
+            MAX_RETRIES,
+            "",
+        )?;
+        range("per_page", self.per_page.into(), 1, MAX_PER_PAGE, "")?;
+        range(
+            "concurrency",
+            self.concurrency as u128,
+            1,
+            MAX_CONCURRENCY,
+            "",
+        )?;
         range(
             "cache_ttl",
             self.cache_ttl.as_millis(),
             0,
-            86_400_000,
+            MAX_CACHE_TTL_MS,
             " ms",
         )?;
         let (requests, window) = self.rate_limit;
-        range("rate_limit requests", requests.into(), 1, 40, "")?;
+        range(
+            "rate_limit requests",
+            requests.into(),
+            1,
+            RATE_LIMIT_REQUESTS,
+            "",
+        )?;
         range(
             "rate_limit window",
             window.as_millis(),
-            1_000,
-            60_000,
+            MIN_RATE_WINDOW_MS,
+            MAX_RATE_WINDOW_MS,
             " ms",
         )?;
         let sources = Source::canonical(&self.sources)
