@@ -5,7 +5,7 @@
 // client loads them through /v1/managed-runner).
 
 import init, { matchRunners, RunnerClient, RunnerSet } from '/pkg/runner_match.js';
-import { matchRunnersJs } from './js-match.mjs';
+import { checkRunnersJs, matchRunnersJs } from './js-match.mjs';
 import { PreparedIndexJs } from './js-index.mjs';
 import { median } from './report.mjs';
 
@@ -174,6 +174,7 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
     for (const q of QUERIES) {
       const t = await measureAll({
         js: () => matchRunnersJs(fleet, q.tags).length,
+        check: () => checkRunnersJs(fleet),
         index: () => index.match(q.tags).length,
         matchRunners: () => matchRunners(fleet, q.tags).length,
         runnerSet: () => set.match(q.tags).length,

@@ -54,3 +54,22 @@ export function matchRunnersJs(runners, requiredTags) {
     )
     .map((entry) => entry.match);
 }
+
+/**
+ * The floor under any one-shot matcher that must refuse bad input before any work (as
+ * `matchRunners` does): one pass that only checks the type of every field of every runner,
+ * no matching. Returns how many runners are well-formed (so the pass cannot be elided).
+ */
+export function checkRunnersJs(runners) {
+  let ok = 0;
+  for (const r of runners) {
+    if (typeof r !== 'object' || r === null) continue;
+    if (typeof r.id !== 'string' || typeof r.name !== 'string' || typeof r.status !== 'string') continue;
+    if (typeof r.created_at !== 'string' || typeof r.updated_at !== 'string') continue;
+    if (r.runner_type != null && typeof r.runner_type !== 'string') continue;
+    const tags = r.tags;
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) continue;
+    ok++;
+  }
+  return ok;
+}

@@ -58,11 +58,11 @@ const JS_PEERS = '`idiomatic` is `bench/js-match.mjs` (filter + every + includes
 
 export function browserTable(rows) {
   const out = [
-    '| runners | query | matches | idiomatic JS ms | prepared JS index ms | `matchRunners` ms | ÷ idiomatic | `RunnerSet.match` ms | ÷ prepared | `findRunners` (cached) ms | ÷ prepared |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| runners | query | matches | idiomatic JS ms | prepared JS index ms | input check alone ms | `matchRunners` ms | ÷ idiomatic | `RunnerSet.match` ms | ÷ prepared | `findRunners` (cached) ms | ÷ prepared |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    out.push(`| ${r.n.toLocaleString('en')} | ${r.query} | ${r.matches} | ${fmtMs(r.js)} | ${fmtMs(r.index)} | ${fmtMs(r.matchRunners)} | ${ratio(r.matchRunners, r.js)} | ${fmtMs(r.runnerSet)} | ${ratio(r.runnerSet, r.index)} | ${fmtMs(r.findRunners)} | ${ratio(r.findRunners, r.index)} |`);
+    out.push(`| ${r.n.toLocaleString('en')} | ${r.query} | ${r.matches} | ${fmtMs(r.js)} | ${fmtMs(r.index)} | ${r.check == null ? '–' : fmtMs(r.check)} | ${fmtMs(r.matchRunners)} | ${ratio(r.matchRunners, r.js)} | ${fmtMs(r.runnerSet)} | ${ratio(r.runnerSet, r.index)} | ${fmtMs(r.findRunners)} | ${ratio(r.findRunners, r.index)} |`);
   }
   return out.join('\n');
 }
@@ -343,7 +343,7 @@ export function renderMarkdown(report) {
       'the three timed queries and on edge queries (untagged workflow, unknown tag, comma string with a',
       'repeat). `matchRunners` is the one-shot export (reads the whole list every call); `RunnerSet.match`',
       'asks a `new RunnerSet(runners)` built once; `findRunners` asks a `RunnerClient` that loaded the same',
-      'fleet from the stand-in once (cached). The five are timed interleaved (one sample of each per round).',
+      'fleet from the stand-in once (cached). The six (with the input check) are timed interleaved (one sample of each per round).',
       'The JS peers\' ratios are the package\'s time divided by the peer\'s: below 1 the package is faster.', '',
       browserTable(report.bench.rows), '',
       'Builds, timed interleaved (median; `new RunnerSet` includes its `free()`):', '',
@@ -401,6 +401,9 @@ export function renderMarkdown(report) {
     '  queries (`2tags`, `3tags`) show the matching and the boundary crossing themselves.',
     '- **`matchRunners` one-shot** has to take every runner into wasm on every call, while the idiomatic',
     '  filter reads only `status` and `tags` of each and touches the rest of a runner only when it matches.',
+    '  `input check alone` is the floor: one JS pass that only checks the type of every field of every runner',
+    '  (`checkRunnersJs` in bench/js-match.mjs), which any matcher that refuses bad input before any work pays;',
+    '  when it already exceeds the idiomatic filter, no one-shot path that validates can reach 1.0×.',
     '  Repeated questions over one list belong to `RunnerSet`; the break-even table says after how many.',
     '- **Peers are not tuned against the package.** The prepared JS index is about 60 lines of plain JS with',
     '  no wasm and no workers; the browser fleets use a seed nothing else uses.',
