@@ -11,12 +11,13 @@ use runner_match::{
     Timestamp, WorkflowListing, WorkflowPage, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::client::{to_js, Inner, RunnerClient};
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fields::Fields;
 use crate::snapshot::{describe, is_plain_object, snapshot};
+use crate::task::spawn;
 use crate::timer::now_ms;
 
 /// The most workflow pages one `diagnose` may read (100 workflows each).
@@ -34,17 +35,17 @@ impl RunnerClient {
     #[wasm_bindgen(skip_typescript)]
     pub fn diagnose(&self, options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let max_pages = max_pages_from_js(&options.unwrap_or_default())?;
             // The workflow read starts now and runs while the runners load.
             let listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>> = Rc::default();
             let reading = {
                 let (inner, listing) = (inner.clone(), listing.clone());
-                future_to_promise(async move {
+                spawn(Box::pin(async move {
                     let read = read_workflows(&inner, max_pages).await;
                     *listing.borrow_mut() = Some(read);
                     Ok(JsValue::UNDEFINED)
-                })
+                }))
             };
             let runners = inner.statuses().await;
             let _ = JsFuture::from(reading).await;
@@ -65,7 +66,7 @@ impl RunnerClient {
                 &listing,
                 PoolReport::new(index.len(), &statuses),
             ))
-        })
+        }))
     }
 }
 

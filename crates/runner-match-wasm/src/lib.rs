@@ -24,6 +24,7 @@ mod requirements;
 mod results;
 mod runner_object;
 mod snapshot;
+mod task;
 mod timer;
 mod workflow_tags;
 
