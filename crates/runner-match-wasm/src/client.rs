@@ -13,6 +13,7 @@ use runner_match::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::diagnose::WorkflowRead;
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
@@ -137,18 +138,26 @@ pub(crate) enum Query {
     Refresh,
     /// `pool`.
     Pool,
+    /// `diagnose`: its workflow read, already running.
+    Diagnose(WorkflowRead),
 }
 
 /// A promise of the answer to `query` from the (cached or loaded) index; rejected with
 /// the query's own error, if it has one, before any request.
 pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
-    let query = match query {
+    let mut query = match query {
         Ok(query) => query,
         Err(error) => return Promise::reject(&error.into()),
     };
     spawn(Box::pin(async move {
-        let index = inner.index(matches!(query, Query::Refresh)).await?;
-        inner.answer(&index, query)
+        let index = inner.index(matches!(query, Query::Refresh)).await;
+        if let Query::Diagnose(read) = &mut query {
+            // The statuses of this index, whatever loads while the workflows are read.
+            read.statuses = inner.cache.borrow().statuses.clone();
+            // Workflow reads never reject: they report through the read.
+            let _ = JsFuture::from(read.done.clone()).await;
+        }
+        inner.answer(&index?, query)
     }))
 }
 
@@ -192,15 +201,8 @@ impl Inner {
                 index.len(),
                 &self.cache.borrow().statuses,
             )),
+            Query::Diagnose(read) => read.report(self, index),
         }
-    }
-
-    /// How each source of the cached (or freshly loaded) pool fared.
-    pub(crate) async fn statuses(
-        self: &Rc<Self>,
-    ) -> Result<(Rc<RunnerIndex>, Vec<SourceStatus>), JsValue> {
-        let index = self.index(false).await?;
-        Ok((index, self.cache.borrow().statuses.clone()))
     }
 
     /// The runner index: cached, joined from a load in flight, or freshly loaded.
