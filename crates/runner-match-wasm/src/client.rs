@@ -189,18 +189,14 @@ impl Inner {
                 Ok(ranked.into())
             }
             Query::List => {
-                let runners: Vec<ApiRunner> =
-                    index.runners().iter().map(ApiRunner::from).collect();
+                let runners: Vec<ApiRunner> = index.runners().iter().map(ApiRunner::from).collect();
                 to_js(&runners)
             }
             Query::Explain(requirements) => {
                 to_js(&ExplanationReport::new(&index.explain(&requirements)))
             }
             Query::Refresh => Ok(JsValue::UNDEFINED),
-            Query::Pool => to_js(&PoolReport::new(
-                index.len(),
-                &self.cache.borrow().statuses,
-            )),
+            Query::Pool => to_js(&PoolReport::new(index.len(), &self.cache.borrow().statuses)),
             Query::Diagnose(read) => read.report(self, index),
         }
     }

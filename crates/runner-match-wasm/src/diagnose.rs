@@ -67,9 +67,8 @@ impl WorkflowRead {
 
     /// The report of a finished read (`done` has settled) against the pool's `index`.
     pub(crate) fn report(self, inner: &Inner, index: &RunnerIndex) -> Result<JsValue, JsValue> {
-        let unread = || {
-            Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into())
-        };
+        let unread =
+            || Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into());
         let listing = self
             .listing
             .take()

@@ -145,7 +145,11 @@ pub async fn fetch_listing(
         return Err(redirect_error(status));
     }
     let headers = response.headers();
-    let content_type = headers.get("content-type").ok().flatten().unwrap_or_default();
+    let content_type = headers
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let retry_after = headers.get("retry-after").ok().flatten();
     let body = match response.text() {
         Ok(text) => JsFuture::from(text).await,
