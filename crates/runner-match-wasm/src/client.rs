@@ -163,8 +163,8 @@ pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
 
 /// A report for JS as plain objects: written as one JSON text by the core's writer and
 /// parsed by the engine (far smaller in wasm than building objects field by field, or
-/// than serde_json, and no slower).
-pub(crate) fn to_js(value: &impl ToJson) -> Result<JsValue, JsValue> {
+/// than serde_json, and no slower). Takes `dyn`: one copy serves every report type.
+pub(crate) fn to_js(value: &dyn ToJson) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&value.to_json())
         .map_err(|_| ClientError::new(ErrorCode::Decode, "could not build the result").into_js())
 }
