@@ -2,7 +2,7 @@
 
 use js_sys::{Array, Promise};
 use runner_match::http_error::HttpError;
-use runner_match::json::Decode;
+use runner_match::json::{Decode, JsonError};
 use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -56,24 +56,27 @@ pub struct Body {
 
 impl Body {
     /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
-    #[inline(never)]
     pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, ClientError> {
+        runner_match::json::decode::<P>(&self.text)
+            .map_err(|err| self.decode_error(path, page, P::WHAT, &err))
+    }
+
+    /// Why the body is not `what` (not generic: one copy for every page type).
+    #[inline(never)]
+    fn decode_error(&self, path: &str, page: u32, what: &str, err: &JsonError) -> ClientError {
         // The managed listing keeps its original wording; others name their path.
         let of = if path == "/v1/managed-runner" {
             String::new()
         } else {
             format!(" of {path}")
         };
-        runner_match::json::decode::<P>(&self.text).map_err(|err| {
-            ClientError::new(
-                ErrorCode::Decode,
-                format!(
-                    "page {page}{of} is not {} ({err}; content-type {:?})",
-                    P::WHAT,
-                    self.content_type
-                ),
-            )
-        })
+        ClientError::new(
+            ErrorCode::Decode,
+            format!(
+                "page {page}{of} is not {what} ({err}; content-type {:?})",
+                self.content_type
+            ),
+        )
     }
 }
 
