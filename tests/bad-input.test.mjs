@@ -452,7 +452,7 @@ describe('options: every option, wrong type or out of range → invalid_input fr
 
   // BUG (see the final report): the constructor accepts a token with characters an HTTP
   // header cannot carry (anything above U+00FF: a pasted '…', a zero-width space, an
-  // emoji, a lone surrogate). The first request then dies in gloo-net's
+  // emoji, a lone surrogate). The first request then died in gloo-net's (since dropped)
   // `Headers::set(..).unwrap_throw()`: an uncaught exception, a findRunners promise that
   // never settles, and a client whose every later call joins that dead load.
   test('a token with characters an HTTP header cannot carry → invalid_input at construction', () => {

@@ -7,19 +7,21 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use runner_match::{
-    PageRequest, Pager, Pool, ReadProgress, RequestBudget, RetryDecision, Runner, RunnerIndex,
-    Source, SourceOutcome, SourceStatus,
+    PageRequest, Pager, Pool, ReadProgress, RequestBudget, Requirements, RetryDecision, Runner,
+    RunnerIndex, Source, SourceOutcome, SourceStatus,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
+use crate::diagnose::WorkflowRead;
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
+use crate::task::spawn;
 use crate::timer::{now_ms, sleep};
 use runner_match::json_write::ToJson;
-use runner_match::report::{ApiRunner, ExplanationReport, RunnerMatch};
+use runner_match::report::{ApiRunner, ExplanationReport, PoolReport, RunnerMatch};
 
 /// A ComfyControl client that finds the best runner for a workflow.
 ///
@@ -88,12 +90,7 @@ impl RunnerClient {
     /// `endpoint` without credentials (user info, query, fragment).
     #[wasm_bindgen(js_name = listRunners, unchecked_return_type = "Promise<ApiRunner[]>")]
     pub fn list_runners(&self) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let index = inner.index(false).await?;
-            let runners: Vec<ApiRunner> = index.runners().iter().map(ApiRunner::from).collect();
-            to_js(&runners)
-        })
+        ask(self.inner.clone(), Ok(Query::List))
     }
 
     /// Why each runner can or cannot run a workflow with these requirements, with a
@@ -103,22 +100,14 @@ impl RunnerClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let requirements = requirements_from_js(&required_tags)?;
-            let index = inner.index(false).await?;
-            to_js(&ExplanationReport::new(&index.explain(&requirements)))
-        })
+        let query = requirements_from_js(&required_tags).map(Query::Explain);
+        ask(self.inner.clone(), query)
     }
 
     /// Drops the cached list and fetches it again (joining a load already in flight).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn refresh(&self) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            inner.index(true).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        ask(self.inner.clone(), Ok(Query::Refresh))
     }
 
     /// The API base URL this client talks to.
@@ -133,19 +122,49 @@ impl RunnerClient {
 /// objects over JS copies of the runners made once per loaded list (see
 /// `results`).
 pub(crate) fn find_runners_with(inner: Rc<Inner>, required_tags: JsValue) -> Promise {
-    future_to_promise(async move {
-        let requirements = requirements_from_js(&required_tags)?;
-        let index = inner.index(false).await?;
-        let ranked: crate::results::JsArrayOf<RunnerMatch> =
-            crate::results::rank_cached(&index, &requirements);
-        Ok(ranked.into())
-    })
+    ask(inner, requirements_from_js(&required_tags).map(Query::Find))
+}
+
+/// What an exported method asks of the client's runner index. Every such method is one
+/// `Query` answered by [`ask`]: one async state machine for all of them.
+pub(crate) enum Query {
+    /// `findRunners`.
+    Find(Requirements),
+    /// `listRunners`.
+    List,
+    /// `explain`.
+    Explain(Requirements),
+    /// `refresh`: reloads the index, answers nothing.
+    Refresh,
+    /// `pool`.
+    Pool,
+    /// `diagnose`: its workflow read, already running.
+    Diagnose(WorkflowRead),
+}
+
+/// A promise of the answer to `query` from the (cached or loaded) index; rejected with
+/// the query's own error, if it has one, before any request.
+pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
+    let mut query = match query {
+        Ok(query) => query,
+        Err(error) => return Promise::reject(&error.into()),
+    };
+    spawn(Box::pin(async move {
+        let index = inner.index(matches!(query, Query::Refresh)).await;
+        if let Query::Diagnose(read) = &mut query {
+            // The statuses of this index, whatever loads while the workflows are read.
+            read.statuses = inner.cache.borrow().statuses.clone();
+            // Workflow reads never reject: they report through the read.
+            let _ = JsFuture::from(read.done.clone()).await;
+        }
+        inner.answer(&index?, query)
+    }))
 }
 
 /// A report for JS as plain objects: written as one JSON text by the core's writer and
 /// parsed by the engine (far smaller in wasm than building objects field by field, or
-/// than serde_json, and no slower).
-pub(crate) fn to_js(value: &impl ToJson) -> Result<JsValue, JsValue> {
+/// than serde_json, and no slower). Takes `dyn`: one copy serves every report type.
+pub(crate) fn to_js(value: &dyn ToJson) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&value.to_json())
         .map_err(|_| ClientError::new(ErrorCode::Decode, "could not build the result").into_js())
 }
@@ -161,12 +180,25 @@ impl Inner {
         }))
     }
 
-    /// How each source of the cached (or freshly loaded) pool fared.
-    pub(crate) async fn statuses(
-        self: &Rc<Self>,
-    ) -> Result<(Rc<RunnerIndex>, Vec<SourceStatus>), JsValue> {
-        let index = self.index(false).await?;
-        Ok((index, self.cache.borrow().statuses.clone()))
+    /// `query`'s answer from `index`, as a JS value.
+    fn answer(&self, index: &Rc<RunnerIndex>, query: Query) -> Result<JsValue, JsValue> {
+        match query {
+            Query::Find(requirements) => {
+                let ranked: crate::results::JsArrayOf<RunnerMatch> =
+                    crate::results::rank_cached(index, &requirements);
+                Ok(ranked.into())
+            }
+            Query::List => {
+                let runners: Vec<ApiRunner> = index.runners().iter().map(ApiRunner::from).collect();
+                to_js(&runners)
+            }
+            Query::Explain(requirements) => {
+                to_js(&ExplanationReport::new(&index.explain(&requirements)))
+            }
+            Query::Refresh => Ok(JsValue::UNDEFINED),
+            Query::Pool => to_js(&PoolReport::new(index.len(), &self.cache.borrow().statuses)),
+            Query::Diagnose(read) => read.report(self, index),
+        }
     }
 
     /// The runner index: cached, joined from a load in flight, or freshly loaded.
@@ -179,7 +211,7 @@ impl Inner {
                     return Ok(index.clone());
                 }
                 _ => {
-                    let loading = future_to_promise(self.clone().load());
+                    let loading = spawn(Box::pin(self.clone().load()));
                     cache.loading = Some(loading.clone());
                     loading
                 }
@@ -218,7 +250,7 @@ impl Inner {
             .map(|&source| {
                 let (inner, progress, outcomes) =
                     (self.clone(), progress.clone(), outcomes.clone());
-                JsValue::from(future_to_promise(async move {
+                JsValue::from(spawn(Box::pin(async move {
                     let outcome = match inner.fetch_all(source, progress.clone()).await {
                         Ok(runners) => SourceOutcome::Loaded(runners),
                         Err(error) if error.code() == ErrorCode::Forbidden => {
@@ -229,7 +261,7 @@ impl Inner {
                     };
                     outcomes.borrow_mut().push((source, outcome));
                     Ok(JsValue::UNDEFINED)
-                }))
+                })))
             })
             .collect();
         // Reads never reject: they report through `outcomes`.
@@ -269,10 +301,10 @@ impl Inner {
             let workers: js_sys::Array = (0..self.config.max_concurrency)
                 .map(|_| {
                     let (inner, read) = (self.clone(), read.clone());
-                    JsValue::from(future_to_promise(async move {
+                    JsValue::from(spawn(Box::pin(async move {
                         run_worker(inner, read, usize::MAX).await;
                         Ok(JsValue::UNDEFINED)
-                    }))
+                    })))
                 })
                 .collect();
             // Workers never reject: they report through `failed`.

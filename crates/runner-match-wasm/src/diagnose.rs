@@ -8,15 +8,16 @@ use std::rc::Rc;
 use js_sys::Promise;
 use runner_match::report::{DiagnoseReport, PoolReport};
 use runner_match::{
-    Timestamp, WorkflowListing, WorkflowPage, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
+    RunnerIndex, SourceStatus, Timestamp, WorkflowListing, WorkflowPage, WorkflowPager,
+    DEFAULT_WORKFLOW_PAGES,
 };
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::client::{to_js, Inner, RunnerClient};
+use crate::client::{ask, to_js, Inner, Query, RunnerClient};
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fields::Fields;
 use crate::snapshot::{describe, is_plain_object, snapshot};
+use crate::task::spawn;
 use crate::timer::now_ms;
 
 /// The most workflow pages one `diagnose` may read (100 workflows each).
@@ -33,39 +34,55 @@ impl RunnerClient {
     /// Its TypeScript signature (an optional argument) is declared below.
     #[wasm_bindgen(skip_typescript)]
     pub fn diagnose(&self, options: Option<JsValue>) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let max_pages = max_pages_from_js(&options.unwrap_or_default())?;
-            // The workflow read starts now and runs while the runners load.
-            let listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>> = Rc::default();
-            let reading = {
-                let (inner, listing) = (inner.clone(), listing.clone());
-                future_to_promise(async move {
-                    let read = read_workflows(&inner, max_pages).await;
-                    *listing.borrow_mut() = Some(read);
-                    Ok(JsValue::UNDEFINED)
-                })
-            };
-            let runners = inner.statuses().await;
-            let _ = JsFuture::from(reading).await;
-            let (index, statuses) = runners?;
-            let unread = || {
-                Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into())
-            };
-            let listing = listing
-                .take()
-                .unwrap_or_else(unread)
-                .map_err(|err| err.into_js(Some(&inner.config.token)))?;
-            let now = Timestamp::from_unix_millis(now_ms() as i64).ok_or_else(|| {
-                Error::invalid_input("the system clock is outside the years 0000–9999")
-            })?;
-            let diagnosis = runner_match::diagnose(&index, &listing.workflows, now);
-            to_js(&DiagnoseReport::new(
-                &diagnosis,
-                &listing,
-                PoolReport::new(index.len(), &statuses),
-            ))
-        })
+        let query = max_pages_from_js(&options.unwrap_or_default())
+            .map(|max_pages| Query::Diagnose(WorkflowRead::start(&self.inner, max_pages)));
+        ask(self.inner.clone(), query)
+    }
+}
+
+/// The workflow read of one `diagnose`, started with the call so that it runs while the
+/// runners load; its promise settles when the listing (or its error) is in `listing`.
+pub(crate) struct WorkflowRead {
+    pub(crate) done: Promise,
+    listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>>,
+    /// How each runner source fared, as of the index the report uses.
+    pub(crate) statuses: Vec<SourceStatus>,
+}
+
+impl WorkflowRead {
+    fn start(inner: &Rc<Inner>, max_pages: NonZeroU32) -> Self {
+        let listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>> = Rc::default();
+        let (inner, into) = (inner.clone(), listing.clone());
+        let done = spawn(Box::pin(async move {
+            let read = read_workflows(&inner, max_pages).await;
+            *into.borrow_mut() = Some(read);
+            Ok(JsValue::UNDEFINED)
+        }));
+        Self {
+            done,
+            listing,
+            statuses: Vec::new(),
+        }
+    }
+
+    /// The report of a finished read (`done` has settled) against the pool's `index`.
+    pub(crate) fn report(self, inner: &Inner, index: &RunnerIndex) -> Result<JsValue, JsValue> {
+        let unread =
+            || Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into());
+        let listing = self
+            .listing
+            .take()
+            .unwrap_or_else(unread)
+            .map_err(|err| err.into_js(Some(&inner.config.token)))?;
+        let now = Timestamp::from_unix_millis(now_ms() as i64).ok_or_else(|| {
+            Error::invalid_input("the system clock is outside the years 0000–9999")
+        })?;
+        let diagnosis = runner_match::diagnose(index, &listing.workflows, now);
+        to_js(&DiagnoseReport::new(
+            &diagnosis,
+            &listing,
+            PoolReport::new(index.len(), &self.statuses),
+        ))
     }
 }
 

@@ -1,14 +1,27 @@
 //! One `GET` of one page, classified into a page or a typed failure.
 
-use gloo_net::http::Request;
+use js_sys::{Array, Promise};
 use runner_match::http_error::HttpError;
-use runner_match::json::Decode;
+use runner_match::json::{Decode, JsonError};
 use runner_match::{Failure, PageRequest, RunnerPage, WorkflowPage};
-use web_sys::{AbortController, RequestCache, RequestCredentials, RequestRedirect, ResponseType};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, RequestCache, RequestCredentials, RequestInit, RequestRedirect, Response,
+    ResponseType,
+};
 
 use crate::error::{ClientError, ErrorCode};
 use crate::options::ClientConfig;
 use crate::timer::Deadline;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` of windows, workers and Node alike (no `Request` object: the
+    /// URL is already absolute and its query built).
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
 
 /// A failed attempt: the typed error to report if no retry follows, and what the
 /// retry policy needs to know (`None`: not worth retrying).
@@ -43,24 +56,27 @@ pub struct Body {
 
 impl Body {
     /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
-    #[inline(never)]
     pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, ClientError> {
+        runner_match::json::decode::<P>(&self.text)
+            .map_err(|err| self.decode_error(path, page, P::WHAT, &err))
+    }
+
+    /// Why the body is not `what` (not generic: one copy for every page type).
+    #[inline(never)]
+    fn decode_error(&self, path: &str, page: u32, what: &str, err: &JsonError) -> ClientError {
         // The managed listing keeps its original wording; others name their path.
         let of = if path == "/v1/managed-runner" {
             String::new()
         } else {
             format!(" of {path}")
         };
-        runner_match::json::decode::<P>(&self.text).map_err(|err| {
-            ClientError::new(
-                ErrorCode::Decode,
-                format!(
-                    "page {page}{of} is not {} ({err}; content-type {:?})",
-                    P::WHAT,
-                    self.content_type
-                ),
-            )
-        })
+        ClientError::new(
+            ErrorCode::Decode,
+            format!(
+                "page {page}{of} is not {what} ({err}; content-type {:?})",
+                self.content_type
+            ),
+        )
     }
 }
 
@@ -85,15 +101,20 @@ pub async fn fetch_listing(
     })?;
     let signal = controller.signal();
     let deadline = Deadline::new(controller, config.timeout_ms);
-    let sent = Request::get(&url)
-        .header("Authorization", &config.token.bearer())
-        .header("Accept", "application/json")
-        .credentials(RequestCredentials::Omit)
-        .cache(RequestCache::NoStore)
-        .redirect(RequestRedirect::Manual)
-        .abort_signal(Some(&signal))
-        .send()
-        .await;
+    let init = RequestInit::new();
+    let header = |name: &str, value: &str| Array::of2(&name.into(), &value.into());
+    init.set_headers(&Array::of2(
+        &header("Authorization", &config.token.bearer()),
+        &header("Accept", "application/json"),
+    ));
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_cache(RequestCache::NoStore);
+    init.set_redirect(RequestRedirect::Manual);
+    init.set_signal(Some(&signal));
+    let sent = match fetch_with_init(&url, &init) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
     let transport = |page: u32| {
         if signal.aborted() {
             AttemptError {
@@ -119,16 +140,28 @@ pub async fn fetch_listing(
             }
         }
     };
-    let response = sent.map_err(|_| transport(request.page))?;
+    let response: Response = sent.map_err(|_| transport(request.page))?.unchecked_into();
     let status = response.status();
     // Browsers hide a manual redirect behind an opaque status-0 response; Node shows it.
     if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
         drop(deadline);
         return Err(redirect_error(status));
     }
-    let content_type = response.headers().get("content-type").unwrap_or_default();
-    let retry_after = response.headers().get("retry-after");
-    let body = response.text().await.map_err(|_| transport(request.page))?;
+    let headers = response.headers();
+    let content_type = headers
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let retry_after = headers.get("retry-after").ok().flatten();
+    let body = match response.text() {
+        Ok(text) => JsFuture::from(text).await,
+        Err(error) => Err(error),
+    };
+    let body = body
+        .map_err(|_| transport(request.page))?
+        .as_string()
+        .unwrap_or_default();
     drop(deadline);
 
     if (200..300).contains(&status) {

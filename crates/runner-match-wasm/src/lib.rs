@@ -4,7 +4,7 @@
 //!
 //! WebAssembly bindings of [`runner_match`]. Thin glue: matching, ranking, paging,
 //! retry and rate-limit logic, and the result shapes ([`runner_match::report`]) live in
-//! the pure core crate; this crate reads JS values, does the I/O with gloo-net, and
+//! the pure core crate; this crate reads JS values, does the I/O with the platform's `fetch`, and
 //! turns every failure ([`Error`]) into a JS `Error` with a stable `code`
 //! ([`ErrorCode`]). One module per exported concept; all private but `match_runners`.
 
@@ -24,6 +24,7 @@ mod requirements;
 mod results;
 mod runner_object;
 mod snapshot;
+mod task;
 mod timer;
 mod workflow_tags;
 

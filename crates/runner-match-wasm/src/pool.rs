@@ -3,11 +3,9 @@
 //! [`runner_match::Pool`]).
 
 use js_sys::Promise;
-use runner_match::report::PoolReport;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use crate::client::{to_js, RunnerClient};
+use crate::client::{ask, Query, RunnerClient};
 
 #[wasm_bindgen]
 impl RunnerClient {
@@ -16,10 +14,6 @@ impl RunnerClient {
     /// tier's managed runners). Loads the runners like `findRunners` (cached).
     #[wasm_bindgen(unchecked_return_type = "Promise<PoolReport>")]
     pub fn pool(&self) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let (index, statuses) = inner.statuses().await?;
-            to_js(&PoolReport::new(index.len(), &statuses))
-        })
+        ask(self.inner.clone(), Ok(Query::Pool))
     }
 }
