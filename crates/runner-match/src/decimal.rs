@@ -1,14 +1,18 @@
 //! Numbers as text, exactly as `{}` and `{:.3}` write an `f64`, without `core::fmt`'s
 //! float code (about 17 KB of WebAssembly: Grisu with a Dragon4 fallback).
 //!
-//! [`Shortest`] takes its digits from `zmij` (the fewest digits that read back as the
-//! same number, the closest such: what `{}` prints too; `serde_json` writes floats with
-//! it as well), breaks an exact tie between two such upwards as `{}` does (`zmij` picks
-//! the even one), and lays them out without an exponent, as `{}` does. [`Thousandths`]
-//! rounds the exact binary value with integer arithmetic, ties to even, as `{:.3}` does.
-//! Only `u64` arithmetic: `u128` would bring its own division and formatting code.
+//! [`Shortest`] lays out the crate's one set of shortest round-trip digits
+//! ([`digits::shortest`], also what the JSON writer uses) without an exponent, as `{}`
+//! does, taking the upper of two equally close candidates as `{}` does ([`Tie::Up`]).
+//! [`Thousandths`] rounds the exact binary value with integer arithmetic, ties to even,
+//! as `{:.3}` does. Only `u64` arithmetic: `u128` would bring its own division and
+//! formatting code.
+
+mod digits;
 
 use std::fmt;
+
+pub(crate) use digits::{ascii, shortest, Tie};
 
 /// An `f64` as `{}` writes it: `3`, `2.5`, `0.1`, `-0`, `10000000`, `NaN`, `inf`.
 #[derive(Debug, Clone, Copy)]
@@ -26,28 +30,16 @@ impl fmt::Display for Shortest {
         if x.is_infinite() {
             return f.write_str("inf");
         }
-        let (mut digits, mut point) = shortest_digits(x.abs());
-        if digits == 0 {
+        if x == 0.0 {
             return f.write_str("0");
         }
-        if is_exactly(x.abs(), digits * 10 + 5, point - decimal_len(digits) - 1) {
-            let len = decimal_len(digits);
-            digits += 1;
-            point += i64::from(decimal_len(digits) > len);
-            while digits % 10 == 0 {
-                digits /= 10;
-            }
-        }
+        let digits = shortest(x.abs(), Tie::Up);
+        let mut buffer = [0; 20];
+        let text =
+            std::str::from_utf8(ascii(digits.significand, &mut buffer)).map_err(|_| fmt::Error)?;
         // 0.DIGITS × 10^point, without an exponent.
-        let mut buffer = [b'0'; 20];
-        let mut at = buffer.len();
-        while digits > 0 {
-            at -= 1;
-            buffer[at] = b'0' + (digits % 10) as u8;
-            digits /= 10;
-        }
-        let text = std::str::from_utf8(&buffer[at..]).map_err(|_| fmt::Error)?;
         let len = text.len() as i64;
+        let point = i64::from(digits.exponent) + len;
         if point <= 0 {
             f.write_str("0.")?;
             zeros(f, -point)?;
@@ -68,56 +60,6 @@ fn zeros(f: &mut fmt::Formatter<'_>, count: i64) -> fmt::Result {
     (0..count).try_for_each(|_| f.write_str("0"))
 }
 
-/// `zmij`'s digits for a finite, non-negative `x` as `(digits, point)`: the value is
-/// `0.DIGITS × 10^point`, `digits` has no trailing zero and is 0 for zero.
-fn shortest_digits(x: f64) -> (u64, i64) {
-    let mut buffer = zmij::Buffer::new();
-    // `1.25`, `0.001`, `1e+21`, `1.5e-7`: digits with a point, an optional exponent.
-    let text = buffer.format_finite(x);
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
-    let (mut digits, mut count, mut before_point, mut after_point) = (0u64, 0i64, 0i64, false);
-    for byte in mantissa.bytes() {
-        if byte == b'.' {
-            after_point = true;
-        } else {
-            digits = digits * 10 + u64::from(byte - b'0');
-            count += 1;
-            before_point += i64::from(!after_point);
-        }
-    }
-    if digits == 0 {
-        return (0, 0);
-    }
-    let mut point = before_point - count;
-    while digits % 10 == 0 {
-        digits /= 10;
-        point += 1;
-    }
-    let magnitude = (exponent.bytes().filter(u8::is_ascii_digit))
-        .fold(0, |value, byte| value * 10 + i64::from(byte - b'0'));
-    let exponent = if exponent.starts_with('-') {
-        -magnitude
-    } else {
-        magnitude
-    };
-    (digits, point + decimal_len(digits) + exponent)
-}
-
-/// Whether `x` (finite, non-negative) is exactly `n × 10^power`, `n` odd. With
-/// `x = m × 2^e`, `m` odd, that needs `e = power` and `m × 5^e = n` (or `n × 5^-e = m`).
-fn is_exactly(x: f64, n: u64, power: i64) -> bool {
-    let (mantissa, exponent) = parts(x);
-    let zeros = mantissa.trailing_zeros();
-    let (odd, exponent) = (mantissa >> zeros, exponent + i64::from(zeros));
-    // 5^27 is the largest power of 5 below 2^63.
-    if exponent != power || power.abs() > 27 {
-        return false;
-    }
-    let five = (0..power.abs()).fold(1u64, |product, _| product * 5);
-    let (small, large) = if power >= 0 { (n, odd) } else { (odd, n) };
-    large % five == 0 && large / five == small
-}
-
 /// `x = mantissa × 2^exponent`, exactly, for a finite non-negative `x`.
 fn parts(x: f64) -> (u64, i64) {
     let bits = x.to_bits();
@@ -128,11 +70,6 @@ fn parts(x: f64) -> (u64, i64) {
     } else {
         (fraction | (1 << 52), biased - 1075)
     }
-}
-
-/// How many decimal digits `n` has.
-fn decimal_len(n: u64) -> i64 {
-    n.checked_ilog10().map_or(1, |log| i64::from(log) + 1)
 }
 
 /// An `f64` as `{:.3}` writes it: `0.750`, `1.000`, `0.062` (0.0625, a tie, to even).
