@@ -82,9 +82,12 @@ class TagTable {
     this.offsets[p + 1] = end;
   }
 
-  // The bases with this table, as resultsFromBases takes them.
+  // The bases with this table, as resultsFromBases takes them (ids in 16 bits when they
+  // fit: a cached client keeps this for its whole fleet).
   fleet(bases) {
-    return { bases, idOf: this.idOf, names: this.names, offsets: this.offsets, ids: this.ids.slice(0, this.end) };
+    const used = this.ids.subarray(0, this.end);
+    const ids = this.names.length <= 0x10000 ? Uint16Array.from(used) : used.slice();
+    return { bases, idOf: this.idOf, names: this.names, offsets: this.offsets, ids };
   }
 }
 
