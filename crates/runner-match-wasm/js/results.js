@@ -36,8 +36,59 @@ function distinctOf(tags) {
 }
 
 function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHosted) {
-  return { id, name, runnerType, status, tags, createdAt, updatedAt,
-    source: selfHosted ? 'self-hosted' : 'managed', distinct: distinctOf(tags) };
+  return { id, name, runnerType, status, tags, createdAt, updatedAt, source: selfHosted ? 'self-hosted' : 'managed' };
+}
+
+// A fleet's tags as integer ids, so that splitting a result's tags into matchedTags and
+// extraTags is integer work, with no string comparison per match and query (profiled
+// in Chromium: comparing the query's fresh strings with the fleet's was the largest
+// part of a query's JS time).
+// `names[id]` is the tag; position p's distinct tag ids, in first-seen order, are
+// `ids[offsets[p]]` up to `ids[offsets[p + 1]]`.
+class TagTable {
+  constructor(n) {
+    this.idOf = new Map();
+    this.names = [];
+    this.seenAt = [];
+    this.offsets = new Uint32Array(n + 1);
+    this.ids = new Uint32Array(4 * n + 16);
+    this.end = 0;
+  }
+
+  // Position p's tags (positions are added in order).
+  add(p, tags) {
+    if (this.end + tags.length > this.ids.length) {
+      const grown = new Uint32Array(2 * this.ids.length + tags.length);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    const { idOf, names, seenAt, ids } = this;
+    let end = this.end;
+    for (let k = 0; k < tags.length; k++) {
+      const tag = tags[k];
+      let id = idOf.get(tag);
+      if (id === undefined) {
+        id = names.length;
+        idOf.set(tag, id);
+        names.push(tag);
+        seenAt.push(-1);
+      }
+      if (seenAt[id] !== p) {
+        seenAt[id] = p;
+        ids[end++] = id;
+      }
+    }
+    this.end = end;
+    this.offsets[p + 1] = end;
+  }
+
+  // The bases with this table, as resultsFromBases takes them (ids in 16 bits when they
+  // fit: a cached client keeps this for its whole fleet).
+  fleet(bases) {
+    const used = this.ids.subarray(0, this.end);
+    const ids = this.names.length <= 0x10000 ? Uint16Array.from(used) : used.slice();
+    return { bases, idOf: this.idOf, names: this.names, offsets: this.offsets, ids };
+  }
 }
 
 // Bases of packed runners: strings in `text` with UTF-16 `lens`, per runner id, name,
@@ -46,6 +97,7 @@ function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHost
 export function basesFromPacked(text, lens, shapes) {
   const n = shapes.length >> 1;
   const bases = new Array(n);
+  const table = new TagTable(n);
   const shared = new Map();
   const tags = [];
   let at = 0;
@@ -69,20 +121,24 @@ export function basesFromPacked(text, lens, shapes) {
     const updatedAt = next();
     tags.length = 0;
     for (let k = count; k > 0; k--) tags.push(common());
+    table.add(i, tags);
     bases[i] = base(id, name, type, status, copy(tags), createdAt, updatedAt, flags & 8);
   }
-  return bases;
+  return table.fleet(bases);
 }
 
 // Bases of the caller's (validated) runners: position p is runners[order[p]]; flags as kinds.
 export function basesFromRunners(runners, order, flags) {
   const bases = new Array(order.length);
+  const table = new TagTable(order.length);
   for (let p = 0; p < order.length; p++) {
     const r = runners[order[p]];
-    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status, copy(listOf(r.tags)),
+    const tags = copy(listOf(r.tags));
+    table.add(p, tags);
+    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status, tags,
       r.created_at, r.updated_at, flags[p] & 8);
   }
-  return bases;
+  return table.fleet(bases);
 }
 
 let matchedTags;
@@ -108,22 +164,40 @@ function split(distinct, wanted) {
   }
 }
 
-// RunnerMatch objects: bases[positions[i]] with scores[i]; kinds[i]: fit in bits 0–1,
-// 4 = has runner_type, 8 = self-hosted; `required` lists what matchedTags may hold.
-export function resultsFromBases(bases, positions, scores, kinds, required) {
+// RunnerMatch objects: fleet.bases[positions[i]] with scores[i]; fit in bits 0–1 of
+// kinds[i]; `required` lists what matchedTags may hold.
+export function resultsFromBases(fleet, positions, scores, kinds, required) {
+  const { bases, names, offsets, ids } = fleet;
+  const wanted = new Uint8Array(names.length);
+  for (let k = 0; k < required.length; k++) {
+    const id = fleet.idOf.get(required[k]);
+    if (id !== undefined) wanted[id] = 1;
+  }
   const out = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) {
-    const b = bases[positions[i]];
-    split(b.distinct, required);
+    const p = positions[i];
+    const b = bases[p];
+    const from = offsets[p];
+    const to = offsets[p + 1];
+    let m = 0;
+    for (let k = from; k < to; k++) m += wanted[ids[k]];
+    const matchedTags = new Array(m);
+    const extraTags = new Array(to - from - m);
+    for (let k = from, mi = 0, ei = 0; k < to; k++) {
+      const id = ids[k];
+      if (wanted[id]) matchedTags[mi++] = names[id];
+      else extraTags[ei++] = names[id];
+    }
     const fit = FITS[kinds[i] & 3];
+    // slice(), not copy(): this loop measured about twice as fast with it in Chromium
+    // (100k runners, 23k results).
     out[i] = b.runnerType === undefined
-      ? { id: b.id, name: b.name, status: b.status, tags: copy(b.tags), createdAt: b.createdAt,
+      ? { id: b.id, name: b.name, status: b.status, tags: b.tags.slice(), createdAt: b.createdAt,
           updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags, source: b.source }
-      : { id: b.id, name: b.name, runnerType: b.runnerType, status: b.status, tags: copy(b.tags),
+      : { id: b.id, name: b.name, runnerType: b.runnerType, status: b.status, tags: b.tags.slice(),
           createdAt: b.createdAt, updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags,
           source: b.source };
   }
-  matchedTags = extraTags = undefined;
   return out;
 }
 

@@ -1,7 +1,6 @@
 //! `matchRunners` and `RunnerSet`: the pure matcher over runner objects the caller
 //! already has. No fetch.
 
-use js_sys::Array;
 use runner_match::order::sorted_positions;
 use runner_match::{compare_runners, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
@@ -37,7 +36,7 @@ pub fn match_runners(
 pub struct RunnerSet {
     index: RunnerIndex,
     /// Per position in `index`, the JS fields of a result that do not depend on the query.
-    bases: Array,
+    bases: results::Bases,
 }
 
 impl std::fmt::Debug for RunnerSet {

@@ -58,13 +58,18 @@ impl<T> From<JsArrayOf<T>> for JsValue {
 
 #[wasm_bindgen(module = "/js/results.js")]
 extern "C" {
+    /// A fleet's result bases (per position, the fields of a `RunnerMatch` that do not
+    /// depend on the query) with its tags as integer ids, built by `js/results.js`.
+    #[derive(Debug, Clone)]
+    pub(crate) type Bases;
+
     #[wasm_bindgen(js_name = basesFromPacked)]
-    fn bases_from_packed(text: &str, lens: &[u32], shapes: &[u32]) -> Array;
+    fn bases_from_packed(text: &str, lens: &[u32], shapes: &[u32]) -> Bases;
     #[wasm_bindgen(catch, js_name = basesFromRunners)]
-    fn bases_from_runners(runners: &Array, order: &[u32], flags: &[u8]) -> Result<Array, JsValue>;
+    fn bases_from_runners(runners: &Array, order: &[u32], flags: &[u8]) -> Result<Bases, JsValue>;
     #[wasm_bindgen(js_name = resultsFromBases)]
     fn results_from_bases(
-        bases: &Array,
+        bases: &Bases,
         positions: &[u32],
         scores: &[f64],
         kinds: &[u8],
@@ -101,6 +106,23 @@ const FIT_WILDCARD: u8 = 2;
 const HAS_TYPE: u8 = 4;
 const SELF_HOSTED: u8 = 8;
 
+/// The low two bits of `kinds`.
+fn fit_bits(fit: Fit) -> u8 {
+    match fit {
+        Fit::Exact => 0,
+        Fit::Superset { .. } => FIT_SUPERSET,
+        Fit::WildcardRunner => FIT_WILDCARD,
+    }
+}
+
+/// The tags a ranking's `matchedTags` may hold, as a JS array.
+fn wanted_js(requirements: &Requirements, matches: &[Match<'_>]) -> Array {
+    wanted_tags(requirements, matches)
+        .iter()
+        .map(|tag| JsValue::from_str(tag))
+        .collect()
+}
+
 /// `packRunners` shapes: a runner for the complete reader, and the flag bits above the
 /// 16-bit tag count.
 const SLOW: u32 = u32::MAX;
@@ -131,17 +153,29 @@ pub(crate) struct Columns {
 }
 
 impl Columns {
-    /// The index's ranking: the core's `rank_positions`, with fits.
+    /// The index's ranking: the core's `rank_positions`, with fits. The kinds hold the
+    /// fit only: result bases know each runner's type and source.
     pub(crate) fn of_index(index: &RunnerIndex, requirements: &Requirements) -> Self {
-        let runners = index.runners();
         let ranked = index.rank_positions_with_fit(requirements);
-        let found = ranked
-            .iter()
-            .filter_map(|&(Ranked { position, score }, fit)| {
-                let runner = runners.get(position as usize)?;
-                Some((position, Match { runner, score, fit }))
-            });
-        Self::new(requirements, found.collect())
+        let mut columns = Self::with_capacity(ranked.len());
+        for &(Ranked { position, score }, fit) in &ranked {
+            columns.push(position, score, fit_bits(fit));
+        }
+        // Only an expression's wanted tags depend on the matches.
+        let runners = index.runners();
+        let matches: Vec<Match<'_>> = if requirements.expression().is_some() {
+            ranked
+                .iter()
+                .filter_map(|&(Ranked { score, position }, fit)| {
+                    let runner = runners.get(position as usize)?;
+                    Some(Match { runner, score, fit })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        columns.wanted = wanted_js(requirements, &matches);
+        columns
     }
 
     /// The core's `rank(runners, requirements)`, each match keeping its position in
@@ -152,36 +186,37 @@ impl Columns {
             .filter_map(|(position, runner)| Some((position, fit(runner, requirements)?)))
             .collect();
         let order = sorted_positions(fits.len(), &|a, b| compare(&fits[a].1, &fits[b].1));
-        let found = order
-            .iter()
-            .filter_map(|&at| fits.get(at as usize).copied());
-        Self::new(requirements, found.collect())
-    }
-
-    fn new(requirements: &Requirements, found: Vec<(u32, Match<'_>)>) -> Self {
-        let matches: Vec<Match<'_>> = found.iter().map(|&(_, found)| found).collect();
-        let wanted = wanted_tags(requirements, &matches);
-        let mut columns = Self {
-            positions: Vec::with_capacity(found.len()),
-            scores: Vec::with_capacity(found.len()),
-            kinds: Vec::with_capacity(found.len()),
-            wanted: wanted.iter().map(|tag| JsValue::from_str(tag)).collect(),
-        };
-        for (position, found) in found {
-            let fit = match found.fit {
-                Fit::Exact => 0,
-                Fit::Superset { .. } => FIT_SUPERSET,
-                Fit::WildcardRunner => FIT_WILDCARD,
-            };
-            columns.positions.push(position);
-            columns.scores.push(found.score);
-            columns.kinds.push(fit | runner_flags(found.runner));
+        let mut columns = Self::with_capacity(order.len());
+        let mut matches = Vec::with_capacity(order.len());
+        for (position, found) in order.iter().filter_map(|&at| fits.get(at as usize)) {
+            columns.push(
+                *position,
+                found.score,
+                fit_bits(found.fit) | runner_flags(found.runner),
+            );
+            matches.push(*found);
         }
+        columns.wanted = wanted_js(requirements, &matches);
         columns
     }
 
-    /// Result objects over prebuilt bases (`bases[p]` for position `p`).
-    pub(crate) fn over_bases(&self, bases: &Array) -> JsArrayOf<RunnerMatch> {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            positions: Vec::with_capacity(capacity),
+            scores: Vec::with_capacity(capacity),
+            kinds: Vec::with_capacity(capacity),
+            wanted: Array::new(),
+        }
+    }
+
+    fn push(&mut self, position: u32, score: f64, kind: u8) {
+        self.positions.push(position);
+        self.scores.push(score);
+        self.kinds.push(kind);
+    }
+
+    /// Result objects over prebuilt bases (position `p`'s for `p`).
+    pub(crate) fn over_bases(&self, bases: &Bases) -> JsArrayOf<RunnerMatch> {
         let (positions, scores, kinds) = (&self.positions, &self.scores, &self.kinds);
         results_from_bases(bases, positions, scores, kinds, &self.wanted).into()
     }
@@ -207,7 +242,7 @@ pub(crate) fn snapshot_bases(
     runners: &Array,
     order: &[u32],
     sorted: &[Runner],
-) -> Result<Array, Error> {
+) -> Result<Bases, Error> {
     let flags: Vec<u8> = sorted.iter().map(runner_flags).collect();
     bases_from_runners(runners, order, &flags).map_err(unreadable)
 }
@@ -223,7 +258,7 @@ fn utf16_len(text: &str) -> u32 {
 
 /// Bases for every runner of an index, built in one crossing: every string in one text
 /// with its UTF-16 length, and per runner its tag count and flags.
-fn bases_of(index: &RunnerIndex) -> Array {
+fn bases_of(index: &RunnerIndex) -> Bases {
     let runners = index.runners();
     let mut text = String::new();
     let mut lens: Vec<u32> = Vec::with_capacity(runners.len() * 10);
@@ -253,12 +288,12 @@ fn bases_of(index: &RunnerIndex) -> Array {
 thread_local! {
     /// JS bases of the indexes clients currently cache, keyed by the index itself: an
     /// entry lives as long as its index (dead entries are dropped on the next lookup).
-    static MIRRORS: RefCell<Vec<(Weak<RunnerIndex>, Array)>> = const { RefCell::new(Vec::new()) };
+    static MIRRORS: RefCell<Vec<(Weak<RunnerIndex>, Bases)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The bases of a client's cached index: built on its first query, then reused until the
 /// client drops the index (refresh, expiry).
-fn mirror_of(index: &Rc<RunnerIndex>) -> Array {
+fn mirror_of(index: &Rc<RunnerIndex>) -> Bases {
     MIRRORS.with(|mirrors| {
         let mut mirrors = mirrors.borrow_mut();
         mirrors.retain(|(weak, _)| weak.strong_count() > 0);
