@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::{Rc, Weak};
 
-use js_sys::Array;
+use js_sys::{Array, JsString};
 use runner_match::order::sorted_positions;
 use runner_match::report::{wanted_tags, RunnerMatch};
 use runner_match::{
@@ -87,10 +87,15 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = packRunners)]
     fn pack_runners(runners: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// `{ bytes, lens, shapes, broken }` from `packRunners`.
+    /// `text` as UTF-8 into wasm memory at `ptr` (room for `cap` bytes): the bytes
+    /// written, or -1 if they did not fit.
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(text: &JsString, memory: &JsValue, ptr: u32, cap: u32) -> i32;
+
+    /// `{ text, lens, shapes, broken }` from `packRunners`.
     type Packed;
     #[wasm_bindgen(method, getter)]
-    fn bytes(this: &Packed) -> Vec<u8>;
+    fn text(this: &Packed) -> JsString;
     #[wasm_bindgen(method, getter)]
     fn lens(this: &Packed) -> Vec<u32>;
     #[wasm_bindgen(method, getter)]
@@ -396,6 +401,23 @@ fn read_one(item: JsValue, index: usize) -> Result<Runner, Error> {
         .map_err(|why| Error::invalid_input(format!("runners[{index}] is not a runner: {why}")))
 }
 
+/// A JS string as UTF-8, encoded by JS straight into a buffer in wasm memory: first
+/// with room for one byte per UTF-16 unit (all an ASCII text needs), else for three
+/// (the most any unit takes).
+fn utf8_of(text: &JsString) -> Vec<u8> {
+    let units = text.length() as usize;
+    let memory = wasm_bindgen::memory();
+    for room in [units, 3 * units] {
+        let mut bytes = vec![0u8; room];
+        let written = encode_into(text, &memory, bytes.as_mut_ptr() as u32, room as u32);
+        if let Ok(written) = usize::try_from(written) {
+            bytes.truncate(written);
+            return bytes;
+        }
+    }
+    Vec::new()
+}
+
 /// Reads an array of API runner objects (snake_case, as the API lists them), naming the
 /// first bad element. Plain managed runners are packed by JS and read in one go; any
 /// other element (self-hosted runners, wrong types) goes through the complete reader.
@@ -409,7 +431,8 @@ pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), E
     }
     let array: &Array = value.unchecked_ref();
     let packed: Packed = packed.unchecked_into();
-    let (bytes, lens, shapes) = (packed.bytes(), packed.lens(), packed.shapes());
+    let bytes = utf8_of(&packed.text());
+    let (lens, shapes) = (packed.lens(), packed.shapes());
     let broken = packed.broken();
     let mut broken = broken.iter();
     // TextEncoder output is always UTF-8; should it ever not be, every runner simply
