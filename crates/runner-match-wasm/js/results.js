@@ -235,12 +235,13 @@ function plain(r) {
 }
 
 // Runners for Rust in one crossing: { text, lens, shapes } in the layout of
-// basesFromPacked; shape SLOW for any runner that is not plain(). The text is built
+// basesFromPacked (names only `withNames`); shape SLOW for any runner that is not plain(). The text is built
 // with += (a rope, flattened once) and encoded natively by encodeInto: the generated
 // glue would copy it into wasm memory one character at a time.
 // Returns null for a non-array; a runner whose reads throw gets shape BROKEN and its
 // error text in `broken` (so Rust never reads it again); throws only if the array does.
-export function packRunners(runners) {
+// Names are packed only `withNames` (the matchers never read them in Rust).
+export function packRunners(runners, withNames) {
   if (!Array.isArray(runners)) return null;
   const n = runners.length;
   const broken = [];
@@ -272,7 +273,7 @@ export function packRunners(runners) {
     }
     const hasType = typeof r.runner_type === 'string';
     put(r.id);
-    put(r.name);
+    if (withNames) put(r.name);
     if (hasType) put(r.runner_type);
     put(r.status);
     put(r.created_at);
@@ -290,7 +291,7 @@ export function packRunners(runners) {
       if (shapes[i] >= BROKEN) continue;
       const r = runners[i];
       put(wellFormed(r.id));
-      put(wellFormed(r.name));
+      if (withNames) put(wellFormed(r.name));
       if (typeof r.runner_type === 'string') put(wellFormed(r.runner_type));
       put(wellFormed(r.status));
       put(wellFormed(r.created_at));

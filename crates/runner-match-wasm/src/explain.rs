@@ -16,7 +16,7 @@ pub fn explain_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let (_, runners) = crate::results::runners_from_js(&runners)?;
+    let (_, runners) = crate::results::runners_from_js(&runners, crate::results::Names::Read)?;
     let explanation = runner_match::explain(&runners, &requirements);
     to_js(&ExplanationReport::new(&explanation))
 }

@@ -6,7 +6,9 @@ use runner_match::{compare_runners, Runner, RunnerIndex};
 use wasm_bindgen::prelude::*;
 
 use crate::requirements::requirements_from_js;
-use crate::results::{self, Columns};
+// `Names::Skip`: the set and the one-shot ranking never read a name in Rust (results
+// take theirs from the caller's objects, or from bases snapshotted from them).
+use crate::results::{self, Columns, Names};
 
 /// Ranks runners as the API returns them (snake_case objects) for the required tags.
 /// Pure: no fetch. Throws `invalid_input` for bad tags or runner objects.
@@ -19,7 +21,7 @@ pub fn match_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let (objects, runners) = results::runners_from_js(&runners)?;
+    let (objects, runners) = results::runners_from_js(&runners, Names::Skip)?;
     let columns = Columns::of_runners(&runners, &requirements);
     Ok(columns.over_runners(&objects)?.into())
 }
@@ -55,7 +57,7 @@ impl RunnerSet {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ApiRunner[]")] runners: JsValue,
     ) -> Result<RunnerSet, JsValue> {
-        let (objects, runners) = results::runners_from_js(&runners)?;
+        let (objects, runners) = results::runners_from_js(&runners, Names::Skip)?;
         // Listing order, remembering where each runner came from; the index's own
         // (stable) sort then finds the list already in order.
         let order = sorted_positions(runners.len(), &|a, b| {

@@ -85,7 +85,7 @@ extern "C" {
     ) -> Result<Array, JsValue>;
     /// `null` for a value that is not an array; throws only if reading the array does.
     #[wasm_bindgen(catch, js_name = packRunners)]
-    fn pack_runners(runners: &JsValue) -> Result<JsValue, JsValue>;
+    fn pack_runners(runners: &JsValue, with_names: bool) -> Result<JsValue, JsValue>;
 
     /// `text` as UTF-8 into wasm memory at `ptr` (room for `cap` bytes): the bytes
     /// written, or -1 if they did not fit.
@@ -361,10 +361,13 @@ struct Misaligned;
 
 /// A packed runner; `Ok(None)` when a field is not valid (a bad timestamp): the complete
 /// reader then words the error. Consumes exactly the runner's strings either way.
-fn unpack(cursor: &mut Cursor<'_>, shape: u32) -> Result<Option<Runner>, Misaligned> {
+fn unpack(cursor: &mut Cursor<'_>, shape: u32, names: Names) -> Result<Option<Runner>, Misaligned> {
     let mut next = || cursor.next().ok_or(Misaligned);
     let id = next()?.to_owned();
-    let name = next()?.to_owned();
+    let name = match names {
+        Names::Read => next()?.to_owned(),
+        Names::Skip => String::new(),
+    };
     let runner_type = if shape & SHAPE_HAS_TYPE != 0 {
         Some(RunnerType::from(next()?))
     } else {
@@ -418,11 +421,24 @@ fn utf8_of(text: &JsString) -> Vec<u8> {
     Vec::new()
 }
 
+/// Whether [`runners_from_js`] reads runners' names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Names {
+    Read,
+    /// For callers that never read a name in Rust (ranking and ordering do not use it;
+    /// results take names from the JS objects): plain runners then get an empty `name`,
+    /// and their names are neither packed nor copied.
+    Skip,
+}
+
 /// Reads an array of API runner objects (snake_case, as the API lists them), naming the
 /// first bad element. Plain managed runners are packed by JS and read in one go; any
 /// other element (self-hosted runners, wrong types) goes through the complete reader.
-pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), Error> {
-    let packed = pack_runners(value).map_err(unreadable)?;
+pub(crate) fn runners_from_js(
+    value: &JsValue,
+    names: Names,
+) -> Result<(Array, Vec<Runner>), Error> {
+    let packed = pack_runners(value, names == Names::Read).map_err(unreadable)?;
     if packed.is_null() {
         return Err(Error::invalid_input(format!(
             "runners must be an array of runner objects, got {}",
@@ -458,7 +474,7 @@ pub(crate) fn runners_from_js(value: &JsValue) -> Result<(Array, Vec<Runner>), E
         let fast = if shape == SLOW || !aligned {
             None
         } else {
-            match unpack(&mut cursor, shape) {
+            match unpack(&mut cursor, shape, names) {
                 Ok(runner) => runner,
                 Err(Misaligned) => {
                     aligned = false;
