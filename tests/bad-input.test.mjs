@@ -619,7 +619,7 @@ describe('runner objects passed to matchRunners / RunnerSet', () => {
     throwsWith(() => rm.matchRunners([nested], 'gpu-a100'), 'invalid_input', { message: /runners\[0\] is not a runner/ });
     // A header value, an endpoint or a whole runner of the wrong type is named, never quoted.
     for (const [fields, message] of [
-      // (a JS string is iterable, so serde-wasm-bindgen reads it as entries and fails there)
+      // (a string where a header map belongs: named as a wrong value, never quoted)
       [{ headers: 'Bearer sk-secret' }, /^runners\[0\] is not a runner: invalid value for `headers`$/],
       [{ headers: { Authorization: ['Bearer sk-secret'] } }, /^runners\[0\] is not a runner: invalid type for `headers`: object, expected a string$/],
       [{ endpoint: { url: 'https://u:sk-secret@x' } }, /invalid type for `endpoint`: object, expected a string/],
