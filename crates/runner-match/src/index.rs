@@ -20,6 +20,7 @@ mod build;
 mod explain;
 mod order;
 mod query;
+mod recent;
 
 use bitset::{Bitset, PositionSet};
 

@@ -2,7 +2,7 @@
 
 use super::bitset::{Bitset, PositionSet};
 use super::RunnerIndex;
-use crate::interner::Interner;
+use super::recent::RecentIds;
 use crate::model::Runner;
 use crate::order::{sort_by, sorted_positions};
 use crate::rank::compare_runners;
@@ -17,9 +17,9 @@ impl RunnerIndex {
             "a RunnerIndex holds at most u32::MAX runners"
         );
 
-        // Intern tags in first-seen order (one hash lookup per tag use), then renumber
+        // Intern tags in first-seen order (most uses hit the recent cache), then renumber
         // them alphabetically so that an id is an index into the sorted vocabulary.
-        let mut ids = Interner::new();
+        let mut ids = RecentIds::new();
         let mut tag_offsets: Vec<u32> = Vec::with_capacity(n + 1);
         let mut tag_ids: Vec<u32> =
             Vec::with_capacity(runners.iter().map(|runner| runner.tags.len()).sum());
@@ -55,7 +55,7 @@ impl RunnerIndex {
         let mut carriers: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
         let mut untagged = Vec::new();
         let mut active = Bitset::empty(n);
-        let mut type_ids = Interner::new();
+        let mut type_ids = RecentIds::new();
         let mut by_type: Vec<Vec<u32>> = Vec::new();
         for (position, runner) in (0u32..).zip(&runners) {
             let own = &tag_ids[tag_offsets[position as usize] as usize
