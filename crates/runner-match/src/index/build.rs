@@ -1,8 +1,8 @@
 //! Building a [`RunnerIndex`]: listing order, interned tags, and the position sets.
 
 use super::bitset::{Bitset, PositionSet};
-use super::RunnerIndex;
 use super::recent::RecentIds;
+use super::RunnerIndex;
 use crate::model::Runner;
 use crate::order::{sort_by, sorted_positions};
 use crate::rank::compare_runners;
@@ -17,14 +17,19 @@ impl RunnerIndex {
             "a RunnerIndex holds at most u32::MAX runners"
         );
 
-        // Intern tags in first-seen order (most uses hit the recent cache), then renumber
-        // them alphabetically so that an id is an index into the sorted vocabulary.
+        // One pass over the runners (each is read once: they are large and scattered):
+        // intern tags in first-seen order (most uses hit the recent cache; renumbered
+        // alphabetically below, so that an id is an index into the sorted vocabulary),
+        // and record the untagged, the schedulable and each runner type's positions.
         let mut ids = RecentIds::new();
         let mut tag_offsets: Vec<u32> = Vec::with_capacity(n + 1);
-        let mut tag_ids: Vec<u32> =
-            Vec::with_capacity(runners.iter().map(|runner| runner.tags.len()).sum());
+        let mut tag_ids: Vec<u32> = Vec::new();
+        let mut untagged = Vec::new();
+        let mut active = Bitset::empty(n);
+        let mut type_ids = RecentIds::new();
+        let mut by_type: Vec<Vec<u32>> = Vec::new();
         tag_offsets.push(0);
-        for runner in &runners {
+        for (position, runner) in (0u32..).zip(&runners) {
             let start = tag_ids.len();
             tag_ids.extend(runner.tags.iter().map(|tag| ids.intern(tag).0));
             // A runner may list a tag twice; the score counts distinct tags.
@@ -35,6 +40,19 @@ impl RunnerIndex {
                 tag_ids.truncate(start + distinct);
             }
             tag_offsets.push(tag_ids.len() as u32);
+            if runner.tags.is_empty() {
+                untagged.push(position);
+            }
+            if runner.is_schedulable() {
+                active.insert(position);
+            }
+            if let Some(kind) = &runner.runner_type {
+                let (id, new) = type_ids.intern(kind.as_str());
+                if new {
+                    by_type.push(Vec::new());
+                }
+                by_type[id as usize].push(position);
+            }
         }
         let seen_order = ids.strings();
         let alphabetical =
@@ -53,29 +71,10 @@ impl RunnerIndex {
 
         // Position lists, then each stored the smaller way.
         let mut carriers: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
-        let mut untagged = Vec::new();
-        let mut active = Bitset::empty(n);
-        let mut type_ids = RecentIds::new();
-        let mut by_type: Vec<Vec<u32>> = Vec::new();
-        for (position, runner) in (0u32..).zip(&runners) {
-            let own = &tag_ids[tag_offsets[position as usize] as usize
-                ..tag_offsets[position as usize + 1] as usize];
+        for (position, own) in (0u32..).zip(tag_offsets.windows(2)) {
             // Sorting the ids above does not reorder positions: each list stays sorted.
-            for &id in own {
+            for &id in &tag_ids[own[0] as usize..own[1] as usize] {
                 carriers[id as usize].push(position);
-            }
-            if own.is_empty() {
-                untagged.push(position);
-            }
-            if runner.is_schedulable() {
-                active.insert(position);
-            }
-            if let Some(kind) = &runner.runner_type {
-                let (id, new) = type_ids.intern(kind.as_str());
-                if new {
-                    by_type.push(Vec::new());
-                }
-                by_type[id as usize].push(position);
             }
         }
         let mut types: Vec<(String, PositionSet)> = (type_ids.strings().iter())

@@ -45,8 +45,7 @@ impl<'a> RecentIds<'a> {
     pub(super) fn intern(&mut self, text: &'a str) -> (u32, bool) {
         let bytes = text.as_bytes();
         let head = head_word(bytes);
-        let at = ((head ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56)
-            as usize
+        let at = ((head ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
             % SLOTS;
         let slot = &mut self.slots[at];
         if let Some(cached) = slot.text {
