@@ -334,3 +334,20 @@ impl<T: Decode> Decode for Option<T> {
 
 #[cfg(all(test, feature = "serde"))]
 mod tests;
+
+#[cfg(test)]
+mod sizing {
+    use super::{decode, more_items};
+
+    #[test]
+    fn long_arrays_decode_into_lists_of_their_size() {
+        let items: Vec<String> = (0..1000u64).map(|i| i.to_string()).collect();
+        let values: Vec<u64> = decode(&format!("[{}]", items.join(","))).unwrap();
+        assert!(values.iter().copied().eq(0..1000));
+        assert_eq!(values.capacity(), values.len());
+        // The rest of the text at the size so far, an eighth more; at most doubling.
+        assert_eq!(more_items(64, 640, 320), 32 + 4 + 16);
+        assert_eq!(more_items(64, 640, 100_000), 64);
+        assert_eq!(more_items(64, 0, 100), 64);
+    }
+}
