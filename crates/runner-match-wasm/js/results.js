@@ -91,36 +91,40 @@ class TagTable {
   }
 }
 
-// Bases of packed runners: strings in `text` with UTF-16 `lens`, per runner id, name,
-// [runner_type], status, created_at, updated_at, tags…; `shapes`: two words per runner,
-// tag count and kinds flags. Repeated short values (tags, status, type) are shared.
-export function basesFromPacked(text, lens, shapes) {
+// Bases of packed runners: strings with UTF-16 `lens`, per runner id, name,
+// [runner_type], status, created_at, updated_at, tags…, where type, status and tags are
+// in `common` and the rest in `text`; `shapes`: two words per runner, tag count and kinds
+// flags. The repeated values are shared, each as its own copy: a slice of `common` would
+// keep all of it alive (V8 slices of 13 or more characters point into their parent).
+export function basesFromPacked(text, common, lens, shapes) {
   const n = shapes.length >> 1;
   const bases = new Array(n);
   const table = new TagTable(n);
   const shared = new Map();
   const tags = [];
   let at = 0;
+  let commonAt = 0;
   let li = 0;
   const next = () => text.slice(at, (at += lens[li++]));
-  const common = () => {
-    const s = next();
+  const repeated = () => {
+    const s = common.slice(commonAt, (commonAt += lens[li++]));
     const known = shared.get(s);
     if (known !== undefined) return known;
-    shared.set(s, s);
-    return s;
+    const own = s.length < 13 ? s : s.split('').join('');
+    shared.set(own, own);
+    return own;
   };
   for (let i = 0; i < n; i++) {
     const count = shapes[2 * i];
     const flags = shapes[2 * i + 1];
     const id = next();
     const name = next();
-    const type = flags & 4 ? common() : undefined;
-    const status = common();
+    const type = flags & 4 ? repeated() : undefined;
+    const status = repeated();
     const createdAt = next();
     const updatedAt = next();
     tags.length = 0;
-    for (let k = count; k > 0; k--) tags.push(common());
+    for (let k = count; k > 0; k--) tags.push(repeated());
     table.add(i, tags);
     bases[i] = base(id, name, type, status, copy(tags), createdAt, updatedAt, flags & 8);
   }

@@ -64,7 +64,7 @@ extern "C" {
     pub(crate) type Bases;
 
     #[wasm_bindgen(js_name = basesFromPacked)]
-    fn bases_from_packed(text: &str, lens: &[u32], shapes: &[u32]) -> Bases;
+    fn bases_from_packed(text: &str, common: &str, lens: &[u32], shapes: &[u32]) -> Bases;
     #[wasm_bindgen(catch, js_name = basesFromRunners)]
     fn bases_from_runners(runners: &Array, order: &[u32], flags: &[u8]) -> Result<Bases, JsValue>;
     #[wasm_bindgen(js_name = resultsFromBases)]
@@ -261,33 +261,51 @@ fn utf16_len(text: &str) -> u32 {
     }
 }
 
-/// Bases for every runner of an index, built in one crossing: every string in one text
-/// with its UTF-16 length, and per runner its tag count and flags.
+/// Bases for every runner of an index, built in one crossing: each runner's own strings
+/// (id, name, timestamps) in one text, its repeated ones (type, status, tags) in
+/// another, every string's UTF-16 length in order, and per runner its tag count and
+/// flags. Two texts because the JS strings sliced from a text keep all of it alive: the
+/// repeated values are shared copies, so their text is not kept.
 fn bases_of(index: &RunnerIndex) -> Bases {
     let runners = index.runners();
-    let mut text = String::new();
-    let mut lens: Vec<u32> = Vec::with_capacity(runners.len() * 10);
+    // Sized exactly first: two texts growing side by side would leave freed copies of
+    // each behind, and wasm memory keeps its high-water mark.
+    let (mut own_len, mut common_len, mut count) = (0, 0, 0);
+    for runner in runners {
+        own_len += runner.id.len() + runner.name.len();
+        own_len += runner.created_at.as_str().len() + runner.updated_at.as_str().len();
+        common_len += runner
+            .runner_type
+            .as_ref()
+            .map_or(0, |kind| kind.as_str().len());
+        common_len += runner.status.as_str().len();
+        common_len += runner.tags.iter().map(String::len).sum::<usize>();
+        count += 5 + usize::from(runner.runner_type.is_some()) + runner.tags.len();
+    }
+    let mut text = String::with_capacity(own_len);
+    let mut common = String::with_capacity(common_len);
+    let mut lens: Vec<u32> = Vec::with_capacity(count);
     let mut shapes: Vec<u32> = Vec::with_capacity(runners.len() * 2);
-    let mut push = |s: &str| {
-        text.push_str(s);
+    let mut push = |into: &mut String, s: &str| {
+        into.push_str(s);
         lens.push(utf16_len(s));
     };
     for runner in runners {
-        push(&runner.id);
-        push(&runner.name);
+        push(&mut text, &runner.id);
+        push(&mut text, &runner.name);
         if let Some(kind) = &runner.runner_type {
-            push(kind.as_str());
+            push(&mut common, kind.as_str());
         }
-        push(runner.status.as_str());
-        push(runner.created_at.as_str());
-        push(runner.updated_at.as_str());
+        push(&mut common, runner.status.as_str());
+        push(&mut text, runner.created_at.as_str());
+        push(&mut text, runner.updated_at.as_str());
         for tag in &runner.tags {
-            push(tag);
+            push(&mut common, tag);
         }
         shapes.push(runner.tags.len() as u32);
         shapes.push(u32::from(runner_flags(runner)));
     }
-    bases_from_packed(&text, &lens, &shapes)
+    bases_from_packed(&text, &common, &lens, &shapes)
 }
 
 thread_local! {

@@ -293,12 +293,30 @@ impl Decode for u64 {
 impl<T: Decode> Decode for Vec<T> {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
         let mut items = reader.open(b'[', &"a sequence")?;
+        let start = reader.at;
         let mut values = Vec::new();
         while items.next(reader)? {
+            if values.len() == values.capacity() && values.len() >= 64 {
+                let rest = reader.text.len() - reader.at;
+                values.reserve_exact(more_items(values.len(), reader.at - start, rest));
+            }
             values.push(T::decode(reader)?);
         }
+        // In place: the slack goes back to the allocator for what is decoded next.
+        values.shrink_to_fit();
         Ok(values)
     }
+}
+
+/// Room to add to a full array of `len` items that took `used` bytes, with `rest` bytes
+/// of text left: as many items as the rest holds at their size so far, and an eighth more,
+/// never more than doubling (what `push` does). A page's runners are nearly all of its
+/// text, so the list is allocated about once at about its size: doubling left up to half
+/// of a whole-fleet page's largest allocation unused, and that peak is what a wasm
+/// client keeps (its memory never shrinks).
+fn more_items(len: usize, used: usize, rest: usize) -> usize {
+    let guess = rest / (used / len).max(1);
+    (guess + guess / 8 + 16).min(len)
 }
 
 /// `null` is `None`; anything else is `Some`.
@@ -316,3 +334,20 @@ impl<T: Decode> Decode for Option<T> {
 
 #[cfg(all(test, feature = "serde"))]
 mod tests;
+
+#[cfg(test)]
+mod sizing {
+    use super::{decode, more_items};
+
+    #[test]
+    fn long_arrays_decode_into_lists_of_their_size() {
+        let items: Vec<String> = (0..1000u64).map(|i| i.to_string()).collect();
+        let values: Vec<u64> = decode(&format!("[{}]", items.join(","))).unwrap();
+        assert!(values.iter().copied().eq(0..1000));
+        assert_eq!(values.capacity(), values.len());
+        // The rest of the text at the size so far, an eighth more; at most doubling.
+        assert_eq!(more_items(64, 640, 320), 32 + 4 + 16);
+        assert_eq!(more_items(64, 640, 100_000), 64);
+        assert_eq!(more_items(64, 0, 100), 64);
+    }
+}

@@ -48,12 +48,21 @@ fn swaps(mut order: Vec<u32>) -> Vec<(u32, u32)> {
 }
 
 /// The items at `positions` (each at most once), in that order; the rest are dropped.
+/// Keeping every item in place (a listing without repeats) moves nothing: a large list
+/// is not copied twice over, which is what a wasm client's memory high-water mark pays.
 pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
+    let unmoved = positions.len() == items.len()
+        && positions
+            .iter()
+            .enumerate()
+            .all(|(i, &at)| at as usize == i);
+    if unmoved {
+        return items;
+    }
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    positions
-        .iter()
-        .filter_map(|&at| slots[at as usize].take())
-        .collect()
+    let mut kept = Vec::with_capacity(positions.len());
+    kept.extend(positions.iter().filter_map(|&at| slots[at as usize].take()));
+    kept
 }
 
 /// The value under `key` in `map`, a `Vec` sorted by key with distinct keys, inserted
@@ -92,6 +101,8 @@ mod tests {
     #[test]
     fn takes_and_maps() {
         assert_eq!(take(vec!['a', 'b', 'c'], &[2, 0]), ['c', 'a']);
+        assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1, 2]), ['a', 'b', 'c']);
+        assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1]), ['a', 'b']);
         let mut map: Vec<(&str, usize)> = Vec::new();
         for key in ["b", "a", "b", "c", "b"] {
             *sorted_entry(&mut map, key) += 1;

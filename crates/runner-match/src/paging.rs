@@ -320,7 +320,12 @@ impl Pager {
             self.last_nonempty = self.last_nonempty.max(number);
         }
 
-        self.runners.extend(page.runners);
+        if self.runners.is_empty() {
+            // The first page's list itself: no copy of a (possibly whole-fleet) page.
+            self.runners = page.runners;
+        } else {
+            self.runners.extend(page.runners);
+        }
         Ok(())
     }
 

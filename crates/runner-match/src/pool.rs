@@ -149,7 +149,11 @@ impl Pool {
                 SourceOutcome::Loaded(mut listed) => {
                     source.claim(&mut listed);
                     let count = listed.len();
-                    runners.append(&mut listed);
+                    if runners.is_empty() {
+                        runners = listed;
+                    } else {
+                        runners.append(&mut listed);
+                    }
                     SourceState::Ok { runners: count }
                 }
                 SourceOutcome::Forbidden(_) if source == Source::Managed && self_hosted_loaded => {
