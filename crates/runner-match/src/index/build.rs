@@ -68,6 +68,8 @@ impl RunnerIndex {
         for id in &mut tag_ids {
             *id = renumber[*id as usize];
         }
+        // Grown by pushes, it may hold up to twice its length: the index keeps it.
+        tag_ids.shrink_to_fit();
 
         // Position lists, then each stored the smaller way.
         let mut carriers: Vec<Vec<u32>> = vec![Vec::new(); vocabulary.len()];
