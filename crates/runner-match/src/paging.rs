@@ -39,6 +39,8 @@
 //! - Requests always carry `per_page` as asked, between 1 and [`MAX_PER_PAGE`]: a
 //!   server clamping a larger value would look like a short page and end the read early.
 
+use std::cell::OnceCell;
+
 use crate::interner::Interner;
 use crate::model::{Runner, RunnerPage};
 use crate::order::{sort_by, take};
@@ -199,6 +201,9 @@ pub struct Pager {
     stop_at: Option<u32>,
     /// Every copy received, in order; [`newest`] picks one per id.
     runners: Vec<Runner>,
+    /// [`newest`]'s positions in `runners`, worked out once per page received (the
+    /// end of a read asks for them several times).
+    kept: OnceCell<Vec<u32>>,
     /// Set by [`PagingError::PageTooLong`]: the read can no longer complete.
     broken: Option<PagingError>,
     /// The highest page received with runners on it.
@@ -242,6 +247,7 @@ impl Pager {
             latest_total: 0,
             stop_at: None,
             runners: Vec::new(),
+            kept: OnceCell::new(),
             broken: None,
             last_nonempty: 0,
         }
@@ -320,6 +326,7 @@ impl Pager {
             self.last_nonempty = self.last_nonempty.max(number);
         }
 
+        self.kept.take();
         if self.runners.is_empty() {
             // The first page's list itself: no copy of a (possibly whole-fleet) page.
             self.runners = page.runners;
@@ -351,7 +358,7 @@ impl Pager {
     /// rather than return a partial list: [`PagingError::Incomplete`] while pages are
     /// missing, [`PagingError::Truncated`] when the margin ran out, or the
     /// [`PagingError::PageTooLong`] that ended the read.
-    pub fn finish(self) -> Result<Vec<Runner>, PagingError> {
+    pub fn finish(mut self) -> Result<Vec<Runner>, PagingError> {
         if let Some(error) = self.broken {
             return Err(error);
         }
@@ -385,14 +392,21 @@ impl Pager {
                 });
             }
         }
-        let kept = self.kept();
+        let kept = match self.kept.take() {
+            Some(kept) => kept,
+            None => self.newest_positions(),
+        };
         let mut runners = take(self.runners, &kept);
         sort_by(&mut runners, compare_runners);
         Ok(runners)
     }
 
     /// The positions in `runners` of the copy kept per id.
-    fn kept(&self) -> Vec<u32> {
+    fn kept(&self) -> &[u32] {
+        self.kept.get_or_init(|| self.newest_positions())
+    }
+
+    fn newest_positions(&self) -> Vec<u32> {
         newest(self.runners.len(), &|at| {
             (&self.runners[at].id, &self.runners[at].updated_at)
         })
