@@ -124,20 +124,14 @@ impl<'de> Deserializer<'de> for &mut Reader<'de> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         let items = self.open(b'[', &Expecting(&visitor))?;
-        let value = visitor.visit_seq(Access {
-            reader: &mut *self,
-            items,
-        })?;
+        let value = visitor.visit_seq(self.access(items))?;
         self.close(b']', "a list")?;
         Ok(value)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         let items = self.open(b'{', &Expecting(&visitor))?;
-        let value = visitor.visit_map(Access {
-            reader: &mut *self,
-            items,
-        })?;
+        let value = visitor.visit_map(self.access(items))?;
         self.close(b'}', "an object")?;
         Ok(value)
     }
@@ -201,6 +195,16 @@ impl Reader<'_> {
 struct Access<'a, 'de> {
     reader: &'a mut Reader<'de>,
     items: Items,
+}
+
+impl<'de> Reader<'de> {
+    /// The items of the list or object just opened, for a visitor.
+    fn access(&mut self, items: Items) -> Access<'_, 'de> {
+        Access {
+            reader: self,
+            items,
+        }
+    }
 }
 
 impl<'de> SeqAccess<'de> for Access<'_, 'de> {
