@@ -198,6 +198,39 @@ describe('ranking', () => {
     assert.equal(s.requests().length, 0);
   });
 
+  // Plain managed runners cross as interned columns; any other element takes the complete
+  // reader. Mixed in one list, both kinds must rank, index and explain as one fleet.
+  test('a list mixing managed and self-hosted runners ranks like the reference on every path', () => {
+    const at = (day) => `2024-05-${String(day).padStart(2, '0')}T08:00:00Z`;
+    const managed = (id, day, tags, extra = {}) => ({ id, name: `m ${id}`, runner_type: 'pro', status: 'active', tags,
+      created_at: at(day), updated_at: at(day), ...extra });
+    const selfHosted = (id, day, tags, extra = {}) => ({ id, user_id: 'u1', name: `s ${id}`, status: 'active', tags,
+      created_at: at(day), updated_at: at(day), endpoint: 'https://comfy.example', headers: { 'x-key': 'v' }, ...extra });
+    const runners = [
+      managed('m1', 3, ['gpu', 'flux']),
+      selfHosted('s1', 5, ['gpu', 'home-lab'], { runner_type: 'enterprise' }), // a type and a tag only it has
+      managed('m2', 5, ['gpu'], { runner_type: null }), // ties s1 on created_at: id decides
+      selfHosted('s2', 1, []),
+      managed('m3', 9, ['gpu', 'gpu'], { status: 'maintenance' }), // a status no other runner has
+      managed('m4', 7, ['home-lab', 'flux'], { runner_type: 'plus' }),
+      selfHosted('s3', 7, ['flux']),
+    ];
+    const queries = ['gpu', 'home-lab', 'flux, gpu', 'type:enterprise', 'type:p*', '!home-lab', 'gpu* & !flux', '', 'nope'];
+    const set = new rm.RunnerSet(runners);
+    for (const query of queries) {
+      const want = referenceRank(runners, query);
+      assert.deepEqual(rm.matchRunners(runners, query), want, query);
+      assert.deepEqual(rm.matchRunners([...runners].reverse(), query), want, query);
+      assert.deepEqual(set.match(query), want, query);
+      assert.equal(rm.explainRunners(runners, query).matchCount, want.length, query);
+    }
+    // s2 is untagged: ComfyControl's wildcard, last.
+    assert.deepEqual(set.match('home-lab').map((m) => [m.id, m.source]),
+      [['m4', 'managed'], ['s1', 'self-hosted'], ['s2', 'self-hosted']]);
+    assert.deepEqual(rm.matchRunners(runners, 'type:enterprise').map((m) => m.id), ['s1']);
+    set.free();
+  });
+
   test('RunnerMatch shape: camelCase keys, matchedTags, extraTags, fit, source', async () => {
     const ranked = await client().findRunners('gpu-a100, flux');
     assert.ok(ranked.length > 2);

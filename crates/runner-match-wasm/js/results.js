@@ -23,18 +23,6 @@ function copy(t) {
 
 const listOf = (tags) => (Array.isArray(tags) ? tags : Array.from(tags));
 
-// The distinct tags in first-seen order (the list itself when it has no repeats).
-function distinctOf(tags) {
-  if (tags.length > 16) {
-    const set = new Set(tags);
-    return set.size === tags.length ? tags : [...set];
-  }
-  for (let i = 1; i < tags.length; i++) {
-    if (tags.lastIndexOf(tags[i], i - 1) >= 0) return [...new Set(tags)];
-  }
-  return tags;
-}
-
 function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHosted) {
   return { id, name, runnerType, status, tags, createdAt, updatedAt, source: selfHosted ? 'self-hosted' : 'managed' };
 }
@@ -82,12 +70,53 @@ class TagTable {
     this.offsets[p + 1] = end;
   }
 
-  // The bases with this table, as resultsFromBases takes them (ids in 16 bits when they
-  // fit: a cached client keeps this for its whole fleet).
-  fleet(bases) {
-    const used = this.ids.subarray(0, this.end);
-    const ids = this.names.length <= 0x10000 ? Uint16Array.from(used) : used.slice();
-    return { bases, idOf: this.idOf, names: this.names, offsets: this.offsets, ids };
+  // Every row's ids, in row order (rows are `offsets`).
+  usedIds() {
+    return this.ids.subarray(0, this.end);
+  }
+
+  // Position p's tag ids.
+  row(p) {
+    return this.ids.subarray(this.offsets[p], this.offsets[p + 1]);
+  }
+
+  // The bases with this table, as resultsFromBases takes them, base p having row
+  // order[p] (row p without an order); ids in 16 bits when they fit (a RunnerSet or a
+  // cached client keeps this for its whole fleet).
+  fleet(bases, order) {
+    const n = bases.length;
+    let same = true;
+    for (let p = 0; same && order && p < n; p++) same = order[p] === p;
+    if (same) {
+      const ids = this.names.length <= 0x10000 ? Uint16Array.from(this.usedIds()) : this.usedIds().slice();
+      return { bases, idOf: this.idOf, names: this.names, offsets: this.offsets, ids };
+    }
+    const ids = this.names.length <= 0x10000 ? new Uint16Array(this.end) : new Uint32Array(this.end);
+    const offsets = new Uint32Array(n + 1);
+    for (let p = 0, end = 0; p < n; p++) {
+      const row = this.row(order ? order[p] : p);
+      ids.set(row, end);
+      offsets[p + 1] = end += row.length;
+    }
+    return { bases, idOf: this.idOf, names: this.names, offsets, ids };
+  }
+}
+
+// Strings interned in first-seen order (runner statuses and types).
+class Interned {
+  constructor() {
+    this.idOf = new Map();
+    this.names = [];
+  }
+
+  id(s) {
+    let id = this.idOf.get(s);
+    if (id === undefined) {
+      id = this.names.length;
+      this.idOf.set(s, id);
+      this.names.push(s);
+    }
+    return id;
   }
 }
 
@@ -131,40 +160,41 @@ export function basesFromPacked(text, common, lens, shapes) {
   return table.fleet(bases);
 }
 
-// Bases of the caller's (validated) runners: position p is runners[order[p]]; flags as kinds.
-export function basesFromRunners(runners, order, flags) {
+// Bases of the caller's runners as readRunners read them: position p is
+// runners[order[p]]; flags as kinds.
+export function basesFromRunners(runners, read, order, flags) {
   const bases = new Array(order.length);
-  const table = new TagTable(order.length);
   for (let p = 0; p < order.length; p++) {
     const r = runners[order[p]];
-    const tags = copy(listOf(r.tags));
-    table.add(p, tags);
-    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status, tags,
-      r.created_at, r.updated_at, flags[p] & 8);
+    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status,
+      copy(listOf(r.tags)), r.created_at, r.updated_at, flags[p] & 8);
   }
-  return table.fleet(bases);
+  return read.table.fleet(bases, order);
 }
 
+// Per tag id of `table`, 1 when the tag is among `required`.
+function wantedIds(table, required) {
+  const wanted = new Uint8Array(table.names.length);
+  for (let k = 0; k < required.length; k++) {
+    const id = table.idOf.get(required[k]);
+    if (id !== undefined) wanted[id] = 1;
+  }
+  return wanted;
+}
+
+// A match's tags split by `wanted`, from ids[from..to] (set as a pair, not returned: no
+// object per match).
 let matchedTags;
 let extraTags;
-function split(distinct, wanted) {
-  const required = wanted.length > 8 ? new Set(wanted) : wanted;
-  const has = (tag) => (required === wanted ? wanted.includes(tag) : required.has(tag));
+function split(names, ids, from, to, wanted) {
   let m = 0;
-  for (let k = 0; k < distinct.length; k++) if (has(distinct[k])) m++;
-  if (m === 0 || m === distinct.length) {
-    matchedTags = m ? copy(distinct) : [];
-    extraTags = m ? [] : copy(distinct);
-    return;
-  }
+  for (let k = from; k < to; k++) m += wanted[ids[k]];
   matchedTags = new Array(m);
-  extraTags = new Array(distinct.length - m);
-  let mi = 0;
-  let ei = 0;
-  for (let k = 0; k < distinct.length; k++) {
-    const tag = distinct[k];
-    if (has(tag)) matchedTags[mi++] = tag;
-    else extraTags[ei++] = tag;
+  extraTags = new Array(to - from - m);
+  for (let k = from, mi = 0, ei = 0; k < to; k++) {
+    const id = ids[k];
+    if (wanted[id]) matchedTags[mi++] = names[id];
+    else extraTags[ei++] = names[id];
   }
 }
 
@@ -172,26 +202,12 @@ function split(distinct, wanted) {
 // kinds[i]; `required` lists what matchedTags may hold.
 export function resultsFromBases(fleet, positions, scores, kinds, required) {
   const { bases, names, offsets, ids } = fleet;
-  const wanted = new Uint8Array(names.length);
-  for (let k = 0; k < required.length; k++) {
-    const id = fleet.idOf.get(required[k]);
-    if (id !== undefined) wanted[id] = 1;
-  }
+  const wanted = wantedIds(fleet, required);
   const out = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) {
     const p = positions[i];
     const b = bases[p];
-    const from = offsets[p];
-    const to = offsets[p + 1];
-    let m = 0;
-    for (let k = from; k < to; k++) m += wanted[ids[k]];
-    const matchedTags = new Array(m);
-    const extraTags = new Array(to - from - m);
-    for (let k = from, mi = 0, ei = 0; k < to; k++) {
-      const id = ids[k];
-      if (wanted[id]) matchedTags[mi++] = names[id];
-      else extraTags[ei++] = names[id];
-    }
+    split(names, ids, offsets[p], offsets[p + 1], wanted);
     const fit = FITS[kinds[i] & 3];
     // slice(), not copy(): this loop measured about twice as fast with it in Chromium
     // (100k runners, 23k results).
@@ -202,24 +218,29 @@ export function resultsFromBases(fleet, positions, scores, kinds, required) {
           createdAt: b.createdAt, updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags,
           source: b.source };
   }
+  matchedTags = extraTags = undefined;
   return out;
 }
 
-// The same straight from the caller's snake_case runners (one-shot matchRunners).
-export function resultsFromRunners(runners, positions, scores, kinds, required) {
+// The same straight from the caller's snake_case runners (one-shot matchRunners), with
+// their tags as readRunners interned them: positions index `runners`.
+export function resultsFromRunners(runners, read, positions, scores, kinds, required) {
+  const { names, offsets, ids } = read.table;
+  const wanted = wantedIds(read.table, required);
   const out = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) {
-    const r = runners[positions[i]];
+    const p = positions[i];
+    const r = runners[p];
     const kind = kinds[i];
-    const tags = listOf(r.tags);
-    split(distinctOf(tags), required);
+    split(names, ids, offsets[p], offsets[p + 1], wanted);
     const fit = FITS[kind & 3];
     const source = kind & 8 ? 'self-hosted' : 'managed';
+    const tags = copy(listOf(r.tags));
     out[i] = kind & 4
-      ? { id: r.id, name: r.name, runnerType: r.runner_type, status: r.status, tags: copy(tags),
-          createdAt: r.created_at, updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source }
-      : { id: r.id, name: r.name, status: r.status, tags: copy(tags), createdAt: r.created_at,
-          updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source };
+      ? { id: r.id, name: r.name, runnerType: r.runner_type, status: r.status, tags, createdAt: r.created_at,
+          updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source }
+      : { id: r.id, name: r.name, status: r.status, tags, createdAt: r.created_at, updatedAt: r.updated_at,
+          score: scores[i], fit, matchedTags, extraTags, source };
   }
   matchedTags = extraTags = undefined;
   return out;
@@ -233,24 +254,32 @@ function plain(r) {
   if (r.runner_type != null && typeof r.runner_type !== 'string') return false;
   if (r.endpoint !== undefined || r.user_id !== undefined || r.headers !== undefined) return false;
   const tags = r.tags;
-  if (!Array.isArray(tags) || tags.length > 0xffff) return false;
+  if (!Array.isArray(tags)) return false;
   for (let k = 0; k < tags.length; k++) if (typeof tags[k] !== 'string') return false;
   return true;
 }
 
-// Runners for Rust in one crossing: { text, lens, shapes } in the layout of
-// basesFromPacked (names only `withNames`); shape SLOW for any runner that is not plain(). The text is built
-// with += (a rope, flattened once) and encoded natively by encodeInto: the generated
-// glue would copy it into wasm memory one character at a time.
-// Returns null for a non-array; a runner whose reads throw gets shape BROKEN and its
-// error text in `broken` (so Rust never reads it again); throws only if the array does.
-// Names are packed only `withNames` (the matchers never read them in Rust).
-export function packRunners(runners, withNames) {
+// The caller's runners for Rust in one crossing, as columns (src/runner_columns.rs
+// reads them; nothing here decides whether a runner matches):
+// - `table`: every runner's tags interned (a TagTable), when they are an array of strings;
+// - `codes`: per runner its status id | (type id + 1) << 16 into `statuses` and `types`,
+//   or SLOW for any runner that is not plain() (Rust's complete reader takes it and
+//   words any error), or BROKEN when reading it threw (error text in `broken`);
+// - plain runners' own strings, id, [name], created_at, updated_at, in `text`, and the
+//   tag, status and type names in `common`, every string's UTF-16 length in `lens`,
+//   `text`'s first. The texts are built with += (ropes, flattened once) and encoded
+//   natively by encodeInto: the generated glue would copy them one character at a time.
+// Returns null for a non-array; throws only if reading the array does. Names only
+// `withNames` (ranking never reads them: results take the caller's own).
+export function readRunners(runners, withNames) {
   if (!Array.isArray(runners)) return null;
   const n = runners.length;
+  const table = new TagTable(n);
+  const statuses = new Interned();
+  const types = new Interned();
+  const codes = new Uint32Array(n);
   const broken = [];
-  const shapes = new Uint32Array(n);
-  let lens = new Uint32Array(n * 12 + 16);
+  let lens = new Uint32Array(4 * n + 16);
   let li = 0;
   let text = '';
   const put = (s) => {
@@ -259,52 +288,70 @@ export function packRunners(runners, withNames) {
   };
   for (let i = 0; i < n; i++) {
     const r = runners[i];
+    let tags = NO_TAGS;
     try {
       if (!plain(r)) {
-        shapes[i] = SLOW;
-        continue;
+        codes[i] = SLOW;
+        const listed = r?.tags;
+        if (Array.isArray(listed) && listed.every((tag) => typeof tag === 'string')) tags = listed;
+      } else {
+        const status = statuses.id(r.status);
+        const type = typeof r.runner_type === 'string' ? types.id(r.runner_type) + 1 : 0;
+        codes[i] = status > 0xffff || type > 0x7fff ? SLOW : status | (type << 16);
+        tags = r.tags;
       }
     } catch (err) {
-      shapes[i] = BROKEN;
+      codes[i] = BROKEN;
       broken.push(errorText(err));
-      continue;
     }
-    const tags = r.tags;
-    if (li + 7 + tags.length > lens.length) {
-      const grown = new Uint32Array(lens.length * 2 + tags.length);
+    table.add(i, tags);
+    if (codes[i] >= BROKEN) continue;
+    if (li + 4 > lens.length) {
+      const grown = new Uint32Array(2 * lens.length);
       grown.set(lens);
       lens = grown;
     }
-    const hasType = typeof r.runner_type === 'string';
     put(r.id);
     if (withNames) put(r.name);
-    if (hasType) put(r.runner_type);
-    put(r.status);
     put(r.created_at);
     put(r.updated_at);
-    for (let k = 0; k < tags.length; k++) put(tags[k]);
-    shapes[i] = tags.length | (hasType ? 0x10000 : 0);
+  }
+  const ownLens = li;
+  let common = '';
+  for (const names of [table.names, statuses.names, types.names]) {
+    for (const s of names) {
+      if (li === lens.length) {
+        const grown = new Uint32Array(2 * lens.length);
+        grown.set(lens);
+        lens = grown;
+      }
+      common += s;
+      lens[li++] = s.length;
+    }
   }
   // Rust strings are UTF-8: a lone surrogate would become U+FFFD and then match a
   // requirement for U+FFFD. Such (rare) strings cross as NUL + hex instead, which no
   // valid requirement can name; results still show the caller's own strings.
-  if (text.isWellFormed && !text.isWellFormed()) {
-    text = '';
-    li = 0;
+  if (text.isWellFormed && !(text.isWellFormed() && common.isWellFormed())) {
+    const all = [];
     for (let i = 0; i < n; i++) {
-      if (shapes[i] >= BROKEN) continue;
+      if (codes[i] >= BROKEN) continue;
       const r = runners[i];
-      put(wellFormed(r.id));
-      if (withNames) put(wellFormed(r.name));
-      if (typeof r.runner_type === 'string') put(wellFormed(r.runner_type));
-      put(wellFormed(r.status));
-      put(wellFormed(r.created_at));
-      put(wellFormed(r.updated_at));
-      for (let k = 0; k < r.tags.length; k++) put(wellFormed(r.tags[k]));
+      all.push(r.id);
+      if (withNames) all.push(r.name);
+      all.push(r.created_at, r.updated_at);
     }
+    all.push(...table.names, ...statuses.names, ...types.names);
+    const safe = all.map(wellFormed);
+    text = safe.slice(0, ownLens).join('');
+    common = safe.slice(ownLens).join('');
+    lens = Uint32Array.from(safe, (s) => s.length);
   }
-  return { text, lens: lens.subarray(0, li), shapes, broken };
+  const counts = Uint32Array.of(ownLens, table.names.length, statuses.names.length, types.names.length);
+  return { table, codes, broken, text, common, lens: lens.subarray(0, li), counts };
 }
+
+const NO_TAGS = [];
 
 // Encodes `text` as UTF-8 straight into wasm memory at `ptr` (room for `cap` bytes, just
 // allocated by Rust: the view is taken now, so memory growth cannot leave it stale).

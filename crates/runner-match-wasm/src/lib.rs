@@ -22,6 +22,7 @@ mod pool;
 mod request_cost;
 mod requirements;
 mod results;
+mod runner_columns;
 mod runner_object;
 mod snapshot;
 mod task;

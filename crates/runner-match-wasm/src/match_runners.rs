@@ -1,14 +1,14 @@
 //! `matchRunners` and `RunnerSet`: the pure matcher over runner objects the caller
 //! already has. No fetch.
 
-use runner_match::order::sorted_positions;
-use runner_match::{compare_runners, Runner, RunnerIndex};
+use runner_match::TagIndex;
 use wasm_bindgen::prelude::*;
 
 use crate::requirements::requirements_from_js;
+use crate::results::{self, Columns};
 // `Names::Skip`: the set and the one-shot ranking never read a name in Rust (results
 // take theirs from the caller's objects, or from bases snapshotted from them).
-use crate::results::{self, Columns, Names};
+use crate::runner_columns::{Names, RunnerColumns};
 
 /// Ranks runners as the API returns them (snake_case objects) for the required tags.
 /// Pure: no fetch. Throws `invalid_input` for bad tags or runner objects.
@@ -21,9 +21,13 @@ pub fn match_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let (objects, runners) = results::runners_from_js(&runners, Names::Skip)?;
-    let columns = Columns::of_runners(&runners, &requirements);
-    Ok(columns.over_runners(&objects)?.into())
+    let runners = RunnerColumns::read(&runners, Names::Skip)?;
+    // The core's index over the columns, in listing order: a one-shot ranking is the
+    // same question as a set's, and building the sets costs about one pass.
+    let order = runners.listing_order();
+    let index = runners.tag_index(&order)?;
+    let columns = Columns::of_listing(&index, &requirements, &order, &runners);
+    Ok(columns.over_runners(&runners)?.into())
 }
 
 /// A runner list prepared once for many `matchRunners` questions: the runners are read,
@@ -36,7 +40,7 @@ pub fn match_runners(
 /// ```
 #[wasm_bindgen]
 pub struct RunnerSet {
-    index: RunnerIndex,
+    index: TagIndex,
     /// Per position in `index`, the JS fields of a result that do not depend on the query.
     bases: results::Bases,
 }
@@ -57,21 +61,12 @@ impl RunnerSet {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ApiRunner[]")] runners: JsValue,
     ) -> Result<RunnerSet, JsValue> {
-        let (objects, runners) = results::runners_from_js(&runners, Names::Skip)?;
-        // Listing order, remembering where each runner came from; the index's own
-        // (stable) sort then finds the list already in order.
-        let order = sorted_positions(runners.len(), &|a, b| {
-            compare_runners(&runners[a], &runners[b])
-        });
-        let mut slots: Vec<Option<Runner>> = runners.into_iter().map(Some).collect();
-        let sorted: Vec<Runner> = order
-            .iter()
-            .filter_map(|&i| slots.get_mut(i as usize)?.take())
-            .collect();
-        let bases = results::snapshot_bases(&objects, &order, &sorted)?;
+        let runners = RunnerColumns::read(&runners, Names::Skip)?;
+        // Position `p` of the index is runner `order[p]`: listing order.
+        let order = runners.listing_order();
         Ok(Self {
-            index: RunnerIndex::new(sorted),
-            bases,
+            index: runners.tag_index(&order)?,
+            bases: results::snapshot_bases(&runners, &order)?,
         })
     }
 

@@ -21,8 +21,9 @@ mod explain;
 mod order;
 mod query;
 mod recent;
+mod tag_index;
 
-use bitset::{Bitset, PositionSet};
+pub use tag_index::{TagIndex, TagIndexBuilder, TagIndexError};
 
 use crate::explain::Explanation;
 use crate::model::Runner;
@@ -58,20 +59,8 @@ pub struct RunnerIndex {
     /// The runners, sorted by [`compare_runners`](crate::compare_runners). A position
     /// is an index into this.
     runners: Vec<Runner>,
-    /// Every distinct tag in the fleet, sorted, so a tag's id is its index here and a
-    /// lookup is a binary search (deterministic, no hasher state).
-    vocabulary: Vec<String>,
-    /// Per tag id: the positions of the runners carrying it, whatever their status.
-    carriers: Vec<PositionSet>,
-    /// Runner `p`'s distinct tag ids are `tag_ids[tag_offsets[p]..tag_offsets[p + 1]]`.
-    tag_offsets: Vec<u32>,
-    tag_ids: Vec<u32>,
-    /// The schedulable (active) runners.
-    active: Bitset,
-    /// The runners without tags, whatever their status.
-    untagged: PositionSet,
-    /// Per runner type (wire string), sorted: the runners of that type.
-    types: Vec<(String, PositionSet)>,
+    /// Their tags, status and type by position: what a query reads.
+    tags: TagIndex,
 }
 
 impl RunnerIndex {
@@ -99,30 +88,13 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn index_bytes(&self) -> usize {
-        let vocabulary: usize = self
-            .vocabulary
-            .iter()
-            .map(|tag| tag.capacity() + std::mem::size_of::<String>())
-            .sum();
-        let sets: usize = self
-            .carriers
-            .iter()
-            .chain(self.types.iter().map(|(_, set)| set))
-            .chain([&self.untagged])
-            .map(|set| set.heap_bytes() + std::mem::size_of::<PositionSet>())
-            .sum();
-        let types: usize = self.types.iter().map(|(name, _)| name.capacity()).sum();
-        vocabulary
-            + sets
-            + types
-            + self.active.heap_bytes()
-            + (self.tag_offsets.capacity() + self.tag_ids.capacity()) * std::mem::size_of::<u32>()
+        self.tags.index_bytes()
     }
 
-    /// Runner `position`'s distinct tag ids.
-    fn tag_ids_of(&self, position: u32) -> &[u32] {
-        let p = position as usize;
-        &self.tag_ids[self.tag_offsets[p] as usize..self.tag_offsets[p + 1] as usize]
+    /// The index proper: tags, status and type by position, without the runners (what
+    /// a caller keeping its runners elsewhere builds with [`TagIndexBuilder`]).
+    pub fn tag_index(&self) -> &TagIndex {
+        &self.tags
     }
 
     /// The runners in listing order; [`Ranked::position`] indexes this slice.
@@ -159,11 +131,12 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank(&self, requirements: &Requirements) -> Vec<Match<'_>> {
-        self.ranked(requirements, |position, score, fit| Match {
-            runner: &self.runners[position as usize],
-            score,
-            fit,
-        })
+        self.tags
+            .ranked(requirements, |position, score, fit| Match {
+                runner: &self.runners[position as usize],
+                score,
+                fit,
+            })
     }
 
     /// [`RunnerIndex::rank`] as positions into [`RunnerIndex::runners`] with scores, in
@@ -181,18 +154,13 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn rank_positions(&self, requirements: &Requirements) -> Vec<Ranked> {
-        self.ranked(requirements, |position, score, _| Ranked {
-            position,
-            score,
-        })
+        self.tags.rank_positions(requirements)
     }
 
     /// [`RunnerIndex::rank_positions`] with each match's [`Fit`], for callers that show
     /// it (the npm package's results).
     pub fn rank_positions_with_fit(&self, requirements: &Requirements) -> Vec<(Ranked, Fit)> {
-        self.ranked(requirements, |position, score, fit| {
-            (Ranked { position, score }, fit)
-        })
+        self.tags.rank_positions_with_fit(requirements)
     }
 
     /// How many runners can run the workflow: `self.rank(requirements).len()`, without
@@ -207,7 +175,7 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn count_matches(&self, requirements: &Requirements) -> usize {
-        self.admitted(requirements).count()
+        self.tags.count_matches(requirements)
     }
 
     /// Every tag in the fleet with how many schedulable runners carry it, most common
@@ -225,16 +193,7 @@ impl RunnerIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tag_counts(&self) -> Vec<(&str, usize)> {
-        let mut counts: Vec<(&str, usize)> = self
-            .vocabulary
-            .iter()
-            .zip(&self.carriers)
-            .map(|(name, set)| (name.as_str(), set.count_in(&self.active)))
-            .collect();
-        // `vocabulary` is already alphabetical, so a stable sort by count keeps that order
-        // among equal counts.
-        crate::order::sort_by(&mut counts, |a, b| b.1.cmp(&a.1));
-        counts
+        self.tags.tag_counts()
     }
 
     /// [`explain`](crate::explain()) over [`RunnerIndex::runners`]: why each runner matches or not.
@@ -244,7 +203,11 @@ impl RunnerIndex {
     /// are popcounts over the index's sets; the per-runner verdicts are built on first
     /// use only.
     pub fn explain(&self, requirements: &Requirements) -> Explanation<'_> {
-        Explanation::counted(&self.runners, requirements, self.tally(requirements))
+        Explanation::counted(
+            &self.runners,
+            requirements,
+            self.tags.tally(&self.runners, requirements),
+        )
     }
 }
 

@@ -65,9 +65,10 @@ pub use enforce::{workflow_tags, WorkflowTags};
 pub use explain::{
     explain, Change, Explanation, Hint, Reason, Similarity, Suggestion, TagSuggestion, Verdict,
 };
-pub use index::{Ranked, RunnerIndex};
+pub use index::{Ranked, RunnerIndex, TagIndex, TagIndexBuilder, TagIndexError};
 pub use rank::{
-    compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,
+    compare, compare_listing, compare_runners, fit, matches, pick, rank, Fit, Match,
+    WILDCARD_RUNNER_SCORE,
 };
 pub use score::{ScoreBreakdown, TermScore};
 

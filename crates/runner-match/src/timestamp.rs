@@ -55,6 +55,27 @@ impl Timestamp {
         self.nanos
     }
 
+    /// The instant, as (Unix seconds, nanoseconds within the second): what timestamps
+    /// are ordered and compared by.
+    pub fn instant(&self) -> (i64, u32) {
+        (self.seconds, self.nanos)
+    }
+
+    /// The instant `text` names, parsed as [`Timestamp`]'s `FromStr` does, without
+    /// keeping the text (no allocation): for checking and ordering many timestamps that
+    /// are kept elsewhere. `None` when `text` is not RFC 3339.
+    ///
+    /// ```
+    /// use runner_match::Timestamp;
+    /// let t: Timestamp = "2024-01-10T09:00:00+01:00".parse()?;
+    /// assert_eq!(Timestamp::instant_of("2024-01-10T08:00:00Z"), Some(t.instant()));
+    /// assert_eq!(Timestamp::instant_of("2024-01-10"), None);
+    /// # Ok::<(), runner_match::TimestampError>(())
+    /// ```
+    pub fn instant_of(text: &str) -> Option<(i64, u32)> {
+        parse_instant(text)
+    }
+
     /// The text the timestamp was parsed from, as the API sent it.
     pub fn as_str(&self) -> &str {
         &self.text
@@ -131,6 +152,16 @@ impl FromStr for Timestamp {
 
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.frac](Z|±HH:MM)`; `None` when malformed.
 fn parse(input: &str) -> Option<Timestamp> {
+    let (seconds, nanos) = parse_instant(input)?;
+    Some(Timestamp {
+        seconds,
+        nanos,
+        text: input.into(),
+    })
+}
+
+/// [`parse`] without keeping the text: (Unix seconds, nanoseconds).
+fn parse_instant(input: &str) -> Option<(i64, u32)> {
     let b = input.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
         return None;
@@ -186,11 +217,7 @@ fn parse(input: &str) -> Option<Timestamp> {
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_seconds;
-    Some(Timestamp {
-        seconds,
-        nanos,
-        text: input.into(),
-    })
+    Some((seconds, nanos))
 }
 
 fn digits(b: &[u8], start: usize, len: usize) -> Option<u32> {

@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use runner_match::{rank, Fit, Preferences, Requirements, Runner, RunnerIndex};
+use runner_match::{
+    rank, Fit, Preferences, Requirements, Runner, RunnerIndex, RunnerStatus, TagIndex,
+    TagIndexBuilder,
+};
 
 mod support;
 use support::runner;
@@ -70,8 +73,61 @@ fn arb_requirements() -> impl Strategy<Value = Requirements> {
     })
 }
 
-/// Asserts the index's answers agree with `rank` over `index.runners()`.
+/// A [`TagIndex`] built from `runners` (in their order) as columns, the way a caller
+/// holding its runners elsewhere builds one: tags and types interned by the caller, here
+/// in reverse first-seen order so that its ids differ from the core's own.
+fn from_columns(runners: &[Runner]) -> TagIndex {
+    fn intern(names: &mut Vec<String>, text: &str) -> u32 {
+        let at = names
+            .iter()
+            .position(|known| known == text)
+            .unwrap_or_else(|| {
+                names.insert(0, text.to_owned());
+                0
+            });
+        at as u32
+    }
+    let (mut vocabulary, mut types) = (Vec::new(), Vec::new());
+    for runner in runners.iter().rev() {
+        for tag in &runner.tags {
+            intern(&mut vocabulary, tag);
+        }
+        if let Some(kind) = &runner.runner_type {
+            intern(&mut types, kind.as_str());
+        }
+    }
+    let mut builder = TagIndexBuilder::new();
+    for runner in runners {
+        let ids: Vec<u32> = runner
+            .tags
+            .iter()
+            .map(|tag| intern(&mut vocabulary, tag))
+            .collect();
+        let kind = runner
+            .runner_type
+            .as_ref()
+            .map(|kind| intern(&mut types, kind.as_str()));
+        builder.push(&ids, runner.status == RunnerStatus::Active, kind);
+    }
+    assert_eq!(builder.len(), runners.len());
+    builder.build(vocabulary, types).expect("valid columns")
+}
+
+/// Asserts the index's answers agree with `rank` over `index.runners()`, and those of
+/// the same runners as columns with the index's.
 fn assert_agrees(index: &RunnerIndex, req: &Requirements) {
+    let columns = from_columns(index.runners());
+    assert_eq!(columns.len(), index.len());
+    assert_eq!(columns.vocabulary(), index.tag_index().vocabulary());
+    assert_eq!(columns.tag_counts(), index.tag_counts());
+    let with_fit = index.rank_positions_with_fit(req);
+    assert_eq!(
+        columns.rank_positions_with_fit(req),
+        with_fit,
+        "columns for {req:?}"
+    );
+    assert_eq!(columns.count_matches(req), with_fit.len());
+
     let want = rank(index.runners(), req);
     let got = index.rank(req);
     assert_eq!(got.len(), want.len(), "match count for {req:?}");

@@ -7,17 +7,17 @@
 //! verdicts instead.
 
 use super::bitset::Bitset;
-use super::RunnerIndex;
+use super::TagIndex;
 use crate::explain::{droppable, group_key, Count, Reason, Tally};
 use crate::expr::{ExpressionNode, Untagged};
-use crate::model::RunnerStatus;
+use crate::model::{Runner, RunnerStatus};
 use crate::order::{sorted_entry, sorted_positions};
 use crate::requirements::Requirements;
 
-impl RunnerIndex {
+impl TagIndex {
     /// The counts of [`explain`](crate::explain) for `requirements`, or `None` when a
     /// reason depends on more than the clause (see the module docs).
-    pub(super) fn tally(&self, requirements: &Requirements) -> Option<Tally> {
+    pub(super) fn tally(&self, runners: &[Runner], requirements: &Requirements) -> Option<Tally> {
         let n = self.len();
         let clauses = droppable(requirements);
         // Per clause: where it fails, and the reason it gives there.
@@ -69,7 +69,7 @@ impl RunnerIndex {
         let mut inactive = self.active.clone();
         inactive.negate(n);
         for position in inactive.iter() {
-            let reason = match &self.runners[position as usize].status {
+            let reason = match &runners[position as usize].status {
                 RunnerStatus::Disabled => Reason::Disabled,
                 RunnerStatus::Other(status) => Reason::UnknownStatus(status.clone()),
                 RunnerStatus::Active => continue,

@@ -12,7 +12,7 @@
 //! the preference sets that hold it). Past [`MAX_BUCKETS`] distinct keys (many
 //! preferences with odd weights) a comparison sort takes over.
 
-use super::RunnerIndex;
+use super::TagIndex;
 use crate::order::sort_by;
 use crate::preferences::{blend, PreferenceKind};
 use crate::rank::{compare_scored, Fit};
@@ -145,7 +145,7 @@ impl Buckets {
     }
 }
 
-impl RunnerIndex {
+impl TagIndex {
     /// Every match in ranking order, as `make(position, score, fit)`.
     pub(super) fn ranked<T>(
         &self,

@@ -14,7 +14,7 @@
 //!   no tags), as [`Expression::eval_strict`](crate::Expression::eval_strict) does.
 
 use super::bitset::{Bitset, Counter, Found, PositionSet};
-use super::RunnerIndex;
+use super::TagIndex;
 use crate::expr::{glob, ExpressionNode, Untagged};
 use crate::order::sorted_positions;
 use crate::requirements::Requirements;
@@ -61,7 +61,7 @@ impl Admitted {
     }
 }
 
-impl RunnerIndex {
+impl TagIndex {
     /// Every active runner the hard requirement admits.
     pub(super) fn admitted(&self, requirements: &Requirements) -> Admitted {
         if let Some(expression) = requirements.expression() {
