@@ -7,13 +7,12 @@
 //! - a fleet's result "bases" (the fields of a `RunnerMatch` that do not depend on the
 //!   query) are built once in JS and kept: for a client, in a mirror of its cached
 //!   index ([`rank_cached`]); for a `RunnerSet`, at construction;
-//! - a query is answered entirely in Rust, by the core's
-//!   [`TagIndex`](runner_match::TagIndex), and crosses as three typed-array views into
-//!   wasm memory (positions, scores, kinds) that one JS function (`js/results.js`)
-//!   turns into result objects, splitting each runner's tags by integer ids;
+//! - a query is answered entirely in Rust, by the core's [`TagIndex`], and crosses as
+//!   three typed-array views into wasm memory (positions, scores, kinds) that one JS
+//!   function (`js/results.js`) turns into result objects, splitting each runner's tags
+//!   by integer ids;
 //! - runner objects coming in cross as columns of interned tag ids plus one text
-//!   ([`RunnerColumns`](crate::runner_columns::RunnerColumns)), not one crossing per
-//!   field nor one Rust string per tag.
+//!   ([`RunnerColumns`]), not one crossing per field nor one Rust string per tag.
 //!
 //! The result objects are exactly those [`RunnerMatch`](runner_match::report::RunnerMatch)
 //! describes (and that serializing it would give).
