@@ -229,6 +229,16 @@ describe('ranking', () => {
       [['m4', 'managed'], ['s1', 'self-hosted'], ['s2', 'self-hosted']]);
     assert.deepEqual(rm.matchRunners(runners, 'type:enterprise').map((m) => m.id), ['s1']);
     set.free();
+    // `user_id: null` is absent to the reader but sends a managed runner down the complete
+    // reader's path: both paths must give the same answers, explanations included.
+    // Some list a tag twice (the score counts it once; the runner keeps its list).
+    const generated = generateFleet(300, 'paths')
+      .map((r, i) => (i % 7 === 0 && r.tags.length > 0 ? { ...r, tags: [...r.tags, r.tags[0]] } : r));
+    const viaReader = generated.map((r) => ({ ...r, user_id: null }));
+    for (const query of ['gpu-a100', 'flux, gpu-h100', 'gpu-* & !development', '']) {
+      assert.deepEqual(rm.matchRunners(viaReader, query), rm.matchRunners(generated, query), query);
+      assert.deepEqual(rm.explainRunners(viaReader, query), rm.explainRunners(generated, query), query);
+    }
   });
 
   test('RunnerMatch shape: camelCase keys, matchedTags, extraTags, fit, source', async () => {

@@ -43,7 +43,7 @@ class TagTable {
     this.end = 0;
   }
 
-  // Position p's tags (positions are added in order).
+  // Position p's tags (positions are added in order), each once.
   add(p, tags) {
     if (this.end + tags.length > this.ids.length) {
       const grown = new Uint32Array(2 * this.ids.length + tags.length);

@@ -278,7 +278,11 @@ impl RunnerColumns {
             match &self.rows[i] {
                 Row::Packed {
                     status, type_id, ..
-                } => builder.push(ids, schedulable[*status as usize], *type_id),
+                } => builder.push(
+                    ids,
+                    schedulable.get(*status as usize) == Some(&true),
+                    *type_id,
+                ),
                 Row::Read(runner) => {
                     let kind = runner.runner_type.as_ref().and_then(|kind| {
                         let at = self.types.iter().position(|known| known == kind.as_str())?;
@@ -305,7 +309,9 @@ impl RunnerColumns {
         runners.collect()
     }
 
-    /// A packed runner as a [`Runner`] (for [`Names::Read`]); `None` for a bad timestamp.
+    /// A packed runner as a [`Runner`] (for [`Names::Read`]), its tags each once (a
+    /// repeat changes no score or explanation); `None` for a bad timestamp (the complete
+    /// reader then takes it and words the error).
     fn packed_runner(&self, index: usize, row: &Row) -> Option<Runner> {
         let Row::Packed {
             id,
@@ -337,8 +343,13 @@ impl RunnerColumns {
 
     /// Runner `index`'s tag ids (repeats kept).
     fn tag_ids_of(&self, index: usize) -> &[u32] {
-        let range = self.tag_offsets[index] as usize..self.tag_offsets[index + 1] as usize;
-        self.tag_ids.get(range).unwrap_or_default()
+        let offsets = (self.tag_offsets.get(index), self.tag_offsets.get(index + 1));
+        let (Some(&start), Some(&end)) = offsets else {
+            return &[];
+        };
+        self.tag_ids
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     fn str_at(&self, range: &Range<usize>) -> &str {
