@@ -75,7 +75,8 @@ async function call(fn) {
  * Median ms per call of each function in `fns` (name → sync or async function), measured
  * interleaved: each round takes one sample of every function, so load from the other
  * users of a shared machine hits all of them alike. Fast calls are batched so that one
- * sample lasts ≥ 4 ms (the timer is coarse without cross-origin isolation).
+ * sample lasts ≥ 4 ms (the timer is coarse without cross-origin isolation). The order
+ * rotates per round.
  */
 async function measureAll(fns, { minSamples = 5, budgetMs = 400, maxSamples = 60 } = {}) {
   const names = Object.keys(fns);
@@ -89,7 +90,11 @@ async function measureAll(fns, { minSamples = 5, budgetMs = 400, maxSamples = 60
   const start = performance.now();
   const total = budgetMs * names.length;
   for (let round = 0; round < minSamples || (performance.now() - start < total && round < maxSamples); round++) {
-    for (const name of names) {
+    // The order rotates per round: the garbage one function leaves (a one-shot over 100k
+    // runners leaves megabytes) is collected during whichever runs next, so each
+    // function follows each other one equally often.
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length];
       const t0 = performance.now();
       for (let i = 0; i < batch[name]; i++) await call(fns[name]);
       samples[name].push((performance.now() - t0) / batch[name]);

@@ -343,7 +343,7 @@ export function renderMarkdown(report) {
       'the three timed queries and on edge queries (untagged workflow, unknown tag, comma string with a',
       'repeat). `matchRunners` is the one-shot export (reads the whole list every call); `RunnerSet.match`',
       'asks a `new RunnerSet(runners)` built once; `findRunners` asks a `RunnerClient` that loaded the same',
-      'fleet from the stand-in once (cached). The six (with the input check) are timed interleaved (one sample of each per round).',
+      'fleet from the stand-in once (cached). The six (with the input check) are timed interleaved (one sample of each per round, in an order that rotates per round: the garbage one leaves is collected during whichever runs next, so each follows each other equally often).',
       'The JS peers\' ratios are the package\'s time divided by the peer\'s: below 1 the package is faster.', '',
       browserTable(report.bench.rows), '',
       'Builds, timed interleaved (median; `new RunnerSet` includes its `free()`):', '',

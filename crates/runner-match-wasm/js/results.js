@@ -172,7 +172,9 @@ export function basesFromRunners(runners, read, order, flags) {
   return read.table.fleet(bases, order);
 }
 
-// Per tag id of `table`, 1 when the tag is among `required`.
+// Per tag id of `table`, 1 when the tag is among `required`. The result loops below
+// split a match's tags inline: a shared helper passing the pair through module
+// variables measured 1.5–2.5× slower in Chromium (100k runners).
 function wantedIds(table, required) {
   const wanted = new Uint8Array(table.names.length);
   for (let k = 0; k < required.length; k++) {
@@ -180,22 +182,6 @@ function wantedIds(table, required) {
     if (id !== undefined) wanted[id] = 1;
   }
   return wanted;
-}
-
-// A match's tags split by `wanted`, from ids[from..to] (set as a pair, not returned: no
-// object per match).
-let matchedTags;
-let extraTags;
-function split(names, ids, from, to, wanted) {
-  let m = 0;
-  for (let k = from; k < to; k++) m += wanted[ids[k]];
-  matchedTags = new Array(m);
-  extraTags = new Array(to - from - m);
-  for (let k = from, mi = 0, ei = 0; k < to; k++) {
-    const id = ids[k];
-    if (wanted[id]) matchedTags[mi++] = names[id];
-    else extraTags[ei++] = names[id];
-  }
 }
 
 // RunnerMatch objects: fleet.bases[positions[i]] with scores[i]; fit in bits 0–1 of
@@ -207,7 +193,17 @@ export function resultsFromBases(fleet, positions, scores, kinds, required) {
   for (let i = 0; i < positions.length; i++) {
     const p = positions[i];
     const b = bases[p];
-    split(names, ids, offsets[p], offsets[p + 1], wanted);
+    const from = offsets[p];
+    const to = offsets[p + 1];
+    let m = 0;
+    for (let k = from; k < to; k++) m += wanted[ids[k]];
+    const matchedTags = new Array(m);
+    const extraTags = new Array(to - from - m);
+    for (let k = from, mi = 0, ei = 0; k < to; k++) {
+      const id = ids[k];
+      if (wanted[id]) matchedTags[mi++] = names[id];
+      else extraTags[ei++] = names[id];
+    }
     const fit = FITS[kinds[i] & 3];
     // slice(), not copy(): this loop measured about twice as fast with it in Chromium
     // (100k runners, 23k results).
@@ -218,7 +214,6 @@ export function resultsFromBases(fleet, positions, scores, kinds, required) {
           createdAt: b.createdAt, updatedAt: b.updatedAt, score: scores[i], fit, matchedTags, extraTags,
           source: b.source };
   }
-  matchedTags = extraTags = undefined;
   return out;
 }
 
@@ -232,7 +227,17 @@ export function resultsFromRunners(runners, read, positions, scores, kinds, requ
     const p = positions[i];
     const r = runners[p];
     const kind = kinds[i];
-    split(names, ids, offsets[p], offsets[p + 1], wanted);
+    const from = offsets[p];
+    const to = offsets[p + 1];
+    let m = 0;
+    for (let k = from; k < to; k++) m += wanted[ids[k]];
+    const matchedTags = new Array(m);
+    const extraTags = new Array(to - from - m);
+    for (let k = from, mi = 0, ei = 0; k < to; k++) {
+      const id = ids[k];
+      if (wanted[id]) matchedTags[mi++] = names[id];
+      else extraTags[ei++] = names[id];
+    }
     const fit = FITS[kind & 3];
     const source = kind & 8 ? 'self-hosted' : 'managed';
     const tags = copy(listOf(r.tags));
@@ -242,7 +247,6 @@ export function resultsFromRunners(runners, read, positions, scores, kinds, requ
       : { id: r.id, name: r.name, status: r.status, tags, createdAt: r.created_at, updatedAt: r.updated_at,
           score: scores[i], fit, matchedTags, extraTags, source };
   }
-  matchedTags = extraTags = undefined;
   return out;
 }
 
