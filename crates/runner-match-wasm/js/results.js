@@ -21,8 +21,6 @@ function copy(t) {
   }
 }
 
-const listOf = (tags) => (Array.isArray(tags) ? tags : Array.from(tags));
-
 function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHosted) {
   return { id, name, runnerType, status, tags, createdAt, updatedAt, source: selfHosted ? 'self-hosted' : 'managed' };
 }
@@ -167,7 +165,7 @@ export function basesFromRunners(runners, read, order, flags) {
   for (let p = 0; p < order.length; p++) {
     const r = runners[order[p]];
     bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status,
-      copy(listOf(r.tags)), r.created_at, r.updated_at, flags[p] & 8);
+      copy(r.tags), r.created_at, r.updated_at, flags[p] & 8);
   }
   return read.table.fleet(bases, order);
 }
@@ -240,7 +238,7 @@ export function resultsFromRunners(runners, read, positions, scores, kinds, requ
     }
     const fit = FITS[kind & 3];
     const source = kind & 8 ? 'self-hosted' : 'managed';
-    const tags = copy(listOf(r.tags));
+    const tags = copy(r.tags);
     out[i] = kind & 4
       ? { id: r.id, name: r.name, runnerType: r.runner_type, status: r.status, tags, createdAt: r.created_at,
           updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source }
@@ -269,12 +267,13 @@ function plain(r) {
 // - `codes`: per runner its status id | (type id + 1) << 16 into `statuses` and `types`,
 //   or SLOW for any runner that is not plain() (Rust's complete reader takes it and
 //   words any error), or BROKEN when reading it threw (error text in `broken`);
-// - plain runners' own strings, id, [name], created_at, updated_at, in `text`, and the
+// - plain runners' own strings, [id, name], created_at, updated_at, in `text`, and the
 //   tag, status and type names in `common`, every string's UTF-16 length in `lens`,
 //   `text`'s first. The texts are built with += (ropes, flattened once) and encoded
 //   natively by encodeInto: the generated glue would copy them one character at a time.
-// Returns null for a non-array; throws only if reading the array does. Names only
-// `withNames` (ranking never reads them: results take the caller's own).
+// Returns null for a non-array; throws only if reading the array does. Ids and names
+// only `withNames`: ranking reads no name, and an id only to order runners created at
+// the same instant (Rust then reads those few from the objects).
 export function readRunners(runners, withNames) {
   if (!Array.isArray(runners)) return null;
   const n = runners.length;
@@ -315,8 +314,10 @@ export function readRunners(runners, withNames) {
       grown.set(lens);
       lens = grown;
     }
-    put(r.id);
-    if (withNames) put(r.name);
+    if (withNames) {
+      put(r.id);
+      put(r.name);
+    }
     put(r.created_at);
     put(r.updated_at);
   }
@@ -341,8 +342,7 @@ export function readRunners(runners, withNames) {
     for (let i = 0; i < n; i++) {
       if (codes[i] >= BROKEN) continue;
       const r = runners[i];
-      all.push(r.id);
-      if (withNames) all.push(r.name);
+      if (withNames) all.push(r.id, r.name);
       all.push(r.created_at, r.updated_at);
     }
     all.push(...table.names, ...statuses.names, ...types.names);

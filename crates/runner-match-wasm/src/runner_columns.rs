@@ -17,8 +17,7 @@ use std::ops::Range;
 use js_sys::{Array, JsString};
 use runner_match::order::sorted_positions;
 use runner_match::{
-    compare_listing, Runner, RunnerSource, RunnerStatus, RunnerType, TagIndex, TagIndexBuilder,
-    Timestamp,
+    Runner, RunnerSource, RunnerStatus, RunnerType, TagIndex, TagIndexBuilder, Timestamp,
 };
 use wasm_bindgen::prelude::*;
 
@@ -78,7 +77,8 @@ pub(crate) enum Names {
 /// A runner's fields other than its tags.
 #[derive(Debug)]
 enum Row {
-    /// A plain managed runner: byte ranges into the text, ids into the vocabularies.
+    /// A plain managed runner: byte ranges into the text (`id` and `name` empty unless
+    /// read with [`Names::Read`]), ids into the vocabularies.
     Packed {
         id: Range<usize>,
         name: Range<usize>,
@@ -186,8 +186,10 @@ impl RunnerColumns {
                 None
             } else {
                 let mut next = || own.next().unwrap_or_default();
-                let id = next();
-                let name = if names == Names::Read { next() } else { 0..0 };
+                let (id, name) = match names {
+                    Names::Read => (next(), next()),
+                    Names::Skip => (0..0, 0..0),
+                };
                 let (created_at, updated_at) = (next(), next());
                 let instant = |range: &Range<usize>| Timestamp::instant_of(self.str_at(range));
                 // A bad timestamp: the complete reader words the error.
@@ -231,24 +233,58 @@ impl RunnerColumns {
         self.rows.len()
     }
 
-    /// Runner `index`'s listing keys: its `created_at` instant and its id.
-    fn listing_key(&self, index: usize) -> ((i64, u32), &str) {
+    /// Runner `index`'s `created_at` instant.
+    fn created(&self, index: usize) -> (i64, u32) {
         match &self.rows[index] {
-            Row::Packed { created, id, .. } => (*created, self.str_at(id)),
-            Row::Read(runner) => (runner.created_at.instant(), &runner.id),
+            Row::Packed { created, .. } => *created,
+            Row::Read(runner) => runner.created_at.instant(),
         }
     }
 
-    /// The runners' indexes in listing order (newest first, then by id; stable). Input
-    /// already in order, as the API lists it, is only checked.
+    /// Runner `index`'s id: from the columns, or read from its object again when the
+    /// columns were read without ids (checked a string then; `""` should a getter now
+    /// answer otherwise).
+    fn id(&self, index: usize) -> String {
+        match &self.rows[index] {
+            Row::Packed { id, .. } if !id.is_empty() => self.str_at(id).to_owned(),
+            Row::Packed { .. } => {
+                js_sys::Reflect::get(&self.objects.get(index as u32), &"id".into())
+                    .ok()
+                    .and_then(|id| id.as_string())
+                    .unwrap_or_default()
+            }
+            Row::Read(runner) => runner.id.clone(),
+        }
+    }
+
+    /// The runners' indexes in listing order (newest `created_at` first, then by id;
+    /// stable), as the core's `compare_runners` orders. Input already in order, as the
+    /// API lists it, is only checked. Ids are read only for runners created at the same
+    /// instant (rare: a stable sort of each such run by id completes the order).
     pub(crate) fn listing_order(&self) -> Vec<u32> {
         let n = self.len();
-        let compare =
-            |a: usize, b: usize| compare_listing(self.listing_key(a), self.listing_key(b));
-        if (1..n).all(|i| compare(i - 1, i).is_le()) {
-            return (0..n as u32).collect();
+        let newest_first = |a: usize, b: usize| self.created(b).cmp(&self.created(a));
+        let mut order: Vec<u32> = if (1..n).all(|i| newest_first(i - 1, i).is_le()) {
+            (0..n as u32).collect()
+        } else {
+            sorted_positions(n, &newest_first)
+        };
+        let mut start = 0;
+        while start < n {
+            let instant = self.created(order[start] as usize);
+            let end = (start + 1..n)
+                .find(|&at| self.created(order[at] as usize) != instant)
+                .unwrap_or(n);
+            if end - start > 1 {
+                let run = &mut order[start..end];
+                let ids: Vec<String> = run.iter().map(|&i| self.id(i as usize)).collect();
+                let by_id = sorted_positions(run.len(), &|a, b| ids[a].cmp(&ids[b]));
+                let sorted: Vec<u32> = by_id.iter().map(|&at| run[at as usize]).collect();
+                run.copy_from_slice(&sorted);
+            }
+            start = end;
         }
-        sorted_positions(n, &compare)
+        order
     }
 
     /// The `kinds` bits of runner `index` other than its fit: type and source.

@@ -67,8 +67,7 @@ pub use explain::{
 };
 pub use index::{Ranked, RunnerIndex, TagIndex, TagIndexBuilder, TagIndexError};
 pub use rank::{
-    compare, compare_listing, compare_runners, fit, matches, pick, rank, Fit, Match,
-    WILDCARD_RUNNER_SCORE,
+    compare, compare_runners, fit, matches, pick, rank, Fit, Match, WILDCARD_RUNNER_SCORE,
 };
 pub use score::{ScoreBreakdown, TermScore};
 

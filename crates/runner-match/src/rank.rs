@@ -177,18 +177,9 @@ pub(crate) fn compare_scored(a_fit: Fit, a_score: f64, b_fit: Fit, b_score: f64)
 
 /// Newest `created_at` first, then `id` ascending: the listing order used everywhere.
 pub fn compare_runners(a: &Runner, b: &Runner) -> Ordering {
-    compare_listing(
-        (a.created_at.instant(), &a.id),
-        (b.created_at.instant(), &b.id),
-    )
-}
-
-/// [`compare_runners`] on the two keys it reads: the `created_at` instant
-/// ([`Timestamp::instant`](crate::Timestamp::instant)) and the `id`. For callers that
-/// hold runners as columns rather than [`Runner`]s (for a
-/// [`TagIndexBuilder`](crate::TagIndexBuilder)).
-pub fn compare_listing(a: ((i64, u32), &str), b: ((i64, u32), &str)) -> Ordering {
-    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    b.created_at
+        .cmp(&a.created_at)
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Picks one of the top-ranked matches (those tied with the first on tier and score),
