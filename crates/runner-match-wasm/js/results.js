@@ -92,7 +92,7 @@ class TagTable {
     const ids = this.names.length <= 0x10000 ? new Uint16Array(this.end) : new Uint32Array(this.end);
     const offsets = new Uint32Array(n + 1);
     for (let p = 0, end = 0; p < n; p++) {
-      const row = this.row(order ? order[p] : p);
+      const row = this.row(order[p]);
       ids.set(row, end);
       offsets[p + 1] = end += row.length;
     }
