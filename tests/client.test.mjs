@@ -241,6 +241,22 @@ describe('ranking', () => {
     }
   });
 
+  // Ids are read only to order runners created at the same instant: a fleet imported in
+  // bulk, where every runner shares one, is ordered by id alone, whatever the input order.
+  test('runners that all share one created_at instant are ordered by id on every path', () => {
+    const same = generateFleet(200, 'bulk').map((r, i) => ({
+      ...r, created_at: i % 2 ? '2024-05-01T08:00:00Z' : '2024-05-01T09:00:00+01:00',
+    }));
+    const shuffled = [...same].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const query of ['gpu-a100', 'flux', '']) {
+      const want = referenceRank(same, query);
+      assert.deepEqual(rm.matchRunners(shuffled, query), want, query);
+      const set = new rm.RunnerSet(shuffled);
+      assert.deepEqual(set.match(query), want, query);
+      set.free();
+    }
+  });
+
   test('RunnerMatch shape: camelCase keys, matchedTags, extraTags, fit, source', async () => {
     const ranked = await client().findRunners('gpu-a100, flux');
     assert.ok(ranked.length > 2);
