@@ -190,7 +190,7 @@ fn advice(error: &Error) -> Option<&'static str> {
             Some("ComfyControl allows 40 requests per 10 s per IP: wait a little and try again")
         }
         ErrorCode::InsecureUrl => {
-            Some("use an https:// --base-url (plain http only for 127.0.0.1, localhost, [::1])")
+            Some("use an https:// --base-url (plain http only for 127.0.0.0/8, localhost, [::1])")
         }
         ErrorCode::Network | ErrorCode::Timeout => {
             Some("check the network and --base-url, then try again")

@@ -54,11 +54,7 @@ impl BaseUrl {
         if !secure && !runner_match::secret::is_loopback_host(host) {
             return Err(Error::new(
                 ErrorCode::InsecureUrl,
-                format!(
-                    "refusing plain http to {host:?}: the API token would cross the network \
-                     unencrypted; use https (http is allowed only for 127.0.0.0/8, localhost \
-                     and [::1])"
-                ),
+                runner_match::secret::plain_http_refusal(host),
             ));
         }
         Ok(Self(format!(

@@ -49,10 +49,7 @@ pub enum Error {
         source: PagingError,
     },
     /// Plain `http:` to a host that is not loopback.
-    #[error(
-        "refusing plain http to {host:?}: the API token would cross the network \
-         unencrypted; use https (http is allowed only for 127.0.0.1, localhost and [::1])"
-    )]
+    #[error("{}", runner_match::secret::plain_http_refusal(.host))]
     InsecureUrl {
         /// The host, as the URL parser reads it.
         host: String,

@@ -111,6 +111,20 @@ pub fn scrub_token_shapes(text: &str) -> String {
     out
 }
 
+/// Why a client refuses to send the token to `host` over plain `http://` (the
+/// `insecure_url` error's one wording, shared by the npm package and the native client).
+///
+/// ```
+/// let why = runner_match::secret::plain_http_refusal("example.com");
+/// assert!(why.starts_with("refusing plain http to \"example.com\""));
+/// ```
+pub fn plain_http_refusal(host: &str) -> String {
+    format!(
+        "refusing plain http to {host:?}: the API token would cross the network unencrypted; \
+         use https (http is allowed only for 127.0.0.0/8, localhost and [::1])"
+    )
+}
+
 /// `true` for hosts whose traffic never leaves the machine, the only ones a client may
 /// send the token to over plain `http://`: `localhost` (any case, a trailing dot
 /// allowed), `[::1]`, and dotted-quad `127.0.0.0/8`. Names that merely start that way
