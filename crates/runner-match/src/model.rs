@@ -137,7 +137,7 @@ impl Runner {
     /// `true` when ComfyControl may schedule work on this runner: its status is
     /// `active`. Disabled runners and statuses this crate does not know are not.
     pub fn is_schedulable(&self) -> bool {
-        self.status == RunnerStatus::Active
+        self.status.is_schedulable()
     }
 }
 
@@ -394,5 +394,18 @@ open_enum! {
         Active => "active",
         /// `disabled`: never gets a workflow.
         Disabled => "disabled",
+    }
+}
+
+impl RunnerStatus {
+    /// `true` for the one status ComfyControl schedules work on, `active`.
+    ///
+    /// ```
+    /// use runner_match::RunnerStatus;
+    /// assert!(RunnerStatus::from("active").is_schedulable());
+    /// assert!(!RunnerStatus::from("maintenance").is_schedulable());
+    /// ```
+    pub fn is_schedulable(&self) -> bool {
+        *self == Self::Active
     }
 }
