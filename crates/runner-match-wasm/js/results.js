@@ -25,16 +25,41 @@ function base(id, name, runnerType, status, tags, createdAt, updatedAt, selfHost
   return { id, name, runnerType, status, tags, createdAt, updatedAt, source: selfHosted ? 'self-hosted' : 'managed' };
 }
 
+// Strings interned in first-seen order (runner statuses, types and tags).
+class Interned {
+  constructor() {
+    this.idOf = new Map();
+    this.names = [];
+  }
+
+  id(s) {
+    let id = this.idOf.get(s);
+    if (id === undefined) {
+      id = this.names.length;
+      this.idOf.set(s, id);
+      this.names.push(s);
+    }
+    return id;
+  }
+}
+
+// `array` if it has room for `need` items, else a copy at least twice as long.
+function room(array, need) {
+  if (need <= array.length) return array;
+  const grown = new Uint32Array(Math.max(2 * array.length, need));
+  grown.set(array);
+  return grown;
+}
+
 // A fleet's tags as integer ids, so that splitting a result's tags into matchedTags and
 // extraTags is integer work, with no string comparison per match and query (profiled
 // in Chromium: comparing the query's fresh strings with the fleet's was the largest
 // part of a query's JS time).
 // `names[id]` is the tag; position p's distinct tag ids, in first-seen order, are
 // `ids[offsets[p]]` up to `ids[offsets[p + 1]]`.
-class TagTable {
+class TagTable extends Interned {
   constructor(n) {
-    this.idOf = new Map();
-    this.names = [];
+    super();
     this.seenAt = [];
     this.offsets = new Uint32Array(n + 1);
     this.ids = new Uint32Array(4 * n + 16);
@@ -43,22 +68,12 @@ class TagTable {
 
   // Position p's tags (positions are added in order), each once.
   add(p, tags) {
-    if (this.end + tags.length > this.ids.length) {
-      const grown = new Uint32Array(2 * this.ids.length + tags.length);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    const { idOf, names, seenAt, ids } = this;
+    const ids = (this.ids = room(this.ids, this.end + tags.length));
+    const { seenAt } = this;
     let end = this.end;
     for (let k = 0; k < tags.length; k++) {
-      const tag = tags[k];
-      let id = idOf.get(tag);
-      if (id === undefined) {
-        id = names.length;
-        idOf.set(tag, id);
-        names.push(tag);
-        seenAt.push(-1);
-      }
+      const id = this.id(tags[k]);
+      if (id === seenAt.length) seenAt.push(-1);
       if (seenAt[id] !== p) {
         seenAt[id] = p;
         ids[end++] = id;
@@ -100,23 +115,6 @@ class TagTable {
   }
 }
 
-// Strings interned in first-seen order (runner statuses and types).
-class Interned {
-  constructor() {
-    this.idOf = new Map();
-    this.names = [];
-  }
-
-  id(s) {
-    let id = this.idOf.get(s);
-    if (id === undefined) {
-      id = this.names.length;
-      this.idOf.set(s, id);
-      this.names.push(s);
-    }
-    return id;
-  }
-}
 
 // Bases of packed runners: strings with UTF-16 `lens`, per runner id, name,
 // [runner_type], status, created_at, updated_at, tags…, where type, status and tags are
@@ -303,11 +301,7 @@ export function readRunners(runners, withNames) {
     }
     table.add(i, tags);
     if (codes[i] >= BROKEN) continue;
-    if (li + 4 > lens.length) {
-      const grown = new Uint32Array(2 * lens.length);
-      grown.set(lens);
-      lens = grown;
-    }
+    lens = room(lens, li + 4);
     if (withNames) {
       put(r.id);
       put(r.name);
@@ -319,11 +313,7 @@ export function readRunners(runners, withNames) {
   let common = '';
   for (const names of [table.names, statuses.names, types.names]) {
     for (const s of names) {
-      if (li === lens.length) {
-        const grown = new Uint32Array(2 * lens.length);
-        grown.set(lens);
-        lens = grown;
-      }
+      lens = room(lens, li + 1);
       common += s;
       lens[li++] = s.length;
     }
@@ -332,24 +322,39 @@ export function readRunners(runners, withNames) {
   // requirement for U+FFFD. Such (rare) strings cross as NUL + hex instead, which no
   // valid requirement can name; results still show the caller's own strings.
   if (text.isWellFormed && !(text.isWellFormed() && common.isWellFormed())) {
-    const all = [];
-    for (let i = 0; i < n; i++) {
-      if (codes[i] >= BROKEN) continue;
-      const r = runners[i];
-      if (withNames) all.push(r.id, r.name);
-      all.push(r.created_at, r.updated_at);
+    const safe = [];
+    for (const [from, to, packed] of [[0, ownLens, text], [ownLens, li, common]]) {
+      for (let k = from, at = 0; k < to; k++) safe.push(wellFormed(packed.slice(at, (at += lens[k]))));
     }
-    all.push(...table.names, ...statuses.names, ...types.names);
-    const safe = all.map(wellFormed);
     text = safe.slice(0, ownLens).join('');
     common = safe.slice(ownLens).join('');
     lens = Uint32Array.from(safe, (s) => s.length);
+    li = safe.length;
   }
   const counts = Uint32Array.of(ownLens, table.names.length, statuses.names.length, types.names.length);
   return { table, codes, broken, text, common, lens: lens.subarray(0, li), counts };
 }
 
 const NO_TAGS = [];
+
+// The ids of runners[i] for each i of `indexes` (runners readRunners read, created at the
+// same instant: Rust orders them by id), packed like its strings: { text, lens }. An id
+// that is no longer a string (a getter) reads as ''.
+export function idsAt(runners, indexes) {
+  let text = '';
+  const lens = new Uint32Array(indexes.length);
+  for (let k = 0; k < indexes.length; k++) {
+    let id = '';
+    try {
+      id = runners[indexes[k]].id;
+    } catch {}
+    if (typeof id !== 'string') id = '';
+    if (id.isWellFormed) id = wellFormed(id);
+    text += id;
+    lens[k] = id.length;
+  }
+  return { text, lens };
+}
 
 // Encodes `text` as UTF-8 straight into wasm memory at `ptr` (room for `cap` bytes, just
 // allocated by Rust: the view is taken now, so memory growth cannot leave it stale).

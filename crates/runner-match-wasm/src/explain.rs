@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::client::to_js;
 use crate::requirements::requirements_from_js;
-use crate::runner_columns::{Names, RunnerColumns};
+use crate::runner_columns::RunnerColumns;
 
 /// Explains, runner by runner, why each of `runners` (as the API returns them) can or
 /// cannot run a workflow with these requirements. Pure: no fetch. Throws
@@ -17,7 +17,7 @@ pub fn explain_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let runners = RunnerColumns::read(&runners, Names::Read)?.into_runners();
+    let runners = RunnerColumns::read_runners(&runners)?;
     let explanation = runner_match::explain(&runners, &requirements);
     to_js(&ExplanationReport::new(&explanation))
 }

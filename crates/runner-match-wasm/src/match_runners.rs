@@ -6,9 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::requirements::requirements_from_js;
 use crate::results::{self, Columns};
-// `Names::Skip`: the set and the one-shot ranking never read a name in Rust (results
-// take theirs from the caller's objects, or from bases snapshotted from them).
-use crate::runner_columns::{Names, RunnerColumns};
+use crate::runner_columns::RunnerColumns;
 
 /// Ranks runners as the API returns them (snake_case objects) for the required tags.
 /// Pure: no fetch. Throws `invalid_input` for bad tags or runner objects.
@@ -21,7 +19,7 @@ pub fn match_runners(
     #[wasm_bindgen(unchecked_param_type = "RequiredTags")] required_tags: JsValue,
 ) -> Result<JsValue, JsValue> {
     let requirements = requirements_from_js(&required_tags)?;
-    let runners = RunnerColumns::read(&runners, Names::Skip)?;
+    let mut runners = RunnerColumns::read(&runners)?;
     // The core's index over the columns, in listing order: a one-shot ranking is the
     // same question as a set's, and building the sets costs about one pass.
     let order = runners.listing_order();
@@ -61,7 +59,7 @@ impl RunnerSet {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ApiRunner[]")] runners: JsValue,
     ) -> Result<RunnerSet, JsValue> {
-        let runners = RunnerColumns::read(&runners, Names::Skip)?;
+        let mut runners = RunnerColumns::read(&runners)?;
         // Position `p` of the index is runner `order[p]`: listing order.
         let order = runners.listing_order();
         Ok(Self {

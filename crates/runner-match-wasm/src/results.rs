@@ -286,7 +286,8 @@ fn mirror_of(index: &Rc<RunnerIndex>) -> Bases {
         mirrors.retain(|(weak, _)| weak.strong_count() > 0);
         if let Some((_, bases)) = mirrors
             .iter()
-            .find(|(weak, _)| weak.upgrade().is_some_and(|held| Rc::ptr_eq(&held, index)))
+            // Every entry left is alive: its address names one index.
+            .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Rc::as_ptr(index)))
         {
             return bases.clone();
         }

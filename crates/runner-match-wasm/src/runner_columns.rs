@@ -3,11 +3,11 @@
 //!
 //! `readRunners` (`js/results.js`) walks the array once: it interns every runner's tags
 //! into integer ids (and its status and type), and packs a plain runner's own strings
-//! (id, created_at, updated_at, the name only when asked) into one text. Here those
-//! columns are checked (timestamps parsed, the first bad element named) and ordered,
-//! and become the core's [`TagIndex`] directly: ranking reads no tag string per runner,
-//! and the results take every string from the caller's objects. Only `explainRunners`,
-//! which reports names and statuses, turns the columns into [`Runner`]s.
+//! (`created_at`, `updated_at`; the id and name only for explain) into one text. Here
+//! those columns are checked (timestamps parsed, the first bad element named) and
+//! ordered, and become the core's [`TagIndex`] directly: ranking reads no tag string per
+//! runner, and the results take every string from the caller's objects. Only
+//! `explainRunners`, which reports names and statuses, makes [`Runner`]s of them.
 //!
 //! Any element that is not a plain managed runner (self-hosted runners, wrong types) is
 //! read by the complete reader ([`read_runner`]), which words the error.
@@ -57,6 +57,16 @@ extern "C" {
     #[wasm_bindgen(method, js_name = usedIds)]
     fn used_ids(this: &TagTable) -> Vec<u32>;
 
+    /// `{ text, lens }`: the ids of `runners[i]` for each `i` of `indexes`, packed like
+    /// `readRunners`' strings.
+    type Ids;
+    #[wasm_bindgen(js_name = idsAt)]
+    fn ids_at(runners: &Array, indexes: &[u32]) -> Ids;
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &Ids) -> JsString;
+    #[wasm_bindgen(method, getter)]
+    fn lens(this: &Ids) -> Vec<u32>;
+
     /// `text` as UTF-8 into wasm memory at `ptr` (room for `cap` bytes): the bytes
     /// written, or -1 if they did not fit.
     #[wasm_bindgen(js_name = encodeInto)]
@@ -67,23 +77,12 @@ extern "C" {
 const SLOW: u32 = u32::MAX;
 const BROKEN: u32 = u32::MAX - 1;
 
-/// Whether the columns carry runners' names (only `explainRunners` reads them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Names {
-    Read,
-    Skip,
-}
-
-/// A runner's fields other than its tags.
+/// A runner's fields other than its tags, as ranking and ordering read them.
 #[derive(Debug)]
 enum Row {
-    /// A plain managed runner: byte ranges into the text (`id` and `name` empty unless
-    /// read with [`Names::Read`]), ids into the vocabularies.
+    /// A plain managed runner: its `created_at` instant, ids into the status and type
+    /// vocabularies.
     Packed {
-        id: Range<usize>,
-        name: Range<usize>,
-        created_at: Range<usize>,
-        updated_at: Range<usize>,
         created: (i64, u32),
         status: u32,
         type_id: Option<u32>,
@@ -92,14 +91,20 @@ enum Row {
     Read(Box<Runner>),
 }
 
+/// A packed runner's own strings.
+struct Own<'a> {
+    id: &'a str,
+    name: &'a str,
+    created_at: &'a str,
+    updated_at: &'a str,
+}
+
 /// The caller's runners as columns, in the caller's order (see the module docs).
 #[derive(Debug)]
 pub(crate) struct RunnerColumns {
     /// The caller's array and `readRunners`' result (whose tag table results reuse).
     pub(crate) objects: Array,
     pub(crate) read: ReadRunners,
-    /// The packed runners' own strings.
-    text: String,
     rows: Vec<Row>,
     /// Runner `i`'s tag ids are `tag_ids[tag_offsets[i]..tag_offsets[i + 1]]`.
     tag_offsets: Vec<u32>,
@@ -111,49 +116,23 @@ pub(crate) struct RunnerColumns {
 }
 
 impl RunnerColumns {
-    /// Reads an array of API runner objects (snake_case, as the API lists them), naming
-    /// the first bad element.
-    pub(crate) fn read(value: &JsValue, names: Names) -> Result<Self, Error> {
-        let read = read_runners(value, names == Names::Read).map_err(unreadable)?;
-        if read.is_null() {
-            return Err(Error::invalid_input(format!(
-                "runners must be an array of runner objects, got {}",
-                describe(value)
-            )));
-        }
-        let objects: Array = value.clone().unchecked_into();
-        let read: ReadRunners = read.unchecked_into();
-        let lens = read.lens();
-        let counts = read.counts();
-        let own_lens = counts.first().map_or(0, |&count| count as usize);
-        let (own, common) = lens.split_at(own_lens.min(lens.len()));
-        // TextEncoder output is always UTF-8; should it ever not be, the strings come
-        // out empty and every packed runner fails to parse (so it takes the reader).
-        let text = String::from_utf8(utf8_of(&read.text())).unwrap_or_default();
-        let common_text = String::from_utf8(utf8_of(&read.common())).unwrap_or_default();
-        let mut common_strings = Strings::strs(&common_text, common).map(str::to_owned);
-        let mut take = |count: Option<&u32>| -> Vec<String> {
-            let count = count.map_or(0, |&count| count as usize);
-            common_strings.by_ref().take(count).collect()
+    /// Reads an array of API runner objects (snake_case, as the API lists them) for
+    /// ranking, naming the first bad element.
+    pub(crate) fn read(value: &JsValue) -> Result<Self, Error> {
+        let (mut columns, text, own) = Self::columns(value, false)?;
+        let packed = |_, code: u32, own: Own<'_>| {
+            // A bad timestamp: the complete reader words the error.
+            let created = Timestamp::instant_of(own.created_at)?;
+            Timestamp::instant_of(own.updated_at)?;
+            let type_id = (code >> 16).checked_sub(1);
+            Some(Row::Packed {
+                created,
+                status: code & 0xffff,
+                type_id,
+            })
         };
-        let (vocabulary, statuses, types) = (
-            take(counts.get(1)),
-            take(counts.get(2)),
-            take(counts.get(3)),
-        );
-        let table = read.table();
-        let mut columns = Self {
-            objects,
-            text,
-            rows: Vec::new(),
-            tag_offsets: table.offsets(),
-            tag_ids: table.used_ids(),
-            vocabulary,
-            statuses,
-            types,
-            read,
-        };
-        columns.rows = columns.read_rows(own, names)?;
+        let read = |runner| Row::Read(Box::new(runner));
+        columns.rows = columns.each_row(&text, &own, false, packed, read)?;
         // Types only completely read runners have join the list, once each.
         for row in &columns.rows {
             if let Row::Read(runner) = row {
@@ -167,12 +146,73 @@ impl RunnerColumns {
         Ok(columns)
     }
 
-    /// Each runner's row, in the caller's order; the first bad one is an error.
-    fn read_rows(&self, own: &[u32], names: Names) -> Result<Vec<Row>, Error> {
+    /// The same array as the core's [`Runner`]s, in the caller's order (for explain,
+    /// which reports names and statuses).
+    pub(crate) fn read_runners(value: &JsValue) -> Result<Vec<Runner>, Error> {
+        let (columns, text, own) = Self::columns(value, true)?;
+        let packed = |index, code, own: Own<'_>| columns.packed_runner(index, code, own);
+        columns.each_row(&text, &own, true, packed, |runner| runner)
+    }
+
+    /// `readRunners`' columns without rows yet, with the packed runners' own strings and
+    /// their UTF-16 lengths (ids and names only `with_names`).
+    fn columns(value: &JsValue, with_names: bool) -> Result<(Self, String, Vec<u32>), Error> {
+        let read = read_runners(value, with_names).map_err(unreadable)?;
+        if read.is_null() {
+            return Err(Error::invalid_input(format!(
+                "runners must be an array of runner objects, got {}",
+                describe(value)
+            )));
+        }
+        let read: ReadRunners = read.unchecked_into();
+        let mut lens = read.lens();
+        let counts = read.counts();
+        let own_lens = counts.first().map_or(0, |&count| count as usize);
+        let common = lens.split_off(own_lens.min(lens.len()));
+        // TextEncoder output is always UTF-8; should it ever not be, the strings come
+        // out empty and every packed runner fails to parse (so it takes the reader).
+        let text = String::from_utf8(utf8_of(&read.text())).unwrap_or_default();
+        let common_text = String::from_utf8(utf8_of(&read.common())).unwrap_or_default();
+        let mut common_strings = Strings::new(&common_text, &common).map(str::to_owned);
+        let mut take = |count: Option<&u32>| -> Vec<String> {
+            let count = count.map_or(0, |&count| count as usize);
+            common_strings.by_ref().take(count).collect()
+        };
+        let (vocabulary, statuses, types) = (
+            take(counts.get(1)),
+            take(counts.get(2)),
+            take(counts.get(3)),
+        );
+        let table = read.table();
+        let columns = Self {
+            objects: value.clone().unchecked_into(),
+            rows: Vec::new(),
+            tag_offsets: table.offsets(),
+            tag_ids: table.used_ids(),
+            vocabulary,
+            statuses,
+            types,
+            read,
+        };
+        Ok((columns, text, lens))
+    }
+
+    /// Each runner, in the caller's order: a packed one through `packed` (given its
+    /// index, its `codes` entry and its own strings; `None` sends it to the complete
+    /// reader), any other through the complete reader and `read`. The first bad runner
+    /// is an error.
+    fn each_row<T>(
+        &self,
+        text: &str,
+        own: &[u32],
+        with_names: bool,
+        packed: impl Fn(usize, u32, Own<'_>) -> Option<T>,
+        read: impl Fn(Runner) -> T,
+    ) -> Result<Vec<T>, Error> {
         let codes = self.read.codes();
         let broken = self.read.broken();
         let mut broken = broken.iter();
-        let mut own = Strings::ranges(&self.text, own);
+        let mut own = Strings::new(text, own);
         let mut rows = Vec::with_capacity(codes.len());
         for (index, &code) in codes.iter().enumerate() {
             if code == BROKEN {
@@ -182,39 +222,27 @@ impl RunnerColumns {
                     why.unwrap_or_default()
                 )));
             }
-            let packed = if code == SLOW {
+            let row = if code == SLOW {
                 None
             } else {
                 let mut next = || own.next().unwrap_or_default();
-                let (id, name) = match names {
-                    Names::Read => (next(), next()),
-                    Names::Skip => (0..0, 0..0),
+                let (id, name) = if with_names {
+                    (next(), next())
+                } else {
+                    ("", "")
                 };
                 let (created_at, updated_at) = (next(), next());
-                let instant = |range: &Range<usize>| Timestamp::instant_of(self.str_at(range));
-                // A bad timestamp: the complete reader words the error.
-                match (instant(&created_at), instant(&updated_at)) {
-                    (Some(created), Some(_)) => Some(Row::Packed {
-                        id,
-                        name,
-                        created_at,
-                        updated_at,
-                        created,
-                        status: code & 0xffff,
-                        type_id: (code >> 16).checked_sub(1),
-                    }),
-                    _ => None,
-                }
+                let strings = Own {
+                    id,
+                    name,
+                    created_at,
+                    updated_at,
+                };
+                packed(index, code, strings)
             };
-            let packed = match (packed, names) {
-                (Some(row), Names::Read) => {
-                    self.packed_runner(index, &row).map(Box::new).map(Row::Read)
-                }
-                (packed, _) => packed,
-            };
-            rows.push(match packed {
+            rows.push(match row {
                 Some(row) => row,
-                None => Row::Read(Box::new(self.read_one(index)?)),
+                None => read(self.read_one(index)?),
             });
         }
         Ok(rows)
@@ -226,6 +254,29 @@ impl RunnerColumns {
     fn read_one(&self, index: usize) -> Result<Runner, Error> {
         read_runner(&self.objects.get(index as u32))
             .map_err(|why| Error::invalid_input(format!("runners[{index}] is not a runner: {why}")))
+    }
+
+    /// A packed runner as a [`Runner`], its tags each once (a repeat changes no score or
+    /// explanation); `None` for a bad timestamp (the complete reader then takes it and
+    /// words the error) or columns that disagree.
+    fn packed_runner(&self, index: usize, code: u32, own: Own<'_>) -> Option<Runner> {
+        let kind = match (code >> 16).checked_sub(1) {
+            Some(id) => Some(RunnerType::from(self.types.get(id as usize)?.as_str())),
+            None => None,
+        };
+        let status = self.statuses.get((code & 0xffff) as usize)?;
+        let tags = self.tag_ids_of(index).iter();
+        let tags = tags.map(|&id| self.vocabulary.get(id as usize).cloned());
+        Some(Runner {
+            id: own.id.to_owned(),
+            name: own.name.to_owned(),
+            runner_type: kind,
+            status: RunnerStatus::from(status.as_str()),
+            tags: tags.collect::<Option<_>>()?,
+            created_at: own.created_at.parse().ok()?,
+            updated_at: own.updated_at.parse().ok()?,
+            source: RunnerSource::Managed,
+        })
     }
 
     /// How many runners.
@@ -241,26 +292,11 @@ impl RunnerColumns {
         }
     }
 
-    /// Runner `index`'s id: from the columns, or read from its object again when the
-    /// columns were read without ids (checked a string then; `""` should a getter now
-    /// answer otherwise).
-    fn id(&self, index: usize) -> String {
-        match &self.rows[index] {
-            Row::Packed { id, .. } if !id.is_empty() => self.str_at(id).to_owned(),
-            Row::Packed { .. } => {
-                js_sys::Reflect::get(&self.objects.get(index as u32), &"id".into())
-                    .ok()
-                    .and_then(|id| id.as_string())
-                    .unwrap_or_default()
-            }
-            Row::Read(runner) => runner.id.clone(),
-        }
-    }
-
     /// The runners' indexes in listing order (newest `created_at` first, then by id;
     /// stable), as the core's `compare_runners` orders. Input already in order, as the
-    /// API lists it, is only checked. Ids are read only for runners created at the same
-    /// instant (rare: a stable sort of each such run by id completes the order).
+    /// API lists it, is only checked. Ids are read (in one crossing) only for runners
+    /// created at the same instant: a stable sort of each such run by id completes the
+    /// order.
     pub(crate) fn listing_order(&self) -> Vec<u32> {
         let n = self.len();
         let newest_first = |a: usize, b: usize| self.created(b).cmp(&self.created(a));
@@ -269,6 +305,7 @@ impl RunnerColumns {
         } else {
             sorted_positions(n, &newest_first)
         };
+        let mut runs: Vec<Range<usize>> = Vec::new();
         let mut start = 0;
         while start < n {
             let instant = self.created(order[start] as usize);
@@ -276,13 +313,31 @@ impl RunnerColumns {
                 .find(|&at| self.created(order[at] as usize) != instant)
                 .unwrap_or(n);
             if end - start > 1 {
-                let run = &mut order[start..end];
-                let ids: Vec<String> = run.iter().map(|&i| self.id(i as usize)).collect();
-                let by_id = sorted_positions(run.len(), &|a, b| ids[a].cmp(&ids[b]));
-                let sorted: Vec<u32> = by_id.iter().map(|&at| run[at as usize]).collect();
-                run.copy_from_slice(&sorted);
+                runs.push(start..end);
             }
             start = end;
+        }
+        if runs.is_empty() {
+            return order;
+        }
+        let tied: Vec<u32> = runs
+            .iter()
+            .flat_map(|run| order[run.clone()].to_vec())
+            .collect();
+        let ids = ids_at(&self.objects, &tied);
+        let text = String::from_utf8(utf8_of(&ids.text())).unwrap_or_default();
+        let lens = ids.lens();
+        let ids: Vec<&str> = Strings::new(&text, &lens).collect();
+        let mut at = 0;
+        for run in runs {
+            let Some(run_ids) = ids.get(at..at + run.len()) else {
+                break;
+            };
+            at += run.len();
+            let run = &mut order[run];
+            let by_id = sorted_positions(run.len(), &|a, b| run_ids[a].cmp(run_ids[b]));
+            let sorted: Vec<u32> = by_id.iter().map(|&k| run[k as usize]).collect();
+            run.copy_from_slice(&sorted);
         }
         order
     }
@@ -290,22 +345,20 @@ impl RunnerColumns {
     /// The `kinds` bits of runner `index` other than its fit: type and source.
     pub(crate) fn flags(&self, index: usize) -> u8 {
         match &self.rows[index] {
-            Row::Packed { type_id, .. } => {
-                if type_id.is_some() {
-                    HAS_TYPE
-                } else {
-                    0
-                }
-            }
+            Row::Packed { type_id: None, .. } => 0,
+            Row::Packed {
+                type_id: Some(_), ..
+            } => HAS_TYPE,
             Row::Read(runner) => runner_flags(runner),
         }
     }
 
     /// The core's index over the runners taken in `order` (position `p` is runner
-    /// `order[p]`): ids straight from the columns, no string per runner.
-    pub(crate) fn tag_index(&self, order: &[u32]) -> Result<TagIndex, Error> {
+    /// `order[p]`): ids straight from the columns, no string per runner. Takes the
+    /// vocabularies (nothing reads them afterwards).
+    pub(crate) fn tag_index(&mut self, order: &[u32]) -> Result<TagIndex, Error> {
         let schedulable: Vec<bool> = (self.statuses.iter())
-            .map(|status| RunnerStatus::from(status.as_str()) == RunnerStatus::Active)
+            .map(|status| RunnerStatus::from(status.as_str()).is_schedulable())
             .collect();
         let mut builder = TagIndexBuilder::with_capacity(order.len(), self.tag_ids.len());
         for &index in order {
@@ -314,11 +367,10 @@ impl RunnerColumns {
             match &self.rows[i] {
                 Row::Packed {
                     status, type_id, ..
-                } => builder.push(
-                    ids,
-                    schedulable.get(*status as usize) == Some(&true),
-                    *type_id,
-                ),
+                } => {
+                    let active = schedulable.get(*status as usize) == Some(&true);
+                    builder.push(ids, active, *type_id);
+                }
                 Row::Read(runner) => {
                     let kind = runner.runner_type.as_ref().and_then(|kind| {
                         let at = self.types.iter().position(|known| known == kind.as_str())?;
@@ -328,56 +380,15 @@ impl RunnerColumns {
                 }
             }
         }
+        let vocabulary = std::mem::take(&mut self.vocabulary);
         builder
-            .build(self.vocabulary.clone(), self.types.clone())
+            .build(vocabulary, std::mem::take(&mut self.types))
             // Distinct JS strings stay distinct in UTF-8; only the NUL + hex spelling of a
             // lone surrogate could meet a tag that spells it out.
             .map_err(|error| Error::invalid_input(format!("runners could not be indexed: {error}")))
     }
 
-    /// The runners as the core's [`Runner`]s, in the caller's order (for explain):
-    /// columns read with [`Names::Read`] hold every runner as one.
-    pub(crate) fn into_runners(self) -> Vec<Runner> {
-        let runners = self.rows.into_iter().filter_map(|row| match row {
-            Row::Read(runner) => Some(*runner),
-            Row::Packed { .. } => None,
-        });
-        runners.collect()
-    }
-
-    /// A packed runner as a [`Runner`] (for [`Names::Read`]), its tags each once (a
-    /// repeat changes no score or explanation); `None` for a bad timestamp (the complete
-    /// reader then takes it and words the error).
-    fn packed_runner(&self, index: usize, row: &Row) -> Option<Runner> {
-        let Row::Packed {
-            id,
-            name,
-            created_at,
-            updated_at,
-            status,
-            type_id,
-            ..
-        } = row
-        else {
-            return None;
-        };
-        let kind = |id: &u32| RunnerType::from(self.types[*id as usize].as_str());
-        let tags = self.tag_ids_of(index).iter();
-        Some(Runner {
-            id: self.str_at(id).to_owned(),
-            name: self.str_at(name).to_owned(),
-            runner_type: type_id.as_ref().map(kind),
-            status: RunnerStatus::from(self.statuses[*status as usize].as_str()),
-            tags: tags
-                .map(|&id| self.vocabulary[id as usize].clone())
-                .collect(),
-            created_at: self.str_at(created_at).parse().ok()?,
-            updated_at: self.str_at(updated_at).parse().ok()?,
-            source: RunnerSource::Managed,
-        })
-    }
-
-    /// Runner `index`'s tag ids (repeats kept).
+    /// Runner `index`'s distinct tag ids.
     fn tag_ids_of(&self, index: usize) -> &[u32] {
         let offsets = (self.tag_offsets.get(index), self.tag_offsets.get(index + 1));
         let (Some(&start), Some(&end)) = offsets else {
@@ -387,15 +398,11 @@ impl RunnerColumns {
             .get(start as usize..end as usize)
             .unwrap_or_default()
     }
-
-    fn str_at(&self, range: &Range<usize>) -> &str {
-        self.text.get(range.clone()).unwrap_or_default()
-    }
 }
 
 /// Consecutive strings of a text, each given by its UTF-16 length (what JS's `length`
-/// counts), as byte ranges; a length that runs past the text or splits a character
-/// yields an empty range (the row then fails to parse and takes the complete reader).
+/// counts); a length that runs past the text or splits a character yields `""` (the
+/// row then fails to parse and takes the complete reader).
 struct Strings<'a> {
     text: &'a str,
     at: usize,
@@ -403,30 +410,22 @@ struct Strings<'a> {
 }
 
 impl<'a> Strings<'a> {
-    fn ranges(text: &'a str, lens: &'a [u32]) -> Self {
+    fn new(text: &'a str, lens: &'a [u32]) -> Self {
         Self {
             text,
             at: 0,
             lens: lens.iter(),
         }
     }
-
-    /// The strings themselves.
-    fn strs(text: &'a str, lens: &'a [u32]) -> impl Iterator<Item = &'a str> {
-        let strings = Self::ranges(text, lens);
-        let text = strings.text;
-        strings.map(move |range| text.get(range).unwrap_or_default())
-    }
 }
 
-impl Iterator for Strings<'_> {
-    type Item = Range<usize>;
+impl<'a> Iterator for Strings<'a> {
+    type Item = &'a str;
 
-    fn next(&mut self) -> Option<Range<usize>> {
+    fn next(&mut self) -> Option<&'a str> {
         let units = *self.lens.next()? as usize;
         let rest = self.text.get(self.at..).unwrap_or_default();
-        let bytes = rest.as_bytes();
-        let len = if bytes.get(..units).is_some_and(<[u8]>::is_ascii) {
+        let len = if rest.as_bytes().get(..units).is_some_and(<[u8]>::is_ascii) {
             units
         } else {
             let mut counted = 0;
@@ -439,13 +438,12 @@ impl Iterator for Strings<'_> {
                 end += ch.len_utf8();
             }
             if counted != units {
-                return Some(self.at..self.at);
+                return Some("");
             }
             end
         };
-        let start = self.at;
         self.at += len;
-        Some(start..self.at)
+        rest.get(..len)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading one runner object in the API's shape, the complete way: every field checked,
 //! errors in the wire's wording (``invalid type for `tags` …``), naming the kind of a
 //! wrong value, never the value (a self-hosted runner's `headers` and `endpoint` may hold
-//! credentials). Plain managed runners take the packed fast path of `results` instead.
+//! credentials). Plain managed runners take the column path of `runner_columns` instead.
 
 use runner_match::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 use wasm_bindgen::prelude::*;
