@@ -56,9 +56,15 @@ struct Cache {
     /// The load in flight, shared by every caller that arrives while it runs.
     loading: Option<Promise>,
     /// The newest complete list and when it was fetched (ms since the epoch).
-    ready: Option<(Rc<RunnerIndex>, f64)>,
-    /// How each source of that list fared.
-    statuses: Vec<SourceStatus>,
+    ready: Option<(Loaded, f64)>,
+}
+
+/// A loaded runner list: its index and how each of its sources fared, kept together so
+/// that every answer describes one load.
+#[derive(Clone)]
+pub(crate) struct Loaded {
+    pub(crate) index: Rc<RunnerIndex>,
+    pub(crate) statuses: Rc<[SourceStatus]>,
 }
 
 #[wasm_bindgen]
@@ -145,19 +151,17 @@ pub(crate) enum Query {
 /// A promise of the answer to `query` from the (cached or loaded) index; rejected with
 /// the query's own error, if it has one, before any request.
 pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
-    let mut query = match query {
+    let query = match query {
         Ok(query) => query,
         Err(error) => return Promise::reject(&error.into()),
     };
     spawn(Box::pin(async move {
-        let index = inner.index(matches!(query, Query::Refresh)).await;
-        if let Query::Diagnose(read) = &mut query {
-            // The statuses of this index, whatever loads while the workflows are read.
-            read.statuses = inner.cache.borrow().statuses.clone();
+        let loaded = inner.index(matches!(query, Query::Refresh)).await;
+        if let Query::Diagnose(read) = &query {
             // Workflow reads never reject: they report through the read.
             let _ = JsFuture::from(read.done.clone()).await;
         }
-        inner.answer(&index?, query)
+        inner.answer(&loaded?, query)
     }))
 }
 
@@ -180,8 +184,9 @@ impl Inner {
         }))
     }
 
-    /// `query`'s answer from `index`, as a JS value.
-    fn answer(&self, index: &Rc<RunnerIndex>, query: Query) -> Result<JsValue, JsValue> {
+    /// `query`'s answer from a loaded list, as a JS value.
+    fn answer(&self, loaded: &Loaded, query: Query) -> Result<JsValue, JsValue> {
+        let index = &loaded.index;
         match query {
             Query::Find(requirements) => {
                 let ranked: crate::results::JsArrayOf<RunnerMatch> =
@@ -196,19 +201,21 @@ impl Inner {
                 to_js(&ExplanationReport::new(&index.explain(&requirements)))
             }
             Query::Refresh => Ok(JsValue::UNDEFINED),
-            Query::Pool => to_js(&PoolReport::new(index.len(), &self.cache.borrow().statuses)),
-            Query::Diagnose(read) => read.report(self, index),
+            Query::Pool => to_js(&PoolReport::new(index.len(), &loaded.statuses)),
+            Query::Diagnose(read) => read.report(self, loaded),
         }
     }
 
-    /// The runner index: cached, joined from a load in flight, or freshly loaded.
-    async fn index(self: &Rc<Self>, force: bool) -> Result<Rc<RunnerIndex>, JsValue> {
+    /// The runner list: cached, joined from a load in flight, or freshly loaded.
+    async fn index(self: &Rc<Self>, force: bool) -> Result<Loaded, JsValue> {
         let pending = {
             let mut cache = self.cache.borrow_mut();
             match (&cache.loading, &cache.ready) {
                 (Some(loading), _) => loading.clone(),
-                (None, Some((index, at))) if !force && now_ms() - at < self.config.cache_ttl_ms => {
-                    return Ok(index.clone());
+                (None, Some((loaded, at)))
+                    if !force && now_ms() - at < self.config.cache_ttl_ms =>
+                {
+                    return Ok(loaded.clone());
                 }
                 _ => {
                     let loading = spawn(Box::pin(self.clone().load()));
@@ -220,7 +227,7 @@ impl Inner {
         JsFuture::from(pending).await?;
         let cache = self.cache.borrow();
         match &cache.ready {
-            Some((index, _)) => Ok(index.clone()),
+            Some((loaded, _)) => Ok(loaded.clone()),
             None => {
                 Err(ClientError::new(ErrorCode::Network, "the runner list was not loaded").into())
             }
@@ -234,8 +241,9 @@ impl Inner {
         // Servers and proxies may echo the token back (in an error message, a body that
         // fails to decode): scrub it before the error reaches JS.
         let pool = fetched.map_err(|err| err.into_js(Some(&self.config.token)))?;
-        cache.statuses = pool.statuses().to_vec();
-        cache.ready = Some((Rc::new(RunnerIndex::new(pool.into_runners())), now_ms()));
+        let statuses = pool.statuses().into();
+        let index = Rc::new(RunnerIndex::new(pool.into_runners()));
+        cache.ready = Some((Loaded { index, statuses }, now_ms()));
         Ok(JsValue::UNDEFINED)
     }
 

@@ -8,12 +8,11 @@ use std::rc::Rc;
 use js_sys::Promise;
 use runner_match::report::{DiagnoseReport, PoolReport};
 use runner_match::{
-    RunnerIndex, SourceStatus, Timestamp, WorkflowListing, WorkflowPage, WorkflowPager,
-    DEFAULT_WORKFLOW_PAGES,
+    Timestamp, WorkflowListing, WorkflowPage, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
 };
 use wasm_bindgen::prelude::*;
 
-use crate::client::{ask, to_js, Inner, Query, RunnerClient};
+use crate::client::{ask, to_js, Inner, Loaded, Query, RunnerClient};
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fields::Fields;
 use crate::snapshot::{describe, is_plain_object, snapshot};
@@ -45,8 +44,6 @@ impl RunnerClient {
 pub(crate) struct WorkflowRead {
     pub(crate) done: Promise,
     listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>>,
-    /// How each runner source fared, as of the index the report uses.
-    pub(crate) statuses: Vec<SourceStatus>,
 }
 
 impl WorkflowRead {
@@ -58,15 +55,12 @@ impl WorkflowRead {
             *into.borrow_mut() = Some(read);
             Ok(JsValue::UNDEFINED)
         }));
-        Self {
-            done,
-            listing,
-            statuses: Vec::new(),
-        }
+        Self { done, listing }
     }
 
-    /// The report of a finished read (`done` has settled) against the pool's `index`.
-    pub(crate) fn report(self, inner: &Inner, index: &RunnerIndex) -> Result<JsValue, JsValue> {
+    /// The report of a finished read (`done` has settled) against the pool as loaded.
+    pub(crate) fn report(self, inner: &Inner, loaded: &Loaded) -> Result<JsValue, JsValue> {
+        let index = &loaded.index;
         let unread =
             || Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into());
         let listing = self
@@ -81,7 +75,7 @@ impl WorkflowRead {
         to_js(&DiagnoseReport::new(
             &diagnosis,
             &listing,
-            PoolReport::new(index.len(), &self.statuses),
+            PoolReport::new(index.len(), &loaded.statuses),
         ))
     }
 }
