@@ -100,12 +100,8 @@ pub fn workflow_tags(requirements: &Requirements) -> WorkflowTags {
         not_enforced.push(format!("{preference} (a preference)"));
     }
     WorkflowTags {
-        // (Joined as `&str`s: one copy of `join` in the WebAssembly.)
-        text: tags
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(","),
+        // The same tags: the requirement's distinct literal tags the comma form carries.
+        text: requirements.to_comma_string(),
         enforced: not_enforced.is_empty(),
         tags,
         not_enforced,
@@ -157,6 +153,23 @@ mod tests {
             assert_eq!(tags.text, text, "{input:?}");
             assert_eq!(tags.not_enforced, not, "{input:?}");
             assert!(!tags.enforced, "{input:?}");
+        }
+    }
+
+    /// `text` comes from [`Requirements::to_comma_string`], `tags` from the clauses:
+    /// they stay one list, repeats, commas and spaces included.
+    #[test]
+    fn text_is_the_tag_list_joined() {
+        let requirements = [
+            "gpu, flux, gpu".parse().unwrap(),
+            "gpu & flux & gpu & (a | b) & !c".parse().unwrap(),
+            "\"a,b\" & \" x\" & gpu & gpu-*".parse().unwrap(),
+            Requirements::from_tags([" flux", "gpu", "flux ", "gpu"]).unwrap(),
+            Requirements::any(),
+        ];
+        for requirement in &requirements {
+            let tags = workflow_tags(requirement);
+            assert_eq!(tags.text, tags.tags.join(","), "{requirement}");
         }
     }
 

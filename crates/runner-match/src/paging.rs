@@ -39,7 +39,7 @@
 //! - Requests always carry `per_page` as asked, between 1 and [`MAX_PER_PAGE`]: a
 //!   server clamping a larger value would look like a short page and end the read early.
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use crate::interner::Interner;
 use crate::model::{Runner, RunnerPage};
@@ -203,7 +203,7 @@ pub struct Pager {
     runners: Vec<Runner>,
     /// [`newest`]'s positions in `runners`, worked out once per page received (the
     /// end of a read asks for them several times).
-    kept: OnceCell<Vec<u32>>,
+    kept: OnceLock<Vec<u32>>,
     /// Set by [`PagingError::PageTooLong`]: the read can no longer complete.
     broken: Option<PagingError>,
     /// The highest page received with runners on it.
@@ -247,7 +247,7 @@ impl Pager {
             latest_total: 0,
             stop_at: None,
             runners: Vec::new(),
-            kept: OnceCell::new(),
+            kept: OnceLock::new(),
             broken: None,
             last_nonempty: 0,
         }

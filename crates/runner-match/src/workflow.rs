@@ -180,19 +180,16 @@ impl Decode for Workflow {
             }
         }
         // In declaration order, as serde's derive checks them.
-        let required = || -> Result<_, &str> {
-            Ok(Workflow {
-                id: id.ok_or("id")?,
-                name: name.ok_or("name")?,
-                status: status.ok_or("status")?,
-                tags: tags.ok_or("tags")?,
-                created_at: created_at.ok_or("created_at")?,
-                updated_at: updated_at.ok_or("updated_at")?,
-                started_at: started_at.flatten(),
-                completed_at: completed_at.flatten(),
-            })
-        };
-        required().map_err(|missing| reader.missing(missing))
+        Ok(Workflow {
+            id: reader.required(id, "id")?,
+            name: reader.required(name, "name")?,
+            status: reader.required(status, "status")?,
+            tags: reader.required(tags, "tags")?,
+            created_at: reader.required(created_at, "created_at")?,
+            updated_at: reader.required(updated_at, "updated_at")?,
+            started_at: started_at.flatten(),
+            completed_at: completed_at.flatten(),
+        })
     }
 }
 

@@ -117,8 +117,17 @@ impl Buckets {
         }
     }
 
-    /// Every match in ranking order, as `emit(position, score, fit)`.
-    fn emit(mut self, mut emit: impl FnMut(u32, f64, Fit)) {
+    /// How many matches were pushed.
+    fn len(&self) -> usize {
+        match &self.overflow {
+            Some(all) => all.len(),
+            None => self.buckets.iter().map(|b| b.matches.len()).sum(),
+        }
+    }
+
+    /// Every match in ranking order, as `emit(position, score, fit)`. A `dyn` callback
+    /// keeps one copy of this in the .wasm whatever the callers collect.
+    fn emit(mut self, emit: &mut dyn FnMut(u32, f64, Fit)) {
         if let Some(mut all) = self.overflow {
             sort_by(&mut all, |a, b| {
                 compare_scored(a.1.fit(), a.2, b.1.fit(), b.2).then_with(|| a.0.cmp(&b.0))
@@ -146,12 +155,22 @@ impl Buckets {
 }
 
 impl TagIndex {
-    /// Every match in ranking order, as `make(position, score, fit)`.
+    /// Every match in ranking order, as `make(position, score, fit)`: a thin generic
+    /// shell around the non-generic [`scored`](Self::scored) and [`Buckets::emit`], so
+    /// each output type adds only this to the .wasm.
     pub(super) fn ranked<T>(
         &self,
         requirements: &Requirements,
         make: impl Fn(u32, f64, Fit) -> T,
     ) -> Vec<T> {
+        let buckets = self.scored(requirements);
+        let mut out = Vec::with_capacity(buckets.len());
+        buckets.emit(&mut |position, score, fit| out.push(make(position, score, fit)));
+        out
+    }
+
+    /// Every match scored, in buckets by (tier, score) key.
+    fn scored(&self, requirements: &Requirements) -> Buckets {
         let admitted = self.admitted(requirements);
         let positions = admitted
             .main
@@ -205,8 +224,6 @@ impl TagIndex {
                 );
             });
         }
-        let mut out = Vec::with_capacity(admitted.count());
-        buckets.emit(|position, score, fit| out.push(make(position, score, fit)));
-        out
+        buckets
     }
 }

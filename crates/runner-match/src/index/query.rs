@@ -16,7 +16,6 @@
 use super::bitset::{Bitset, Counter, Found, PositionSet};
 use super::TagIndex;
 use crate::expr::{glob, ExpressionNode, Untagged};
-use crate::order::sorted_positions;
 use crate::requirements::Requirements;
 
 /// The most wanted tags counted word-wise (see [`Counter`]).
@@ -96,12 +95,14 @@ impl TagIndex {
                 None => return Found::Sparse(Vec::new()),
             }
         }
-        // Start from the smallest set: the result can only shrink from there. A sparse
-        // set is smaller than any dense one, so either the first is a list (filter it)
-        // or every set is dense (word-wise AND).
-        let sizes: Vec<usize> = sets.iter().map(|set| set.len()).collect();
-        let smallest_first = sorted_positions(sets.len(), &|a, b| sizes[a].cmp(&sizes[b]));
-        let sets: Vec<&PositionSet> = smallest_first.iter().map(|&at| sets[at as usize]).collect();
+        // Start from the smallest set (the first of equals): the result can only shrink
+        // from there, and the order of the rest does not change it. A sparse set is
+        // smaller than any dense one, so either the first is a list (filter it) or
+        // every set is dense (word-wise AND).
+        let smallest = (0..sets.len())
+            .min_by_key(|&at| sets[at].len())
+            .unwrap_or(0);
+        sets.swap(0, smallest);
         match sets[0] {
             PositionSet::Sparse(list) => Found::Sparse(
                 list.iter()

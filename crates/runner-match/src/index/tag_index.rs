@@ -11,7 +11,7 @@
 
 use super::bitset::{Bitset, PositionSet};
 use super::Ranked;
-use crate::order::{sort_by, sorted_positions};
+use crate::order::{sort_by, sorted_positions, take};
 use crate::rank::Fit;
 use crate::requirements::Requirements;
 
@@ -231,7 +231,7 @@ impl TagIndexBuilder {
         self.tag_ids.extend_from_slice(tag_ids);
         let own = &mut self.tag_ids[start..];
         if own.len() > 1 {
-            insertion_sort(own);
+            sort_small(own);
             let distinct = dedup_sorted(own);
             self.tag_ids.truncate(start + distinct);
         }
@@ -337,21 +337,14 @@ fn alphabetical(
     for (new, &old) in (0u32..).zip(&order) {
         renumber[old as usize] = new;
     }
-    let mut slots: Vec<Option<String>> = strings.into_iter().map(Some).collect();
-    let sorted = order
-        .iter()
-        .filter_map(|&old| slots.get_mut(old as usize)?.take())
-        .collect();
-    Ok((sorted, renumber))
+    Ok((take(strings, &order), renumber))
 }
 
-/// Sorts a runner's tag ids (a handful: ComfyControl allows 10) in place without a call
-/// per comparison; past 32 ids, through [`sorted_positions`].
-fn insertion_sort(ids: &mut [u32]) {
+/// Sorts a runner's tag ids in place: an insertion sort, with no call per comparison,
+/// for the handful a runner has (ComfyControl allows 10); past 32 ids, [`sort_by`].
+fn sort_small(ids: &mut [u32]) {
     if ids.len() > 32 {
-        let order = sorted_positions(ids.len(), &|a, b| ids[a].cmp(&ids[b]));
-        let sorted: Vec<u32> = order.iter().map(|&at| ids[at as usize]).collect();
-        return ids.copy_from_slice(&sorted);
+        return sort_by(ids, u32::cmp);
     }
     for end in 1..ids.len() {
         let id = ids[end];
@@ -406,6 +399,17 @@ mod tests {
             error.unwrap_err().to_string(),
             "\"pro\" appears twice in the runner types"
         );
+    }
+
+    #[test]
+    fn sort_small_sorts_on_both_paths() {
+        for len in [0u32, 1, 5, 32, 33, 40] {
+            let mut ids: Vec<u32> = (0..len).rev().map(|i| i / 2).collect();
+            let mut expected = ids.clone();
+            expected.sort_unstable();
+            sort_small(&mut ids);
+            assert_eq!(ids, expected, "{len} ids");
+        }
     }
 
     #[test]

@@ -186,8 +186,6 @@ fn field_error(name: Option<&str>, message: &str) -> String {
     let message = message
         .rfind(" at line ")
         .map_or(message, |at| &message[..at]);
-    // serde-wasm-bindgen shows its errors as JS `Error`s do.
-    let message = message.strip_prefix("Error: ").unwrap_or(message);
     let field = name
         .map(|name| format!(" for `{name}`"))
         .unwrap_or_default();
@@ -202,14 +200,12 @@ fn field_error(name: Option<&str>, message: &str) -> String {
             continue;
         };
         let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "?"));
-        // The kind is the leading words (`floating point`), before any quoted value;
-        // serde-wasm-bindgen names other JS values `JsValue(…)`.
+        // The kind is the leading words (`floating point`), before any quoted value.
         let found = found
             .split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
             .next()
             .unwrap_or_default()
             .trim();
-        let found = if found == "JsValue" { "object" } else { found };
         return format!("{kind}{field}: {found}, expected {expected}");
     }
     // A type's own message (a timestamp's): keep what it expected, if it says.
