@@ -30,23 +30,28 @@ async function samples() {
   const { rm, s } = ctx;
   const client = ctx.client();
   const runners = s.fleet().managed;
-  const pairs = [
-    ['RunnerMatch[]', await client.findRunners('gpu-a100, flux')],
-    ['RunnerMatch[]', rm.matchRunners(runners, { require: 'flux', prefer: { 'gpu-h100': 2 }, avoid: { staging: 1 } })],
-    ['RunnerMatch[]', new rm.RunnerSet(runners).match('gpu-* & !development')],
-    ['ApiRunner[]', await client.listRunners()],
-    ['ExplanationReport', await client.explain('GPU-A100, flux')],
-    ['ExplanationReport', rm.explainRunners(runners, { require: 'type:pro | sdxl', prefer: { 'eu-west': 1 } })],
-    ['ExplanationReport', rm.explainRunners([], 'flux')],
-    ['WorkflowTagsReport', rm.workflowTags('gpu-a100 & (flux | sdxl) & !development')],
-    ['WorkflowTagsReport', rm.workflowTags(['gpu-a100', 'flux'])],
-    ['PoolReport', await client.pool()],
-    ['DiagnoseReport', await client.diagnose()],
-    ['DiagnoseReport', await client.diagnose({ maxPages: 1 })],
-  ];
-  const free = new rm.RunnerClient({ token: 'cfc_free_demo', baseUrl: s.url });
-  pairs.push(['PoolReport', await free.pool()], ['DiagnoseReport', await free.diagnose()]);
-  return pairs;
+  const set = new rm.RunnerSet(runners);
+  const freeTier = new rm.RunnerClient({ token: 'cfc_free_demo', baseUrl: s.url });
+  try {
+    return [
+      ['RunnerMatch[]', await client.findRunners('gpu-a100, flux')],
+      ['RunnerMatch[]', rm.matchRunners(runners, { require: 'flux', prefer: { 'gpu-h100': 2 }, avoid: { staging: 1 } })],
+      ['RunnerMatch[]', set.match('gpu-* & !development')],
+      ['ApiRunner[]', await client.listRunners()],
+      ['ExplanationReport', await client.explain('GPU-A100, flux')],
+      ['ExplanationReport', rm.explainRunners(runners, { require: 'type:pro | sdxl', prefer: { 'eu-west': 1 } })],
+      ['ExplanationReport', rm.explainRunners([], 'flux')],
+      ['WorkflowTagsReport', rm.workflowTags('gpu-a100 & (flux | sdxl) & !development')],
+      ['WorkflowTagsReport', rm.workflowTags(['gpu-a100', 'flux'])],
+      ['PoolReport', await client.pool()],
+      ['DiagnoseReport', await client.diagnose()],
+      ['DiagnoseReport', await client.diagnose({ maxPages: 1 })],
+      ['PoolReport', await freeTier.pool()],
+      ['DiagnoseReport', await freeTier.diagnose()],
+    ];
+  } finally {
+    for (const owned of [client, set, freeTier]) owned.free();
+  }
 }
 
 test('every result the package returns satisfies its declared type exactly', { timeout: 60_000 }, async () => {
@@ -61,7 +66,9 @@ test('every result the package returns satisfies its declared type exactly', { t
 });
 
 test('the check fails on a field the declarations lack (it can fail)', async () => {
-  const match = (await ctx.client().findRunners('flux'))[0];
+  const client = ctx.client();
+  const match = (await client.findRunners('flux'))[0];
+  client.free();
   const file = 'drift.ts';
   writeFileSync(path.join(project.dir, file), [
     "import type { RunnerMatch } from 'runner-match';",
