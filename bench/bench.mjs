@@ -73,10 +73,10 @@ async function call(fn) {
 
 /**
  * Median ms per call of each function in `fns` (name → sync or async function), measured
- * interleaved: each round takes one sample of every function, so load from the other
- * users of a shared machine hits all of them alike. Fast calls are batched so that one
- * sample lasts ≥ 4 ms (the timer is coarse without cross-origin isolation). The order
- * rotates per round.
+ * interleaved: each round takes one sample of every function, in a rotating order, so
+ * load from the other users of a shared machine hits all of them alike. Fast calls are
+ * batched so that one sample lasts ≥ 4 ms (the timer is coarse without cross-origin
+ * isolation).
  */
 async function measureAll(fns, { minSamples = 5, budgetMs = 400, maxSamples = 60 } = {}) {
   const names = Object.keys(fns);

@@ -62,7 +62,7 @@ export function browserTable(rows) {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    out.push(`| ${r.n.toLocaleString('en')} | ${r.query} | ${r.matches} | ${fmtMs(r.js)} | ${fmtMs(r.index)} | ${r.check == null ? '–' : fmtMs(r.check)} | ${fmtMs(r.matchRunners)} | ${ratio(r.matchRunners, r.js)} | ${fmtMs(r.runnerSet)} | ${ratio(r.runnerSet, r.index)} | ${fmtMs(r.findRunners)} | ${ratio(r.findRunners, r.index)} |`);
+    out.push(`| ${r.n.toLocaleString('en')} | ${r.query} | ${r.matches} | ${fmtMs(r.js)} | ${fmtMs(r.index)} | ${fmtMs(r.check)} | ${fmtMs(r.matchRunners)} | ${ratio(r.matchRunners, r.js)} | ${fmtMs(r.runnerSet)} | ${ratio(r.runnerSet, r.index)} | ${fmtMs(r.findRunners)} | ${ratio(r.findRunners, r.index)} |`);
   }
   return out.join('\n');
 }

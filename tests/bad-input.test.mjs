@@ -489,7 +489,7 @@ describe('options: every option, wrong type or out of range → invalid_input fr
     await assertStillWorks();
   });
 
-  test('baseUrl: http://127.1 and http://0x7f.1 are 127.0.0.1 to fetch: accepted, and the requests reach the stand-in there', async () => {
+  test('baseUrl: http://127.1, http://0x7f.1 and http://2130706433 are 127.0.0.1 to fetch: accepted, and the requests reach the stand-in there', async () => {
     const port = new URL(s.url).port;
     for (const host of ['127.1', '0x7f.1', '2130706433']) {
       s.clearRequests();

@@ -4,16 +4,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-import { makeConsumerProject } from './support/package.mjs';
-
-const run = promisify(execFile);
-const TSC = fileURLToPath(new URL('./node_modules/typescript/bin/tsc', import.meta.url));
+import { makeConsumerProject, runTsc } from './support/package.mjs';
 
 const CONSUMER = `
 import {
@@ -77,22 +71,10 @@ before(() => {
 });
 after(() => project?.cleanup());
 
-async function tsc(file) {
-  const config = path.join(project.dir, `tsconfig.${file}.json`);
-  writeFileSync(config, JSON.stringify({
-    compilerOptions: {
-      strict: true, noEmit: true, target: 'es2022', lib: ['esnext', 'dom'], types: [], module: 'nodenext',
-      moduleResolution: 'nodenext', exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
-    },
-    files: [file],
-  }));
-  try {
-    await run(process.execPath, [TSC, '-p', config, '--pretty', 'false'], { cwd: project.dir });
-    return { code: 0, output: '' };
-  } catch (err) {
-    if (typeof err.code !== 'number') throw err;
-    return { code: err.code, output: `${err.stdout}${err.stderr}` };
-  }
+function tsc(file) {
+  return runTsc(project.dir, file, {
+    module: 'nodenext', moduleResolution: 'nodenext', exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
+  });
 }
 
 test('the pool, progress and diagnose shapes type-check exactly', async () => {

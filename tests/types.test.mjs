@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import ts from 'typescript';
 
-import { API_EXPORTS, PKG_DIR, makeConsumerProject } from './support/package.mjs';
+import { API_EXPORTS, PKG_DIR, makeConsumerProject, runTsc } from './support/package.mjs';
 
 const run = promisify(execFile);
-const TSC = fileURLToPath(new URL('./node_modules/typescript/bin/tsc', import.meta.url));
 const DTS = path.join(PKG_DIR, 'runner_match.d.ts');
 
 // A consumer using every export, with exact type assertions. Lines after `@ts-expect-error`
@@ -230,10 +228,10 @@ const CONFIGS = {
   paths: { module: 'esnext', moduleResolution: 'bundler', paths: { 'runner-match': [PKG_DIR] } },
 };
 
+/** Over runTsc's base options (strict, noEmit, es2022, esnext + dom, no ambient types). */
 const COMMON = {
-  strict: true, noEmit: true, target: 'es2022', lib: ['esnext', 'dom'], types: [], skipLibCheck: false,
-  noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noImplicitOverride: true, isolatedModules: true,
-  verbatimModuleSyntax: true, noUnusedLocals: false,
+  skipLibCheck: false, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noImplicitOverride: true,
+  isolatedModules: true, verbatimModuleSyntax: true, noUnusedLocals: false,
 };
 
 let project;
@@ -242,23 +240,13 @@ before(() => {
 });
 after(() => project?.cleanup());
 
-/** Writes `tsconfig.<name>.json` for `file` and runs `tsc -p … --noEmit --strict`. */
+/** Type-checks `file` under COMMON and `compilerOptions` (runTsc), as `tsconfig.<name>.json`. */
 async function tsc(name, file, compilerOptions, { nodeModules = true } = {}) {
-  const config = path.join(project.dir, `tsconfig.${name}.json`);
-  writeFileSync(config, JSON.stringify({ compilerOptions: { ...COMMON, ...compilerOptions }, files: [file] }, null, 2));
   const cwd = project.dir;
-  const args = [TSC, '-p', config, '--noEmit', '--strict', '--pretty', 'false'];
   // The `paths` configuration must not find the package through node_modules.
-  const env = { ...process.env };
+  if (!nodeModules) await run('mv', ['node_modules', 'node_modules.off'], { cwd });
   try {
-    if (!nodeModules) {
-      await run('mv', ['node_modules', 'node_modules.off'], { cwd });
-    }
-    const { stdout } = await run(process.execPath, args, { cwd, env });
-    return { code: 0, output: stdout };
-  } catch (err) {
-    if (err.code === undefined || typeof err.code === 'string') throw err;
-    return { code: err.code, output: `${err.stdout}${err.stderr}` };
+    return await runTsc(cwd, file, { ...COMMON, ...compilerOptions }, name);
   } finally {
     if (!nodeModules) await run('mv', ['node_modules.off', 'node_modules'], { cwd });
   }

@@ -10,6 +10,7 @@ use runner_match::limits::{
 };
 use runner_match::{
     Progress, RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS,
+    RATE_LIMIT_WINDOW_MS,
 };
 
 use crate::base_url::{BaseUrl, DEFAULT_BASE_URL};
@@ -109,8 +110,8 @@ impl ClientBuilder {
             per_page: MAX_PER_PAGE,
             concurrency: 4,
             rate_limit: (
-                runner_match::RATE_LIMIT_REQUESTS,
-                Duration::from_millis(runner_match::RATE_LIMIT_WINDOW_MS),
+                RATE_LIMIT_REQUESTS,
+                Duration::from_millis(RATE_LIMIT_WINDOW_MS),
             ),
             sources: Source::ALL.to_vec(),
             progress: None,
@@ -176,6 +177,12 @@ impl ClientBuilder {
     /// The client-side budget: at most `requests` requests (retries included) in any
     /// `window`; default ComfyControl's 40 per 10 s. A request holds its slot until its
     /// answer arrives.
+    ///
+    /// [`build`](Self::build) refuses a budget looser than ComfyControl's (`invalid_input`):
+    /// `requests` is 1–40, `window` 1–60 s, and `requests × ⌈10 s / window⌉` may not exceed
+    /// 40 (the core's
+    /// [`within_comfycontrol_limit`](runner_match::RequestBudget::within_comfycontrol_limit)),
+    /// so 20 per 5 s is accepted and 12 per 3 s (up to 48 in 10 s) is not.
     pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
         self.rate_limit = (requests, window);
         self

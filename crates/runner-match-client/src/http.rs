@@ -58,7 +58,7 @@ pub(crate) fn get(
                 // ureq's text names the failure (refused, DNS, TLS); it holds no header.
                 format!(
                     "could not read {what}: {}",
-                    token.redact(&other.to_string())
+                    token.0.redact(&other.to_string())
                 ),
             ),
         };
@@ -69,7 +69,7 @@ pub(crate) fn get(
     };
     let mut response = agent
         .get(url)
-        .header("Authorization", token.bearer())
+        .header("Authorization", token.0.bearer())
         .header("Accept", "application/json")
         .call()
         .map_err(transport)?;
@@ -100,7 +100,7 @@ pub(crate) fn get(
     if (200..300).contains(&status) {
         return Ok(body);
     }
-    Err(http_error(status, &token.redact(&body), retry_after))
+    Err(http_error(status, &token.0.redact(&body), retry_after))
 }
 
 /// Classifies a non-2xx answer with the core's wording, surfacing the API's own message.

@@ -207,9 +207,10 @@ fn fetch_with_retries<P: Page>(
 /// that quotes no part of the body: a self-hosted runner's headers could be in it.
 fn decode<P: Page>(body: &str, what: &str) -> Result<P, AttemptError> {
     json::decode::<P>(body).map_err(|err| {
-        let kind = match err.is_syntax() {
-            true => "not valid JSON".to_owned(),
-            false => format!("not {}", P::SHAPE),
+        let kind = if err.is_syntax() {
+            "not valid JSON".to_owned()
+        } else {
+            format!("not {}", P::SHAPE)
         };
         AttemptError {
             error: Error::new(
