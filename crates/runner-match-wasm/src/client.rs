@@ -13,7 +13,6 @@ use runner_match::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::diagnose::WorkflowRead;
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
@@ -144,9 +143,17 @@ pub(crate) enum Query {
     Refresh,
     /// `pool`.
     Pool,
-    /// `diagnose`: its workflow read, already running.
-    Diagnose(WorkflowRead),
+    /// A query answered once `pending` has settled (it never rejects), from the
+    /// loaded list: `diagnose` with its workflow read, already running. The answer is
+    /// a closure so that this module does not depend on the modules that ask it.
+    After {
+        pending: Promise,
+        answer: Answer,
+    },
 }
+
+/// How a [`Query::After`] answers from the loaded list.
+pub(crate) type Answer = Box<dyn FnOnce(&Inner, &Loaded) -> Result<JsValue, JsValue>>;
 
 /// A promise of the answer to `query` from the (cached or loaded) index; rejected with
 /// the query's own error, if it has one, before any request.
@@ -157,9 +164,8 @@ pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
     };
     spawn(Box::pin(async move {
         let loaded = inner.index(matches!(query, Query::Refresh)).await;
-        if let Query::Diagnose(read) = &query {
-            // Workflow reads never reject: they report through the read.
-            let _ = JsFuture::from(read.done.clone()).await;
+        if let Query::After { pending, .. } = &query {
+            let _ = JsFuture::from(pending.clone()).await;
         }
         inner.answer(&loaded?, query)
     }))
@@ -202,7 +208,7 @@ impl Inner {
             }
             Query::Refresh => Ok(JsValue::UNDEFINED),
             Query::Pool => to_js(&PoolReport::new(index.len(), &loaded.statuses)),
-            Query::Diagnose(read) => read.report(self, loaded),
+            Query::After { answer, .. } => answer(self, loaded),
         }
     }
 

@@ -34,15 +34,15 @@ impl RunnerClient {
     #[wasm_bindgen(skip_typescript)]
     pub fn diagnose(&self, options: Option<JsValue>) -> Promise {
         let query = max_pages_from_js(&options.unwrap_or_default())
-            .map(|max_pages| Query::Diagnose(WorkflowRead::start(&self.inner, max_pages)));
+            .map(|max_pages| WorkflowRead::start(&self.inner, max_pages).query());
         ask(self.inner.clone(), query)
     }
 }
 
 /// The workflow read of one `diagnose`, started with the call so that it runs while the
 /// runners load; its promise settles when the listing (or its error) is in `listing`.
-pub(crate) struct WorkflowRead {
-    pub(crate) done: Promise,
+struct WorkflowRead {
+    done: Promise,
     listing: Rc<RefCell<Option<Result<WorkflowListing, Error>>>>,
 }
 
@@ -58,8 +58,17 @@ impl WorkflowRead {
         Self { done, listing }
     }
 
+    /// The client query answered by [`report`](Self::report) once the read is done
+    /// (it never rejects: it reports through `listing`).
+    fn query(self) -> Query {
+        Query::After {
+            pending: self.done.clone(),
+            answer: Box::new(move |inner, loaded| self.report(inner, loaded)),
+        }
+    }
+
     /// The report of a finished read (`done` has settled) against the pool as loaded.
-    pub(crate) fn report(self, inner: &Inner, loaded: &Loaded) -> Result<JsValue, JsValue> {
+    fn report(self, inner: &Inner, loaded: &Loaded) -> Result<JsValue, JsValue> {
         let index = &loaded.index;
         let unread =
             || Err(ClientError::new(ErrorCode::Network, "the workflow list was not read").into());

@@ -23,12 +23,13 @@ use std::rc::{Rc, Weak};
 
 use js_sys::Array;
 use runner_match::report::RunnerMatch;
-use runner_match::{Fit, Ranked, Requirements, Runner, RunnerIndex, RunnerSource, TagIndex};
+use runner_match::{Ranked, Requirements, RunnerIndex, TagIndex};
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
+use crate::kinds::{fit_bits, runner_flags};
 use crate::runner_columns::{ReadRunners, RunnerColumns};
-use crate::runner_object::error_text;
+use crate::runner_object::unreadable;
 
 /// A JS array whose items are the plain objects `T` describes (built in JS, never
 /// serialized from a `T`).
@@ -88,22 +89,6 @@ extern "C" {
     ) -> Result<Array, JsValue>;
 }
 
-/// `kinds` bits: the fit in the low two bits (0 exact, 1 superset, 2 wildcard runner)…
-const FIT_SUPERSET: u8 = 1;
-const FIT_WILDCARD: u8 = 2;
-/// …whether the runner has a `runner_type`, and whether it is self-hosted.
-pub(crate) const HAS_TYPE: u8 = 4;
-const SELF_HOSTED: u8 = 8;
-
-/// The low two bits of `kinds`.
-fn fit_bits(fit: Fit) -> u8 {
-    match fit {
-        Fit::Exact => 0,
-        Fit::Superset { .. } => FIT_SUPERSET,
-        Fit::WildcardRunner => FIT_WILDCARD,
-    }
-}
-
 /// The tags a ranking's `matchedTags` may hold, as a JS array: a tag list's tags, or
 /// the fleet's tags an expression wants (a superset of what its matches carry, which
 /// splits their tags the same way).
@@ -116,18 +101,6 @@ fn wanted_js(requirements: &Requirements, index: &TagIndex) -> Array {
             .filter(|tag| requirements.wants(tag)),
     };
     wanted.map(|tag| JsValue::from_str(tag)).collect()
-}
-
-/// The per-runner bits of `kinds` (no fit).
-pub(crate) fn runner_flags(runner: &Runner) -> u8 {
-    let mut flags = 0;
-    if runner.runner_type.is_some() {
-        flags |= HAS_TYPE;
-    }
-    if matches!(runner.source, RunnerSource::SelfHosted { .. }) {
-        flags |= SELF_HOSTED;
-    }
-    flags
 }
 
 /// A ranking as parallel columns, ready to cross as typed arrays, with the tags its
@@ -203,11 +176,6 @@ impl Columns {
             .map(JsArrayOf::from)
             .map_err(unreadable)
     }
-}
-
-/// The error for runner objects whose reads threw.
-pub(crate) fn unreadable(error: JsValue) -> Error {
-    Error::invalid_input(format!("runners could not be read: {}", error_text(&error)))
 }
 
 /// Bases snapshotted from the caller's objects: position `p` is runner `order[p]`.

@@ -22,8 +22,9 @@ use runner_match::{
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
-use crate::results::{runner_flags, unreadable, HAS_TYPE};
+use crate::kinds::{runner_flags, HAS_TYPE};
 use crate::runner_object::read_runner;
+use crate::runner_object::unreadable;
 use crate::snapshot::describe;
 
 #[wasm_bindgen(module = "/js/results.js")]

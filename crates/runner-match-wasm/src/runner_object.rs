@@ -6,11 +6,18 @@
 use runner_match::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 use wasm_bindgen::prelude::*;
 
+use crate::error::Error;
+
 #[wasm_bindgen(module = "/js/results.js")]
 extern "C" {
     /// What an exception says, whatever was thrown (never throws itself).
     #[wasm_bindgen(js_name = errorText)]
     pub(crate) fn error_text(error: &JsValue) -> String;
+}
+
+/// The error for runner objects whose reads threw.
+pub(crate) fn unreadable(error: JsValue) -> Error {
+    Error::invalid_input(format!("runners could not be read: {}", error_text(&error)))
 }
 
 /// The kind of a JS value as the wire names it: its `typeof` (`object` for arrays),
