@@ -2,7 +2,7 @@
 //! concurrency, retries, one request budget; see `pool`), caches it as an index, and
 //! answers queries from it.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -17,6 +17,7 @@ use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
 use crate::requirements::requirements_from_js;
+use crate::results::Bases;
 use crate::task::spawn;
 use crate::timer::{now_ms, sleep};
 use runner_match::json_write::ToJson;
@@ -59,11 +60,13 @@ struct Cache {
 }
 
 /// A loaded runner list: its index and how each of its sources fared, kept together so
-/// that every answer describes one load.
+/// that every answer describes one load, and the JS bases `findRunners` builds its
+/// results over (made on its first call; they go when the load goes).
 #[derive(Clone)]
 pub(crate) struct Loaded {
     pub(crate) index: Rc<RunnerIndex>,
     pub(crate) statuses: Rc<[SourceStatus]>,
+    bases: Rc<OnceCell<Bases>>,
 }
 
 #[wasm_bindgen]
@@ -146,10 +149,7 @@ pub(crate) enum Query {
     /// A query answered once `pending` has settled (it never rejects), from the
     /// loaded list: `diagnose` with its workflow read, already running. The answer is
     /// a closure so that this module does not depend on the modules that ask it.
-    After {
-        pending: Promise,
-        answer: Answer,
-    },
+    After { pending: Promise, answer: Answer },
 }
 
 /// How a [`Query::After`] answers from the loaded list.
@@ -196,7 +196,7 @@ impl Inner {
         match query {
             Query::Find(requirements) => {
                 let ranked: crate::results::JsArrayOf<RunnerMatch> =
-                    crate::results::rank_cached(index, &requirements);
+                    crate::results::rank_cached(index, &loaded.bases, &requirements);
                 Ok(ranked.into())
             }
             Query::List => {
@@ -249,7 +249,15 @@ impl Inner {
         let pool = fetched.map_err(|err| err.into_js(Some(&self.config.token)))?;
         let statuses = pool.statuses().into();
         let index = Rc::new(RunnerIndex::new(pool.into_runners()));
-        cache.ready = Some((Loaded { index, statuses }, now_ms()));
+        let bases = Rc::default();
+        cache.ready = Some((
+            Loaded {
+                index,
+                statuses,
+                bases,
+            },
+            now_ms(),
+        ));
         Ok(JsValue::UNDEFINED)
     }
 

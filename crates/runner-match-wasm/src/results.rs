@@ -17,9 +17,8 @@
 //! The result objects are exactly those [`RunnerMatch`](runner_match::report::RunnerMatch)
 //! describes (and that serializing it would give).
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 use std::marker::PhantomData;
-use std::rc::{Rc, Weak};
 
 use js_sys::Array;
 use runner_match::report::RunnerMatch;
@@ -240,35 +239,14 @@ fn bases_of(index: &RunnerIndex) -> Bases {
     bases_from_packed(&text, &common, &lens, &shapes)
 }
 
-thread_local! {
-    /// JS bases of the indexes clients currently cache, keyed by the index itself: an
-    /// entry lives as long as its index (dead entries are dropped on the next lookup).
-    static MIRRORS: RefCell<Vec<(Weak<RunnerIndex>, Bases)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The bases of a client's cached index: built on its first query, then reused until the
-/// client drops the index (refresh, expiry).
-fn mirror_of(index: &Rc<RunnerIndex>) -> Bases {
-    MIRRORS.with(|mirrors| {
-        let mut mirrors = mirrors.borrow_mut();
-        mirrors.retain(|(weak, _)| weak.strong_count() > 0);
-        if let Some((_, bases)) = mirrors
-            .iter()
-            // Every entry left is alive: its address names one index.
-            .find(|(weak, _)| std::ptr::eq(weak.as_ptr(), Rc::as_ptr(index)))
-        {
-            return bases.clone();
-        }
-        let bases = bases_of(index);
-        mirrors.push((Rc::downgrade(index), bases.clone()));
-        bases
-    })
-}
-
-/// `findRunners` over a client's cached index: the core's ranking, as result objects.
+/// `findRunners` over a client's cached index: the core's ranking, as result objects
+/// over the index's JS bases, built into `bases` on the first query and kept with the
+/// index (dropped with it on refresh, expiry or `free()`).
 pub(crate) fn rank_cached(
-    index: &Rc<RunnerIndex>,
+    index: &RunnerIndex,
+    bases: &OnceCell<Bases>,
     requirements: &Requirements,
 ) -> JsArrayOf<RunnerMatch> {
-    Columns::of_index(index.tag_index(), requirements).over_bases(&mirror_of(index))
+    let bases = bases.get_or_init(|| bases_of(index));
+    Columns::of_index(index.tag_index(), requirements).over_bases(bases)
 }

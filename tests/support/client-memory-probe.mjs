@@ -1,0 +1,36 @@
+// Run by client-memory.test.mjs in a child process (node --expose-gc, from the consumer
+// project, so that `runner-match` resolves as a consumer's import): the JS heap a cached
+// RunnerClient holds, measured apart from the test process and its in-process stand-in.
+// argv: API URL, token, runner count. Prints one JSON line of byte counts.
+import { RunnerClient } from 'runner-match';
+
+const [url, token, n] = process.argv.slice(2);
+
+async function heapAfterGc() {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+const client = () => new RunnerClient({ token, baseUrl: url, sources: ['managed'], cacheTtlMs: 3_600_000 });
+const base = await heapAfterGc();
+
+const first = client();
+const found = (await first.findRunners(['gpu-a100'])).length;
+const loaded = (await heapAfterGc()) - base;
+first.free();
+const afterFree = (await heapAfterGc()) - base;
+
+const second = client();
+await second.findRunners(['gpu-a100']);
+const once = (await heapAfterGc()) - base;
+for (let i = 0; i < 3; i++) {
+  await second.refresh();
+  await second.findRunners(['gpu-a100']);
+}
+const afterRefreshes = (await heapAfterGc()) - base;
+second.free();
+
+console.log(JSON.stringify({ n: Number(n), found, loaded, afterFree, once, afterRefreshes }));
