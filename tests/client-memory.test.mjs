@@ -20,7 +20,7 @@ withPackageAndApi((started) => ({ rm, s } = started));
 
 const N = 30_000;
 
-test('a cached client’s result data leaves the JS heap with the client: on free(), and on refresh() (replaced, not added)', async () => {
+test('a cached client’s list leaves memory with the client: on free(), and on refresh() (replaced, not added, not held twice)', async () => {
   s.setFleet({ generate: N, seed: 11 });
   // One page: the stand-in ignores per_page, so each load is one request.
   s.setFaults([{ path: '/v1/managed-runner', ignorePerPage: N, times: 'always' }]);
@@ -36,4 +36,9 @@ test('a cached client’s result data leaves the JS heap with the client: on fre
   assert.ok(m.once > 100 * N, `one load holds ${m.once} B`);
   assert.ok(m.afterRefreshes < 1.3 * m.once,
     `after 3 refreshes the client holds ${m.afterRefreshes} B, against ${m.once} B after one load`);
+  // A refresh drops the old list before loading the new one, so wasm memory (which never
+  // shrinks) does not grow by a second list.
+  assert.ok(m.wasmLoad > 100 * N, `the first load grew wasm memory by ${m.wasmLoad} B`);
+  assert.ok(m.wasmRefreshes < 0.25 * m.wasmLoad,
+    `3 refreshes grew wasm memory by ${m.wasmRefreshes} B more, against ${m.wasmLoad} B for the first load`);
 });

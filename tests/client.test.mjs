@@ -426,6 +426,16 @@ describe('cache', () => {
     assert.equal(apiRequests(s).length, 2);
   });
 
+  test('a failed refresh() leaves no stale list behind: the next call reads the list again', async () => {
+    const c = client({ cacheTtlMs: 60_000, maxRetries: 0 });
+    const before = await c.findRunners('flux');
+    s.setFaults([{ status: 500, times: 1 }]);
+    await rejectsWith(() => c.refresh(), 'server', { status: 500 });
+    assert.equal(apiRequests(s).length, 2);
+    assert.deepEqual(await c.findRunners('flux'), before);
+    assert.equal(apiRequests(s).length, 3, 'read again, not answered from the list refresh() dropped');
+  });
+
   test('concurrent calls on one client share one fetch', async () => {
     s.setFaults([{ delayMs: 150 }]);
     const c = client();

@@ -113,6 +113,7 @@ impl RunnerClient {
     }
 
     /// Drops the cached list and fetches it again (joining a load already in flight).
+    /// If that load fails, no list is left: the next call fetches again.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn refresh(&self) -> Promise {
         ask(self.inner.clone(), Ok(Query::Refresh))
@@ -224,6 +225,10 @@ impl Inner {
                     return Ok(loaded.clone());
                 }
                 _ => {
+                    // The list being replaced answers nothing more (every call now waits
+                    // for this load), so it goes first: a reload's peak memory is one
+                    // list, not two, and a failed refresh leaves no stale list behind.
+                    cache.ready = None;
                     let loading = spawn(Box::pin(self.clone().load()));
                     cache.loading = Some(loading.clone());
                     loading
