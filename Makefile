@@ -80,6 +80,9 @@ test-rust: tools-rust
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	@# The core as the wasm crate builds it, without its default `serde` feature.
+	$(CARGO) clippy -p runner-match --no-default-features --all-targets -- -D warnings
+	$(CARGO) test -p runner-match --no-default-features
 	$(CARGO) build -p runner-match --target $(WASM_TARGET)
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps
 

@@ -18,7 +18,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let fleet: Vec<Runner> = match serde_json::from_str(SAMPLE_FLEET) {
+    let fleet: Vec<Runner> = match runner_match::json::decode(SAMPLE_FLEET) {
         Ok(fleet) => fleet,
         Err(err) => {
             eprintln!("error: the embedded fleet does not decode: {err}");

@@ -118,10 +118,10 @@ impl fmt::Display for Stuck {
 /// `now` (the caller's clock; the core reads none). See the [module docs](self).
 ///
 /// ```
-/// use runner_match::{diagnose, RunnerIndex, RunnerPage, Workflow};
-/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// use runner_match::{diagnose, json, RunnerIndex, RunnerPage, Workflow};
+/// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
 /// let index = RunnerIndex::new(page.runners);
-/// let workflows: Vec<Workflow> = serde_json::from_str(r#"[
+/// let workflows: Vec<Workflow> = json::decode(r#"[
 ///   {"id":"w3","name":"upscale","status":"queued","tags":["GPU-A100"],
 ///    "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"},
 ///   {"id":"w2","name":"portrait","status":"uploaded","tags":["gpu-a100","managed"],
@@ -306,18 +306,16 @@ mod tests {
     use crate::model::Runner;
 
     fn runner(id: &str, status: &str, tags: &[&str]) -> Runner {
-        serde_json::from_value(
-            serde_json::json!({"id": id, "name": id, "runner_type": "pro",
+        let json = serde_json::json!({"id": id, "name": id, "runner_type": "pro",
             "status": status, "tags": tags, "created_at": "2024-01-10T08:00:00Z",
-            "updated_at": "2024-01-10T08:00:00Z"}),
-        )
-        .unwrap()
+            "updated_at": "2024-01-10T08:00:00Z"});
+        crate::json::decode(&json.to_string()).unwrap()
     }
 
     fn workflow(id: &str, status: &str, tags: &[&str], created_at: &str) -> Workflow {
-        serde_json::from_value(serde_json::json!({"id": id, "name": id, "status": status,
-            "tags": tags, "created_at": created_at, "updated_at": created_at}))
-        .unwrap()
+        let json = serde_json::json!({"id": id, "name": id, "status": status,
+            "tags": tags, "created_at": created_at, "updated_at": created_at});
+        crate::json::decode(&json.to_string()).unwrap()
     }
 
     fn now() -> Timestamp {

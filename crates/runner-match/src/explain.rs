@@ -37,8 +37,8 @@ const SHOWN_CLOSEST: usize = 3;
 /// [`rank`](crate::rank): a runner is matched iff `rank` returns it, with the same score.
 ///
 /// ```
-/// use runner_match::{explain, Reason, Requirements, Runner};
-/// let runners: Vec<Runner> = serde_json::from_str(r#"[
+/// use runner_match::{explain, json, Reason, Requirements, Runner};
+/// let runners: Vec<Runner> = json::decode(r#"[
 ///   {"id":"a","name":"A100 flux","runner_type":"pro","status":"active","tags":["gpu-a100","flux"],
 ///    "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"},
 ///   {"id":"b","name":"A100 sdxl","runner_type":"pro","status":"active","tags":["gpu-a100","sdxl"],

@@ -45,8 +45,8 @@ pub struct Ranked {
 /// Build it once per runner list and query it as often as needed.
 ///
 /// ```
-/// use runner_match::{rank, Requirements, RunnerIndex, RunnerPage};
-/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// use runner_match::{json, rank, Requirements, RunnerIndex, RunnerPage};
+/// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
 /// let index = RunnerIndex::new(page.runners);
 /// let req: Requirements = "managed".parse()?;
 /// assert_eq!(index.count_matches(&req), 2);
@@ -81,8 +81,8 @@ impl RunnerIndex {
     /// active and untagged sets.
     ///
     /// ```
-    /// use runner_match::{RunnerIndex, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let index = RunnerIndex::new(page.runners);
     /// assert!(index.index_bytes() > 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -121,8 +121,8 @@ impl RunnerIndex {
     /// [`rank`](crate::rank)`(self.runners(), requirements)` returns.
     ///
     /// ```
-    /// use runner_match::{Fit, Requirements, RunnerIndex, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, Fit, Requirements, RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let index = RunnerIndex::new(page.runners);
     /// let best = index.rank(&"managed, gpu-rtx4090".parse::<Requirements>()?);
     /// assert_eq!(best.len(), 1);
@@ -143,8 +143,8 @@ impl RunnerIndex {
     /// the same order.
     ///
     /// ```
-    /// use runner_match::{Requirements, RunnerIndex, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, Requirements, RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let index = RunnerIndex::new(page.runners);
     /// let ranked = index.rank_positions(&"gpu-a100".parse::<Requirements>()?);
     /// assert_eq!(ranked.len(), 1);
@@ -167,8 +167,8 @@ impl RunnerIndex {
     /// scoring or sorting.
     ///
     /// ```
-    /// use runner_match::{Requirements, RunnerIndex, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, Requirements, RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let index = RunnerIndex::new(page.runners);
     /// assert_eq!(index.count_matches(&Requirements::any()), 2);
     /// assert_eq!(index.count_matches(&"gpu-h100".parse()?), 0);
@@ -183,8 +183,8 @@ impl RunnerIndex {
     /// are listed with a count of 0, last.
     ///
     /// ```
-    /// use runner_match::{RunnerIndex, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, RunnerIndex, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let index = RunnerIndex::new(page.runners);
     /// assert_eq!(
     ///     index.tag_counts(),

@@ -19,14 +19,14 @@ mod wire;
 /// One page of a runner listing: `{"runners": [...], "total": N}`.
 ///
 /// ```
-/// let page: runner_match::RunnerPage = serde_json::from_str(
+/// let page: runner_match::RunnerPage = runner_match::json::decode(
 ///     r#"{"runners":[{"id":"r1","name":"A100 box","runner_type":"pro","status":"active",
 ///        "tags":["gpu-a100"],"created_at":"2024-01-10T08:00:00Z",
 ///        "updated_at":"2024-01-15T10:30:00Z"}],"total":1}"#,
 /// )?;
 /// assert_eq!(page.total, 1);
 /// assert_eq!(page.runners[0].tags, ["gpu-a100"]);
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), runner_match::json::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Serialize))]
@@ -212,10 +212,10 @@ fn redacted_url(url: &str) -> String {
 ///
 /// ```
 /// let headers: runner_match::SecretHeaders =
-///     serde_json::from_str(r#"{"Authorization":"Bearer hunter2"}"#)?;
+///     runner_match::json::decode(r#"{"Authorization":"Bearer hunter2"}"#)?;
 /// assert_eq!(format!("{headers:?}"), r#"SecretHeaders { names: ["Authorization"], values: "<redacted>" }"#);
 /// assert_eq!(headers.get("Authorization"), Some("Bearer hunter2"));
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), runner_match::json::JsonError>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecretHeaders(Vec<(String, String)>);

@@ -163,7 +163,8 @@ pub enum PagingError {
 /// #         "updated_at": "2024-01-01T00:00:00Z"});
 /// #     let runners: Vec<_> = match query { "page=1&per_page=2" => vec![runner(5), runner(4)],
 /// #         "page=2&per_page=2" => vec![runner(3), runner(2)], _ => vec![runner(1)] };
-/// #     serde_json::from_value(serde_json::json!({"runners": runners, "total": 5})).unwrap()
+/// #     let page = serde_json::json!({"runners": runners, "total": 5});
+/// #     runner_match::json::decode(&page.to_string()).unwrap()
 /// # }
 /// let mut pager = Pager::new(2)?;
 /// let mut round_trips = 0;

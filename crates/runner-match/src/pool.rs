@@ -103,7 +103,7 @@ impl Pool {
     /// ```
     /// use runner_match::pool::{Pool, SourceOutcome, SourceState, Unavailable};
     /// use runner_match::Source;
-    /// # let runners: Vec<runner_match::Runner> = serde_json::from_str(r#"[{"id":"s1","name":"home",
+    /// # let runners: Vec<runner_match::Runner> = runner_match::json::decode(r#"[{"id":"s1","name":"home",
     /// #   "user_id":"u","endpoint":"https://comfy.example","headers":{},"status":"active","tags":["flux"],
     /// #   "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}]"#)?;
     /// // A Free tier: 403 on managed runners, its own runners load.
@@ -206,7 +206,7 @@ mod tests {
         };
         ids.iter()
             .map(|id| {
-                serde_json::from_str(&format!(
+                crate::json::decode(&format!(
                     r#"{{"id":"{id}","name":"{id}",{endpoint}"status":"active","tags":[],
                     "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}}"#
                 ))

@@ -70,8 +70,8 @@ impl Match<'_> {
     /// `requirements`' preferences. Computed on demand, so ranking stays lean.
     ///
     /// ```
-    /// use runner_match::{rank, Fit, Requirements, RunnerPage};
-    /// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+    /// use runner_match::{json, rank, Fit, Requirements, RunnerPage};
+    /// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
     /// let req: Requirements = "gpu-a100".parse()?;
     /// let best = rank(&page.runners, &req);
     /// let breakdown = best[0].breakdown(&req);
@@ -115,8 +115,8 @@ impl fmt::Display for Fit {
 /// `true` iff `runner` may run a workflow with `requirements` under ComfyControl's rules.
 ///
 /// ```
-/// use runner_match::{matches, Requirements, RunnerPage};
-/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// use runner_match::{json, matches, Requirements, RunnerPage};
+/// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
 /// let a100: Requirements = "gpu-a100".parse()?;
 /// assert!(matches(&page.runners[0], &a100));
 /// assert!(!matches(&page.runners[1], &a100));
@@ -142,8 +142,8 @@ pub fn fit<'a>(runner: &'a Runner, requirements: &Requirements) -> Option<Match<
 /// Every runner that can run the workflow, best fit first.
 ///
 /// ```
-/// use runner_match::{rank, Requirements, RunnerPage};
-/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// use runner_match::{json, rank, Requirements, RunnerPage};
+/// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
 /// let req: Requirements = "managed, gpu-rtx4090".parse()?;
 /// let best = rank(&page.runners, &req);
 /// assert_eq!(best.len(), 1);
@@ -188,8 +188,8 @@ pub fn compare_runners(a: &Runner, b: &Runner) -> Ordering {
 /// (as [`rank`] returns it).
 ///
 /// ```
-/// use runner_match::{pick, rank, Requirements, RunnerPage};
-/// let page: RunnerPage = serde_json::from_str(include_str!("../tests/fixtures/managed-runners-example.json"))?;
+/// use runner_match::{json, pick, rank, Requirements, RunnerPage};
+/// let page: RunnerPage = json::decode(include_str!("../tests/fixtures/managed-runners-example.json"))?;
 /// let ranked = rank(&page.runners, &Requirements::from_tags(["managed"])?);
 /// let chosen = pick(&ranked, 42).expect("two runners match");
 /// assert_eq!(pick(&ranked, 42), Some(chosen));

@@ -98,8 +98,8 @@ pub(crate) fn classify(distinct: usize, wanted: usize, names_terms: bool) -> Fit
 /// satisfies it.
 ///
 /// ```
-/// use runner_match::{rank, Fit, Preferences, Requirements, Runner};
-/// let runners: Vec<Runner> = serde_json::from_str(r#"[
+/// use runner_match::{json, rank, Fit, Preferences, Requirements, Runner};
+/// let runners: Vec<Runner> = json::decode(r#"[
 ///   {"id":"a","name":"A","runner_type":"pro","status":"active","tags":["flux","gpu-h100","development"],
 ///    "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}]"#)?;
 /// let req = "flux".parse::<Requirements>()?.with_preferences(

@@ -232,7 +232,7 @@ mod tests {
     use super::*;
 
     fn runner(json: &str) -> Runner {
-        serde_json::from_str(json).unwrap()
+        crate::json::decode(json).unwrap()
     }
 
     const MANAGED: &str = r#"{"id":"m","name":"m","runner_type":"pro","status":"active","tags":[],
@@ -271,6 +271,11 @@ mod tests {
             r#"unknown runner source "self_hosted": expected "managed" or "self-hosted""#
         );
         assert_eq!(Source::parse_list(["managed"]).unwrap(), [Source::Managed]);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_reads_and_writes_the_wire_name() {
         assert_eq!(
             serde_json::to_string(&Source::SelfHosted).unwrap(),
             r#""self-hosted""#

@@ -80,7 +80,7 @@ impl WorkflowStatus {
 /// A workflow as `GET /v1/workflow` lists it.
 ///
 /// ```
-/// let workflow: runner_match::Workflow = serde_json::from_str(
+/// let workflow: runner_match::Workflow = runner_match::json::decode(
 ///     r#"{"id":"w1","name":"portrait","status":"queued","tags":["gpu-a100","flux"],
 ///        "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:05Z",
 ///        "started_at":null,"completed_at":null}"#,
@@ -88,7 +88,7 @@ impl WorkflowStatus {
 /// assert!(workflow.status.is_waiting());
 /// assert_eq!(workflow.tags, ["gpu-a100", "flux"]);
 /// assert_eq!(workflow.started_at, None);
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), runner_match::json::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
@@ -119,7 +119,7 @@ impl Workflow {
     /// earlier (clock skew between the caller and the server).
     ///
     /// ```
-    /// # let mut workflow: runner_match::Workflow = serde_json::from_str(
+    /// # let mut workflow: runner_match::Workflow = runner_match::json::decode(
     /// #     r#"{"id":"w1","name":"x","status":"queued","tags":[],
     /// #        "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#)?;
     /// let now = "2024-01-10T08:01:30.5Z".parse()?;

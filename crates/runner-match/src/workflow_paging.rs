@@ -56,7 +56,8 @@ pub struct WorkflowListing {
 /// #         "updated_at": "2024-01-01T00:00:00Z"});
 /// #     let page: u32 = query.split('&').next().unwrap()[5..].parse().unwrap();
 /// #     let workflows: Vec<_> = (0..100).map(|k| workflow(59 - (page - 1) * 10 - k % 10)).collect();
-/// #     serde_json::from_value(serde_json::json!({"workflows": workflows, "total": 1000})).unwrap()
+/// #     let page = serde_json::json!({"workflows": workflows, "total": 1000});
+/// #     runner_match::json::decode(&page.to_string()).unwrap()
 /// # }
 /// let mut pager = WorkflowPager::new(std::num::NonZeroU32::new(2).unwrap());
 /// while let Some(request) = pager.next_request() {
@@ -188,11 +189,11 @@ mod tests {
     fn page(ids: std::ops::Range<u32>, total: u64) -> WorkflowPage {
         let workflows = ids
             .map(|i| {
-                serde_json::from_value(serde_json::json!({"id": format!("w{i:04}"), "name": "x",
+                let json = serde_json::json!({"id": format!("w{i:04}"), "name": "x",
                     "status": "queued", "tags": [],
                     "created_at": format!("2024-01-01T00:00:00.{:03}Z", 999 - i),
-                    "updated_at": "2024-01-01T00:00:00Z"}))
-                .unwrap()
+                    "updated_at": "2024-01-01T00:00:00Z"});
+                crate::json::decode(&json.to_string()).unwrap()
             })
             .collect();
         WorkflowPage { workflows, total }

@@ -1,5 +1,10 @@
 //! The wire format: the documented example, tolerant enums, self-hosted runners, secrets.
+//!
+//! Read with the product's decoder (`json::decode`, no serde needed); the `serde`
+//! feature's impls agree with it on every text (tests/decode_differential.rs), and what
+//! only serde does (`Serialize`) is tested here with the feature.
 
+use runner_match::json::{self, JsonError};
 use runner_match::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType};
 use serde_json::json;
 
@@ -7,7 +12,7 @@ const EXAMPLE: &str = include_str!("fixtures/managed-runners-example.json");
 
 #[test]
 fn documented_example_decodes() {
-    let page: RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
+    let page: RunnerPage = json::decode(EXAMPLE).unwrap();
     assert_eq!(page.total, 2);
     let first = &page.runners[0];
     assert_eq!(first.id, "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
@@ -20,6 +25,7 @@ fn documented_example_decodes() {
     assert_eq!(page.runners[1].runner_type, Some(RunnerType::Plus));
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn round_trips_to_the_same_json() {
     let page: RunnerPage = serde_json::from_str(EXAMPLE).unwrap();
@@ -28,7 +34,7 @@ fn round_trips_to_the_same_json() {
     assert_eq!(again, original);
 }
 
-fn runner(fields: serde_json::Value) -> Result<Runner, serde_json::Error> {
+fn runner(fields: serde_json::Value) -> Result<Runner, JsonError> {
     let mut value = json!({
         "id": "r1", "name": "n", "runner_type": "pro", "status": "active", "tags": [],
         "created_at": "2024-01-10T08:00:00Z", "updated_at": "2024-01-10T08:00:00Z"
@@ -36,7 +42,7 @@ fn runner(fields: serde_json::Value) -> Result<Runner, serde_json::Error> {
     for (k, v) in fields.as_object().unwrap() {
         value[k] = v.clone();
     }
-    serde_json::from_value(value)
+    json::decode(&value.to_string())
 }
 
 #[test]
@@ -45,7 +51,6 @@ fn unknown_enum_values_are_kept_not_fatal() {
     assert_eq!(r.status, RunnerStatus::Other("inactive".into()));
     assert_eq!(r.runner_type, Some(RunnerType::Other("enterprise".into())));
     assert!(!r.is_schedulable());
-    assert_eq!(serde_json::to_value(&r).unwrap()["status"], "inactive");
     assert!(!runner(json!({"status": "disabled"}))
         .unwrap()
         .is_schedulable());
@@ -56,6 +61,13 @@ fn unknown_enum_values_are_kept_not_fatal() {
     assert!(!runner(json!({"status": "Active"}))
         .unwrap()
         .is_schedulable());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn unknown_enum_values_serialize_as_read() {
+    let r = runner(json!({"status": "inactive", "runner_type": "enterprise"})).unwrap();
+    assert_eq!(serde_json::to_value(&r).unwrap()["status"], "inactive");
 }
 
 #[test]
@@ -90,16 +102,14 @@ fn wrong_shapes_are_errors() {
     }
     let twice = r#"{"id":"a","id":"b","name":"n","status":"active","tags":[],
         "created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}"#;
-    let err = serde_json::from_str::<Runner>(twice)
-        .unwrap_err()
-        .to_string();
+    let err = json::decode::<Runner>(twice).unwrap_err().to_string();
     assert!(err.starts_with("duplicate field `id`"), "{err}");
-    let missing: Result<Runner, _> = serde_json::from_value(json!({"id": "x"}));
+    let missing: Result<Runner, _> = json::decode(&json!({"id": "x"}).to_string());
     assert!(missing
         .unwrap_err()
         .to_string()
         .contains("missing field `name`"));
-    let page: Result<RunnerPage, _> = serde_json::from_str(r#"{"runners":[]}"#);
+    let page: Result<RunnerPage, _> = json::decode(r#"{"runners":[]}"#);
     assert!(page
         .unwrap_err()
         .to_string()
@@ -113,7 +123,7 @@ const SELF_HOSTED: &str = r#"{"id":"s1","user_id":"u1","name":"Home 4090","statu
 
 #[test]
 fn self_hosted_runners_know_their_source() {
-    let r: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
+    let r: Runner = json::decode(SELF_HOSTED).unwrap();
     assert_eq!(r.runner_type, None);
     match &r.source {
         RunnerSource::SelfHosted {
@@ -130,6 +140,7 @@ fn self_hosted_runners_know_their_source() {
     }
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn headers_never_leave_through_serde_or_debug() {
     let r: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
@@ -164,16 +175,14 @@ fn decode_errors_name_the_field_never_the_value() {
             page["runners"][0][k] = v.clone();
         }
         let text = serde_json::to_string(&page).unwrap();
-        let in_page = serde_json::from_str::<RunnerPage>(&text)
-            .unwrap_err()
-            .to_string();
+        let in_page = json::decode::<RunnerPage>(&text).unwrap_err().to_string();
         for err in [&one, &in_page] {
             assert!(!err.contains("sk-very-secret"), "{fields}: {err}");
             assert!(err.contains(" for `"), "{fields}: {err}");
         }
     }
     // A runner that is a string (not an object) is not quoted either.
-    let err = serde_json::from_str::<RunnerPage>(r#"{"runners":["sk-very-secret"],"total":1}"#)
+    let err = json::decode::<RunnerPage>(r#"{"runners":["sk-very-secret"],"total":1}"#)
         .unwrap_err()
         .to_string();
     assert!(
@@ -189,7 +198,7 @@ fn debug_hides_endpoint_credentials() {
         "https://comfy.example.com",
         "https://me:pa55word@comfy.example.com:8188/base?token=t0ken#frag",
     );
-    let r: Runner = serde_json::from_str(&text).unwrap();
+    let r: Runner = json::decode(&text).unwrap();
     let debug = format!("{r:?} {r:#?}");
     for secret in ["pa55word", "t0ken", "frag", "sk-very-secret"] {
         assert!(!debug.contains(secret), "{secret} in {debug}");
@@ -198,6 +207,6 @@ fn debug_hides_endpoint_credentials() {
         debug.contains(r#"endpoint: "https://<redacted>@comfy.example.com:8188/base?<redacted>""#),
         "{debug}"
     );
-    let plain: Runner = serde_json::from_str(SELF_HOSTED).unwrap();
+    let plain: Runner = json::decode(SELF_HOSTED).unwrap();
     assert!(format!("{plain:?}").contains(r#"endpoint: "https://comfy.example.com""#));
 }

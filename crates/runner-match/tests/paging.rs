@@ -16,11 +16,11 @@ fn runner(n: u32, updated_second: u32) -> Runner {
             s % 60
         )
     };
-    serde_json::from_value(serde_json::json!({
+    let json = serde_json::json!({
         "id": format!("r{n:05}"), "name": format!("runner {n}"), "runner_type": "pro",
         "status": "active", "tags": ["managed"], "created_at": at(n), "updated_at": at(updated_second),
-    }))
-    .expect("valid runner")
+    });
+    runner_match::json::decode(&json.to_string()).expect("valid runner")
 }
 
 fn page(ns: &[u32], total: u64) -> RunnerPage {

@@ -20,7 +20,7 @@ pub fn runner(id: &str, kind: &str, status: &str, tags: &[&str], created: &str) 
     } else {
         value["runner_type"] = json!(kind);
     }
-    serde_json::from_value(value).expect("a valid runner")
+    runner_match::json::decode(&value.to_string()).expect("a valid runner")
 }
 
 /// An active `pro` runner created at one fixed instant.
