@@ -148,6 +148,73 @@ describe('demo page', () => {
     assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl, eu-west').map((m) => m.name));
   });
 
+  test('an expression query: chips add an AND clause and never rewrite the expression', async () => {
+    await open();
+    const query = 'gpu-a100 & (flux | sdxl)';
+    const chip = (tag) => page.locator(`#popular-tags button[data-tag="${tag}"]`);
+    await search(query);
+    assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
+    // gpu-a100 is required outright (the package's workflowTags): pressed, and locked.
+    assert.equal(await chip('gpu-a100').getAttribute('aria-pressed'), 'true');
+    assert.equal(await chip('gpu-a100').getAttribute('aria-disabled'), 'true');
+    assert.equal(await chip('flux').getAttribute('aria-pressed'), 'false', 'flux is only one side of an OR');
+    await chip('gpu-a100').click({ force: true }); // aria-disabled: a user can still click it
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), query, 'a locked chip leaves the expression alone');
+    // An unpressed chip appends `, tag`: AND at the lowest precedence, so the OR stays whole.
+    await chip('eu-west').click();
+    await idle();
+    const narrowed = `${query}, eu-west`;
+    assert.equal(await page.locator('#tags').inputValue(), narrowed);
+    assert.equal(await page.locator('#tags-error').innerText(), '');
+    const expected = matchRunners(FLEET, narrowed);
+    assert.deepEqual(expected.map((m) => m.id), matchRunners(FLEET, '(gpu-a100 & (flux | sdxl)) & eu-west').map((m) => m.id));
+    assert.notDeepEqual(expected.map((m) => m.id), matchRunners(FLEET, 'gpu-a100 & (flux | sdxl & eu-west)').map((m) => m.id));
+    assert.deepEqual(await cardNames(), expected.map((m) => m.name));
+    assert.equal(await chip('eu-west').getAttribute('aria-pressed'), 'true');
+    await chip('eu-west').click({ force: true });
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), narrowed, 'pressing it again does not cut the expression');
+    // A comma list is still toggled tag by tag, both ways.
+    await search('sdxl, eu-west');
+    assert.equal(await chip('eu-west').getAttribute('aria-disabled'), null);
+    await chip('eu-west').click();
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), 'sdxl');
+    assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl').map((m) => m.name));
+  });
+
+  test('autocomplete in an expression: words end at the package\'s syntax, quotes are closed', async () => {
+    await open();
+    const input = page.locator('#tags');
+    const listbox = page.locator('#tag-suggestions');
+    await input.pressSequentially('gpu-a100 & (fl', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.equal((await listbox.locator('.suggestion-tag').allInnerTexts())[0], 'flux');
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), 'gpu-a100 & (flux ', 'no comma inside the parentheses');
+    await input.pressSequentially('| sdxl) & !dev', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['development']);
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    await idle();
+    const query = 'gpu-a100 & (flux | sdxl) & !development';
+    assert.equal((await input.inputValue()).trim(), query);
+    assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
+    // Inside an open quote the word is what follows it, and picking closes the quote.
+    await input.fill('');
+    await input.pressSequentially('sdxl | "gpu-a1', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), 'sdxl | "gpu-a100" ');
+    await idle();
+    assert.equal(await page.locator('#tags-error').innerText(), '');
+    assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl | gpu-a100').map((m) => m.name));
+  });
+
   test('autocomplete suggests the fleet\'s tags; arrows and Enter pick one', async () => {
     await open();
     const input = page.locator('#tags');
@@ -224,14 +291,14 @@ describe('demo page', () => {
     await open();
     const tags = 'gpu-h100, sdxl, eu-west';
     await search(tags);
-    // The page shows the package's own explanation (explainRunners).
+    // The page shows the package's own explanation (client.explain over the same pool).
     const expected = explainRunners(FLEET, tags);
     assert.equal(expected.bestChange.subject, 'gpu-h100');
     const explanation = await text('#explanation');
     assert.ok(explanation.includes(expected.summary), explanation);
     assert.match(explanation, new RegExp(`drop gpu-h100: ${expected.bestChange.runners} runners`));
     assert.match(explanation, /Closest runners/);
-    assert.match(explanation, /Explanation by the package \(explainRunners\)/);
+    assert.match(explanation, /Explanation by the package \(client\.explain\)/);
     await page.locator('#explanation').getByRole('button', { name: 'Drop gpu-h100' }).click();
     await idle();
     assert.equal(await page.locator('#tags').inputValue(), 'sdxl, eu-west');

@@ -150,7 +150,7 @@ export function renderExplanation(box, e, { onApply }) {
       h('h4', {}, 'Closest runners'),
       h('ul', { class: 'closest' }, closest.map((c) => h('li', {},
         h('strong', {}, c.name), ' — missing ', ...c.missing.flatMap((t, i) => [i ? ', ' : '', h('code', {}, t)]))))) : null,
-    h('p', { class: 'explain-source' }, 'Explanation by the package (explainRunners).'),
+    h('p', { class: 'explain-source' }, 'Explanation by the package (client.explain).'),
   ].filter(Boolean));
   box.hidden = false;
 }
