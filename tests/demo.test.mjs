@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { explainRunners, matchRunners, workflowTags } from '../pkg/node.js';
+import { explainRunners, isExpression, matchRunners, workflowTags } from '../pkg/node.js';
+import { listText, withTag } from '../web/query.js';
 import { pkgBuilt, startDemo } from '../standin/demo.mjs';
 import { loadDefaultFleet, loadDemoSelfHosted, startStandin } from '../standin/server.mjs';
 import { referenceDiagnosis } from './support/diagnose-reference.mjs';
@@ -85,6 +86,8 @@ async function search(tags) {
 
 const text = (selector) => page.locator(selector).innerText();
 const cardNames = () => page.locator('#result-list .runner-name').allInnerTexts();
+/** The cards show what matchRunners says over the demo's pool for `query`. */
+const expectCards = async (query) => assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
 
 /** Points the Connection section at another API. */
 async function connectTo(baseUrl, token) {
@@ -153,7 +156,7 @@ describe('demo page', () => {
     const query = 'gpu-a100 & (flux | sdxl)';
     const chip = (tag) => page.locator(`#popular-tags button[data-tag="${tag}"]`);
     await search(query);
-    assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
+    await expectCards(query);
     // gpu-a100 is required outright (the package's workflowTags): pressed, and locked.
     assert.equal(await chip('gpu-a100').getAttribute('aria-pressed'), 'true');
     assert.equal(await chip('gpu-a100').getAttribute('aria-disabled'), 'true');
@@ -181,7 +184,13 @@ describe('demo page', () => {
     await chip('eu-west').click();
     await idle();
     assert.equal(await page.locator('#tags').inputValue(), 'sdxl');
-    assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl').map((m) => m.name));
+    await expectCards('sdxl');
+    // The explanation of an expression gives the package's hints, but no button rewrites it.
+    await search('GPU-A100 & (flux | sdxl)');
+    const box = page.locator('#explanation');
+    assert.match(await box.innerText(), /GPU-A100 — did you mean gpu-a100\? \(tags are case-sensitive\)/);
+    assert.match(await box.innerText(), /drop GPU-A100: 21 runners/);
+    assert.equal(await box.getByRole('button').count(), 0);
   });
 
   test('autocomplete in an expression: words end at the package\'s syntax, quotes are closed', async () => {
@@ -202,7 +211,7 @@ describe('demo page', () => {
     await idle();
     const query = 'gpu-a100 & (flux | sdxl) & !development';
     assert.equal((await input.inputValue()).trim(), query);
-    assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
+    await expectCards(query);
     // Inside an open quote the word is what follows it, and picking closes the quote.
     await input.fill('');
     await input.pressSequentially('sdxl | "gpu-a1', { delay: 5 });
@@ -212,7 +221,7 @@ describe('demo page', () => {
     assert.equal(await input.inputValue(), 'sdxl | "gpu-a100" ');
     await idle();
     assert.equal(await page.locator('#tags-error').innerText(), '');
-    assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl | gpu-a100').map((m) => m.name));
+    await expectCards('sdxl | gpu-a100');
   });
 
   test('autocomplete suggests the fleet\'s tags; arrows and Enter pick one', async () => {
@@ -457,6 +466,35 @@ describe('demo page', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the 375 px viewport`);
     await page.screenshot({ path: `${TARGET}demo-screenshot-mobile.png`, fullPage: true });
+  });
+});
+
+describe('the page\'s query writing (web/query.js), read back by the package', () => {
+  // Tags a plain comma list cannot hold (a requirement tag never holds a comma).
+  const ODD = ['gpu a100', 'v2!', 'type:x', 'say "hi"', 'back\\slash', 'gpu-*', ' padded'];
+  const runners = [...ODD, 'flux', 'sdxl'].map((tag, i) => ({ id: `r${i}`, name: `r${i}`, runner_type: 'pro',
+    status: 'active', tags: [tag, 'flux'], created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' }));
+  const ids = (query) => matchRunners(runners, query).map((m) => m.id);
+
+  test('listText writes exactly the tags: a comma list when it reads back, else quoted terms', () => {
+    assert.equal(listText(isExpression, ['flux', 'gpu a100']), 'flux, gpu a100');
+    for (const tag of ODD) {
+      const text = listText(isExpression, ['flux', tag]);
+      assert.deepEqual(ids(text), ids(['flux', tag]), text);
+      // What ComfyControl gets: all of it, but a tag with spaces around (it would trim).
+      assert.deepEqual(workflowTags(text).tags, tag === tag.trim() ? ['flux', tag] : ['flux'], text);
+    }
+  });
+
+  test('withTag adds one AND clause and keeps the user\'s text whole', () => {
+    for (const query of ['flux | sdxl', 'flux', '!"gpu a100"', 'gpu & (']) {
+      for (const tag of ['flux', ...ODD]) {
+        const text = withTag(isExpression, query, tag);
+        assert.ok(text.startsWith(`${query}, `), text);
+        if (!query.endsWith('(')) assert.deepEqual(ids(text), ids({ require: query }).filter((id) => ids([tag]).includes(id)), text);
+      }
+    }
+    assert.equal(withTag(isExpression, '', 'gpu a100'), 'gpu a100');
   });
 });
 

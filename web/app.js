@@ -162,13 +162,16 @@ async function search() {
  * The package's ExplanationReport in the shape renderExplanation draws. The package says
  * whether the query is an expression (`isExpression`): a comma list is rewritten tag by
  * tag (the package's own reading of it, `workflowTags(query).tags`) by the fix buttons;
- * an expression keeps its text.
+ * an expression keeps its text (its hints are shown without buttons: the page does not
+ * rewrite an expression).
  */
 function fromPackageReport(report, submit, query) {
+  const expression = mod.isExpression(query);
   const missing = (reasons) => reasons.filter((r) => r.kind === 'missing' || r.kind === 'no_tag_matches')
     .map((r) => r.subject);
   return {
-    tags: mod.isExpression(query) ? [query] : submit.tags,
+    tags: expression ? [query] : submit.tags,
+    editable: !expression,
     summary: report.summary,
     wildcards: report.runners.filter((v) => v.matched && v.fit === 'wildcard').map((v) => v.name),
     hints: report.hints.map((hint) => ({

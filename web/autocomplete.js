@@ -7,9 +7,10 @@
 // in): in ComfyControl's comma list only a comma ends a tag (`gpu a100` is one tag); in an
 // expression, so do whitespace and every character the package itself reads as
 // expression syntax, and inside an open quote the word is what follows the quote. The
-// page keeps no operator list of its own.
+// page keeps no operator list of its own: it names only the quote, which it also writes
+// (query.js).
 
-import { term } from './query.js';
+import { quotedBody, term } from './query.js';
 
 const MAX_SUGGESTIONS = 8;
 
@@ -45,7 +46,7 @@ function tagsIn(value, isExpression) {
   const words = [];
   let word = '';
   for (const c of value) {
-    if (endsWord(c, expression, isExpression) || (expression && c === '"')) {
+    if (endsWord(c, expression, isExpression)) {
       words.push(word.trim());
       word = '';
     } else {
@@ -77,8 +78,9 @@ export function suggest(counts, value, isExpression, limit = MAX_SUGGESTIONS) {
 
 /**
  * Wires the combobox. `getCounts()` returns the Map of tag → runner count (empty until
- * the fleet has loaded); `isExpression(text)` is the package's answer (null until it has
- * loaded: then no suggestions); `onPick(value)` runs after a suggestion replaced the token.
+ * the fleet has loaded); `getIsExpression()` returns the package's `isExpression` (null
+ * until the package has loaded: then no suggestions); `onPick(value)` runs after a
+ * suggestion replaced the token.
  */
 export function attachAutocomplete(input, listbox, { getCounts, getIsExpression, onPick }) {
   let options = [];
@@ -143,7 +145,7 @@ export function attachAutocomplete(input, listbox, { getCounts, getIsExpression,
     const next = expression ? ' ' : ', ';
     let written;
     if (quoted) {
-      written = `${tag.replace(/[\\"]/g, '\\$&')}"${next}`; // close the quote the user opened
+      written = `${quotedBody(tag)}"${next}`; // close the quote the user opened
     } else {
       const glue = before.endsWith(',') ? ' ' : ''; // `a,` → `a, b`; elsewhere as typed
       // A tag the package would read as syntax (or that holds a space, in an expression)

@@ -9,8 +9,11 @@
  */
 export function term(isExpression, tag) {
   const bare = tag !== '' && !isExpression(tag) && !/[\s,]/.test(tag);
-  return bare ? tag : `"${tag.replace(/[\\"]/g, '\\$&')}"`;
+  return bare ? tag : `"${quotedBody(tag)}"`;
 }
+
+/** `tag` as the inside of a quoted term: `\` and `"` escaped. */
+export const quotedBody = (tag) => tag.replace(/[\\"]/g, '\\$&');
 
 /**
  * The tags as requirement text: ComfyControl's comma list (`a, b`) when the package reads
