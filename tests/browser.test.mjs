@@ -282,11 +282,16 @@ describe('web target in Chromium', () => {
       const ranked = await client.findRunners('gpu-a100');
       m.configure({ token, baseUrl, sources: ['managed'] });
       const viaModule = await m.findRunners(['flux']);
-      return { ranked, viaModule, exports: Object.keys(m).sort() };
+      const isExpression = ['gpu-* & !development', '"gpu a100"', 'flux, type:pro', 'gpu a100, flux'].map(m.isExpression);
+      let refused;
+      try { m.isExpression(['a & b']); } catch (err) { refused = [err.name, err.code, err.message]; }
+      return { ranked, viaModule, isExpression, refused, exports: Object.keys(m).sort() };
     }, { baseUrl: api.url, token: TOKEN });
     assert.deepEqual(result.ranked, referenceRank(fleet(), 'gpu-a100'));
     assert.deepEqual(result.viaModule, referenceRank(fleet(), ['flux']));
     for (const name of [...API_EXPORTS, 'initSync']) assert.ok(result.exports.includes(name), name);
+    assert.deepEqual(result.isExpression, [true, true, true, false]);
+    assert.deepEqual(result.refused, ['RunnerMatchError', 'invalid_input', "text must be a string such as 'gpu-a100 & flux', got an array"]);
     assert.equal(apiRequests(api).length, 2);
   });
 });

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { explainRunners, matchRunners, workflowTags } from '../pkg/node.js';
+import { explainRunners, isExpression, matchRunners, workflowTags } from '../pkg/node.js';
+import { listText, withTag } from '../web/query.js';
 import { pkgBuilt, startDemo } from '../standin/demo.mjs';
 import { loadDefaultFleet, loadDemoSelfHosted, startStandin } from '../standin/server.mjs';
 import { referenceDiagnosis } from './support/diagnose-reference.mjs';
@@ -85,6 +86,8 @@ async function search(tags) {
 
 const text = (selector) => page.locator(selector).innerText();
 const cardNames = () => page.locator('#result-list .runner-name').allInnerTexts();
+/** The cards show what matchRunners says over the demo's pool for `query`. */
+const expectCards = async (query) => assert.deepEqual(await cardNames(), matchRunners(FLEET, query).map((m) => m.name));
 
 /** Points the Connection section at another API. */
 async function connectTo(baseUrl, token) {
@@ -146,6 +149,79 @@ describe('demo page', () => {
     assert.equal(await page.locator('#tags').inputValue(), 'sdxl, eu-west');
     assert.equal(await page.locator('#popular-tags button[data-tag="eu-west"]').getAttribute('aria-pressed'), 'true');
     assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl, eu-west').map((m) => m.name));
+  });
+
+  test('an expression query: chips add an AND clause and never rewrite the expression', async () => {
+    await open();
+    const query = 'gpu-a100 & (flux | sdxl)';
+    const chip = (tag) => page.locator(`#popular-tags button[data-tag="${tag}"]`);
+    await search(query);
+    await expectCards(query);
+    // gpu-a100 is required outright (the package's workflowTags): pressed, and locked.
+    assert.equal(await chip('gpu-a100').getAttribute('aria-pressed'), 'true');
+    assert.equal(await chip('gpu-a100').getAttribute('aria-disabled'), 'true');
+    assert.equal(await chip('flux').getAttribute('aria-pressed'), 'false', 'flux is only one side of an OR');
+    await chip('gpu-a100').click({ force: true }); // aria-disabled: a user can still click it
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), query, 'a locked chip leaves the expression alone');
+    // An unpressed chip appends `, tag`: AND at the lowest precedence, so the OR stays whole.
+    await chip('eu-west').click();
+    await idle();
+    const narrowed = `${query}, eu-west`;
+    assert.equal(await page.locator('#tags').inputValue(), narrowed);
+    assert.equal(await page.locator('#tags-error').innerText(), '');
+    const expected = matchRunners(FLEET, narrowed);
+    assert.deepEqual(expected.map((m) => m.id), matchRunners(FLEET, '(gpu-a100 & (flux | sdxl)) & eu-west').map((m) => m.id));
+    assert.notDeepEqual(expected.map((m) => m.id), matchRunners(FLEET, 'gpu-a100 & (flux | sdxl & eu-west)').map((m) => m.id));
+    assert.deepEqual(await cardNames(), expected.map((m) => m.name));
+    assert.equal(await chip('eu-west').getAttribute('aria-pressed'), 'true');
+    await chip('eu-west').click({ force: true });
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), narrowed, 'pressing it again does not cut the expression');
+    // A comma list is still toggled tag by tag, both ways.
+    await search('sdxl, eu-west');
+    assert.equal(await chip('eu-west').getAttribute('aria-disabled'), null);
+    await chip('eu-west').click();
+    await idle();
+    assert.equal(await page.locator('#tags').inputValue(), 'sdxl');
+    await expectCards('sdxl');
+    // The explanation of an expression gives the package's hints, but no button rewrites it.
+    await search('GPU-A100 & (flux | sdxl)');
+    const box = page.locator('#explanation');
+    assert.match(await box.innerText(), /GPU-A100 — did you mean gpu-a100\? \(tags are case-sensitive\)/);
+    assert.match(await box.innerText(), /drop GPU-A100: 21 runners/);
+    assert.equal(await box.getByRole('button').count(), 0);
+  });
+
+  test('autocomplete in an expression: words end at the package\'s syntax, quotes are closed', async () => {
+    await open();
+    const input = page.locator('#tags');
+    const listbox = page.locator('#tag-suggestions');
+    await input.pressSequentially('gpu-a100 & (fl', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.equal((await listbox.locator('.suggestion-tag').allInnerTexts())[0], 'flux');
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), 'gpu-a100 & (flux ', 'no comma inside the parentheses');
+    await input.pressSequentially('| sdxl) & !dev', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['development']);
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    await idle();
+    const query = 'gpu-a100 & (flux | sdxl) & !development';
+    assert.equal((await input.inputValue()).trim(), query);
+    await expectCards(query);
+    // Inside an open quote the word is what follows it, and picking closes the quote.
+    await input.fill('');
+    await input.pressSequentially('sdxl | "gpu-a1', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), 'sdxl | "gpu-a100" ');
+    await idle();
+    assert.equal(await page.locator('#tags-error').innerText(), '');
+    await expectCards('sdxl | gpu-a100');
   });
 
   test('autocomplete suggests the fleet\'s tags; arrows and Enter pick one', async () => {
@@ -224,14 +300,14 @@ describe('demo page', () => {
     await open();
     const tags = 'gpu-h100, sdxl, eu-west';
     await search(tags);
-    // The page shows the package's own explanation (explainRunners).
+    // The page shows the package's own explanation (client.explain over the same pool).
     const expected = explainRunners(FLEET, tags);
     assert.equal(expected.bestChange.subject, 'gpu-h100');
     const explanation = await text('#explanation');
     assert.ok(explanation.includes(expected.summary), explanation);
     assert.match(explanation, new RegExp(`drop gpu-h100: ${expected.bestChange.runners} runners`));
     assert.match(explanation, /Closest runners/);
-    assert.match(explanation, /Explanation by the package \(explainRunners\)/);
+    assert.match(explanation, /Explanation by the package \(client\.explain\)/);
     await page.locator('#explanation').getByRole('button', { name: 'Drop gpu-h100' }).click();
     await idle();
     assert.equal(await page.locator('#tags').inputValue(), 'sdxl, eu-west');
@@ -390,6 +466,35 @@ describe('demo page', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the 375 px viewport`);
     await page.screenshot({ path: `${TARGET}demo-screenshot-mobile.png`, fullPage: true });
+  });
+});
+
+describe('the page\'s query writing (web/query.js), read back by the package', () => {
+  // Tags a plain comma list cannot hold (a requirement tag never holds a comma).
+  const ODD = ['gpu a100', 'v2!', 'type:x', 'say "hi"', 'back\\slash', 'gpu-*', ' padded'];
+  const runners = [...ODD, 'flux', 'sdxl'].map((tag, i) => ({ id: `r${i}`, name: `r${i}`, runner_type: 'pro',
+    status: 'active', tags: [tag, 'flux'], created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' }));
+  const ids = (query) => matchRunners(runners, query).map((m) => m.id);
+
+  test('listText writes exactly the tags: a comma list when it reads back, else quoted terms', () => {
+    assert.equal(listText(isExpression, ['flux', 'gpu a100']), 'flux, gpu a100');
+    for (const tag of ODD) {
+      const text = listText(isExpression, ['flux', tag]);
+      assert.deepEqual(ids(text), ids(['flux', tag]), text);
+      // What ComfyControl gets: all of it, but a tag with spaces around (it would trim).
+      assert.deepEqual(workflowTags(text).tags, tag === tag.trim() ? ['flux', tag] : ['flux'], text);
+    }
+  });
+
+  test('withTag adds one AND clause and keeps the user\'s text whole', () => {
+    for (const query of ['flux | sdxl', 'flux', '!"gpu a100"', 'gpu & (']) {
+      for (const tag of ['flux', ...ODD]) {
+        const text = withTag(isExpression, query, tag);
+        assert.ok(text.startsWith(`${query}, `), text);
+        if (!query.endsWith('(')) assert.deepEqual(ids(text), ids({ require: query }).filter((id) => ids([tag]).includes(id)), text);
+      }
+    }
+    assert.equal(withTag(isExpression, '', 'gpu a100'), 'gpu a100');
   });
 });
 

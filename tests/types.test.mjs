@@ -22,7 +22,7 @@ const DTS = path.join(PKG_DIR, 'runner_match.d.ts');
 // are wrong usages that must not compile.
 const CONSUMER = `
 import init, {
-  configure, explainRunners, findRunners, initSync, matchRunners, RunnerClient, RunnerSet, workflowTags,
+  configure, explainRunners, findRunners, initSync, isExpression, matchRunners, RunnerClient, RunnerSet, workflowTags,
   type ApiRunner, type ClientOptions, type ErrorCode, type ExplanationReport, type FitKind, type InitInput, type InitOutput,
   type RateLimitOptions, type RequiredTags, type RunnerMatch, type RunnerMatchError, type SourceKind, type SyncInitInput,
   type WorkflowTagsReport,
@@ -135,6 +135,10 @@ expectType<Equal<ReturnType<typeof workflowTags>, WorkflowTagsReport>>();
 expectType<Equal<WorkflowTagsReport, { text: string; tags: string[]; enforced: boolean; notEnforced: string[] }>>();
 const submit: WorkflowTagsReport = workflowTags({ require: 'flux | sdxl', prefer: { 'gpu-h100': 2 } });
 if (!submit.enforced) console.log(submit.text, submit.tags.length, submit.notEnforced.join('; '), reportText);
+expectType<Equal<Parameters<typeof isExpression>, [text: string]>>();
+expectType<Equal<ReturnType<typeof isExpression>, boolean>>();
+const expression: boolean = isExpression('gpu-* & !development');
+if (expression) console.log('an expression');
 
 // --- errors -------------------------------------------------------------------------
 expectType<Equal<ErrorCode, 'unauthorized' | 'forbidden' | 'rate_limited' | 'server' | 'http' | 'network' | 'timeout' | 'decode' | 'invalid_input' | 'insecure_url' | 'not_configured'>>();
@@ -211,6 +215,8 @@ const wrongList: RunnerMatch[] = await client.listRunners();
 new RunnerSet();
 // @ts-expect-error workflowTags gives a report, not the comma string itself
 const notText: string = workflowTags('a');
+// @ts-expect-error isExpression reads a string, not an array of tags
+isExpression(['gpu-a100']);
 // @ts-expect-error explainRunners takes the runners first
 explainRunners('gpu-a100');
 

@@ -4,6 +4,7 @@
 // only (a variable of this module): never in storage, cookies or the URL.
 
 import { attachAutocomplete } from './autocomplete.js';
+import { listText, withTag } from './query.js';
 import { h, renderExplanation, renderResults, renderSubmit, summaryText } from './results.js';
 import { renderPoolNote, renderWorkflows } from './workflows.js';
 
@@ -25,7 +26,7 @@ const ui = {
 
 let mod = null; // the package's module namespace
 let client = null; // the RunnerClient in use
-let counts = new Map(); // tag → active runners carrying it
+let counts = new Map(); // tag → runners that can take work carrying it (the package's answer)
 let connGen = 0; // bumps on every connect: a stale fleet answer is dropped
 let searchGen = 0; // bumps on every search (and connect): stale results are dropped
 let debounce = 0;
@@ -63,15 +64,16 @@ async function connect() {
   hideError();
   renderPopular();
   try {
-    const runners = await client.listRunners();
+    // The runners an untagged workflow can run on are exactly the schedulable ones: the
+    // package decides which (the page keeps no status rule), from its cached fleet.
+    const [schedulable, pool] = await Promise.all([client.findRunners(null), client.pool()]);
     if (mine !== connGen) return;
-    for (const r of runners) {
-      if (r.status !== 'active') continue;
+    for (const r of schedulable) {
       for (const t of r.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
     const where = usingDemo ? 'Demo API' : new URL(client.baseUrl).host;
-    setStatus('ok', `${where} · ${runners.length} runner${runners.length === 1 ? '' : 's'}`);
-    renderPoolNote(ui.poolNote, await client.pool());
+    setStatus('ok', `${where} · ${pool.runners} runner${pool.runners === 1 ? '' : 's'}`);
+    renderPoolNote(ui.poolNote, pool);
     renderPopular('No active runner has tags.');
     await Promise.all([search(), diagnose()]);
   } catch (err) {
@@ -125,11 +127,12 @@ async function search() {
   const mine = ++searchGen;
   ui.results.setAttribute('aria-busy', 'true');
   try {
-    const [matches, runners] = await Promise.all([client.findRunners(query), client.listRunners()]);
+    // Both from the client's cached fleet: no copy of the runners crosses into the page.
+    const [matches, pool] = await Promise.all([client.findRunners(query), client.pool()]);
     if (mine !== searchGen) return;
     setInputError('');
     hideError();
-    ui.summary.textContent = summaryText({ matches, total: runners.length, tags: query });
+    ui.summary.textContent = summaryText({ matches, total: pool.runners, tags: query });
     // What ComfyControl itself will get, and whether it holds to the whole requirement.
     const submit = mod.workflowTags(query);
     renderSubmit(ui.submit, query ? submit : null);
@@ -137,8 +140,9 @@ async function search() {
     syncChips();
     const noTaggedMatch = query && matches.every((m) => m.fit === 'wildcard');
     if (noTaggedMatch) {
-      const explanation = fromPackageReport(mod.explainRunners(runners, query), submit, query);
-      renderExplanation(ui.explanation, explanation, { onApply: applyQuery });
+      const report = await client.explain(query);
+      if (mine !== searchGen) return;
+      renderExplanation(ui.explanation, fromPackageReport(report, submit, query), { onApply: applyQuery });
     } else {
       ui.explanation.hidden = true;
     }
@@ -156,14 +160,18 @@ async function search() {
 
 /**
  * The package's ExplanationReport in the shape renderExplanation draws. The package says
- * whether the query is a plain list (ComfyControl enforces all of it): then the fix
- * buttons rewrite it tag by tag; an expression keeps its text.
+ * whether the query is an expression (`isExpression`): a comma list is rewritten tag by
+ * tag (the package's own reading of it, `workflowTags(query).tags`) by the fix buttons;
+ * an expression keeps its text (its hints are shown without buttons: the page does not
+ * rewrite an expression).
  */
 function fromPackageReport(report, submit, query) {
+  const expression = mod.isExpression(query);
   const missing = (reasons) => reasons.filter((r) => r.kind === 'missing' || r.kind === 'no_tag_matches')
     .map((r) => r.subject);
   return {
-    tags: submit.enforced ? submit.tags : [query],
+    tags: expression ? [query] : submit.tags,
+    editable: !expression,
     summary: report.summary,
     wildcards: report.runners.filter((v) => v.matched && v.fit === 'wildcard').map((v) => v.name),
     hints: report.hints.map((hint) => ({
@@ -273,19 +281,58 @@ function renderPopular(placeholder = 'Loading…') {
   syncChips();
 }
 
-const inputTags = () => ui.tags.value.split(',').map((t) => t.trim()).filter(Boolean);
+/**
+ * How the package reads the query: whether it is an expression, and the tags it requires
+ * outright (`workflowTags(query).tags`, the literal conjunction; `null` when the query does
+ * not parse yet).
+ */
+function readQuery(query) {
+  let required = null;
+  try {
+    required = mod.workflowTags(query).tags;
+  } catch {
+    // invalid_input: the message is under the input; the chips only add clauses.
+  }
+  return { expression: mod.isExpression(query), required };
+}
 
+/**
+ * A chip is pressed when the query requires its tag outright. In a comma list a pressed
+ * chip takes its tag out again; in an expression the page never rewrites the user's
+ * expression, so a pressed chip is disabled (with a hint) and an unpressed one adds its
+ * tag as one more AND clause (see `toggleTag`).
+ */
 function syncChips() {
-  const present = new Set(inputTags());
+  if (!mod) return;
+  const { expression, required } = readQuery(currentQuery());
   for (const b of ui.popular.querySelectorAll('button[data-tag]')) {
-    b.setAttribute('aria-pressed', String(present.has(b.dataset.tag)));
+    const pressed = required?.includes(b.dataset.tag) ?? false;
+    b.setAttribute('aria-pressed', String(pressed));
+    const locked = expression && pressed;
+    if (locked) b.setAttribute('aria-disabled', 'true');
+    else b.removeAttribute('aria-disabled');
+    b.title = locked ? 'Required by your expression: edit the text to remove it.'
+      : expression ? `Adds “, ${b.dataset.tag}” (AND) to your expression.` : '';
   }
 }
 
+/**
+ * A chip click. A valid comma list toggles the tag in the package's reading of the list.
+ * Anything else (an expression, or text that does not parse yet) keeps the user's text
+ * whole and gets `, tag` appended: the comma is AND at the lowest precedence, so
+ * `flux | sdxl` becomes `flux | sdxl, eu-west`, never `flux | (sdxl & eu-west)`.
+ */
 function toggleTag(tag) {
-  const tags = inputTags();
-  const next = tags.includes(tag) ? tags.filter((t) => t !== tag) : [...tags, tag];
-  ui.tags.value = next.join(', ');
+  const query = currentQuery();
+  const { expression, required } = readQuery(query);
+  if (!expression && required) {
+    const next = required.includes(tag) ? required.filter((t) => t !== tag) : [...required, tag];
+    ui.tags.value = listText(mod.isExpression, next);
+  } else if (required?.includes(tag)) {
+    return; // already required by the expression (the chip is disabled)
+  } else {
+    ui.tags.value = withTag(mod.isExpression, query, tag);
+  }
   search();
 }
 
@@ -294,6 +341,7 @@ function toggleTag(tag) {
 function wire() {
   const autocomplete = attachAutocomplete(ui.tags, ui.suggestions, {
     getCounts: () => counts,
+    getIsExpression: () => mod?.isExpression ?? null,
     onPick: () => search(),
   });
   ui.searchForm.addEventListener('submit', (ev) => {

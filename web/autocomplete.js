@@ -1,37 +1,69 @@
 // Tag autocomplete for the workflow input: an ARIA 1.2 combobox with a listbox popup.
-// Suggests the fleet's own tags for the last token being typed (after the last comma
-// or expression operator). Keyboard: ↓/↑ move through the suggestions, Enter picks
-// one, Escape closes the list; Tab is left alone so focus never gets trapped.
+// Suggests the fleet's own tags for the word being typed. Keyboard: ↓/↑ move through the
+// suggestions, Enter picks one, Escape closes the list; Tab is left alone so focus never
+// gets trapped.
+//
+// Where a word starts depends on how the package reads the text (`isExpression`, passed
+// in): in ComfyControl's comma list only a comma ends a tag (`gpu a100` is one tag); in an
+// expression, so do whitespace and every character the package itself reads as
+// expression syntax, and inside an open quote the word is what follows the quote. The
+// page keeps no operator list of its own: it names only the quote, which it also writes
+// (query.js).
 
-const SEPARATORS = /[,&|!()]/;
+import { quotedBody, term } from './query.js';
+
 const MAX_SUGGESTIONS = 8;
 
-/** Splits `value` into the text before the token being typed and the token itself. */
-export function currentToken(value) {
+/**
+ * Splits `value` into the text before the word being typed and the word itself;
+ * `quoted` is true inside an open `"…` of an expression.
+ */
+export function currentToken(value, isExpression) {
+  const expression = isExpression(value);
+  const quotes = expression ? value.split('"').length - 1 : 0;
   let cut = -1;
-  for (let i = value.length - 1; i >= 0; i--) {
-    if (SEPARATORS.test(value[i])) {
-      cut = i;
-      break;
+  if (quotes % 2 === 1) {
+    cut = value.lastIndexOf('"');
+  } else {
+    for (let i = value.length - 1; i >= 0; i--) {
+      if (endsWord(value[i], expression, isExpression)) {
+        cut = i;
+        break;
+      }
     }
   }
   const before = value.slice(0, cut + 1);
   const token = value.slice(cut + 1).replace(/^\s+/, '');
-  return { before, token };
+  return { before, token, quoted: quotes % 2 === 1 };
 }
 
-/** Tags in `value` already complete (so they are not suggested again). */
-function tagsIn(value) {
-  return new Set(value.split(SEPARATORS).map((t) => t.trim()).filter(Boolean));
+const endsWord = (c, expression, isExpression) => c === ','
+  || (expression && (/\s/.test(c) || isExpression(c)));
+
+/** Words in `value` already complete (so they are not suggested again). */
+function tagsIn(value, isExpression) {
+  const expression = isExpression(value);
+  const words = [];
+  let word = '';
+  for (const c of value) {
+    if (endsWord(c, expression, isExpression)) {
+      words.push(word.trim());
+      word = '';
+    } else {
+      word += c;
+    }
+  }
+  words.push(word.trim());
+  return new Set(words.filter(Boolean));
 }
 
 /**
  * Ranks `counts` (Map tag → runners) for `token`: prefix matches first, then substring
  * matches, each by popularity. An empty token gives the most popular tags.
  */
-export function suggest(counts, value, limit = MAX_SUGGESTIONS) {
-  const { token } = currentToken(value);
-  const taken = tagsIn(value.slice(0, value.length - token.length));
+export function suggest(counts, value, isExpression, limit = MAX_SUGGESTIONS) {
+  const { token } = currentToken(value, isExpression);
+  const taken = tagsIn(value.slice(0, value.length - token.length), isExpression);
   const needle = token.toLowerCase();
   const scored = [];
   for (const [tag, count] of counts) {
@@ -46,9 +78,11 @@ export function suggest(counts, value, limit = MAX_SUGGESTIONS) {
 
 /**
  * Wires the combobox. `getCounts()` returns the Map of tag → runner count (empty until
- * the fleet has loaded); `onPick(value)` runs after a suggestion replaced the token.
+ * the fleet has loaded); `getIsExpression()` returns the package's `isExpression` (null
+ * until the package has loaded: then no suggestions); `onPick(value)` runs after a
+ * suggestion replaced the token.
  */
-export function attachAutocomplete(input, listbox, { getCounts, onPick }) {
+export function attachAutocomplete(input, listbox, { getCounts, getIsExpression, onPick }) {
   let options = [];
   let active = -1;
 
@@ -64,9 +98,11 @@ export function attachAutocomplete(input, listbox, { getCounts, onPick }) {
   }
 
   function open(force = false) {
-    const { token } = currentToken(input.value);
+    const isExpression = getIsExpression();
+    if (!isExpression) return close();
+    const { token } = currentToken(input.value, isExpression);
     if (!token && !force) return close();
-    options = suggest(getCounts(), input.value);
+    options = suggest(getCounts(), input.value, isExpression);
     if (options.length === 0) return close();
     active = -1;
     listbox.replaceChildren(...options.map((o, i) => {
@@ -100,9 +136,24 @@ export function attachAutocomplete(input, listbox, { getCounts, onPick }) {
   }
 
   function pick(i) {
-    const { before } = currentToken(input.value);
-    const glue = before && !/\s$/.test(before) ? ' ' : '';
-    input.value = `${before}${glue}${options[i].tag}, `;
+    const isExpression = getIsExpression();
+    const { before, quoted } = currentToken(input.value, isExpression);
+    const { tag } = options[i];
+    // After the tag, a comma list is ready for the next tag; an expression for the
+    // operator the user types next (a comma there could land inside parentheses).
+    const expression = isExpression(input.value);
+    const next = expression ? ' ' : ', ';
+    let written;
+    if (quoted) {
+      written = `${quotedBody(tag)}"${next}`; // close the quote the user opened
+    } else {
+      const glue = before.endsWith(',') ? ' ' : ''; // `a,` → `a, b`; elsewhere as typed
+      // A tag the package would read as syntax (or that holds a space, in an expression)
+      // is written quoted, so the text still requires exactly that tag.
+      const needsQuote = isExpression(tag) || (expression && /[\s,]/.test(tag));
+      written = `${glue}${needsQuote ? term(isExpression, tag) : tag}${next}`;
+    }
+    input.value = `${before}${written}`;
     close();
     input.focus();
     onPick?.(input.value);

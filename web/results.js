@@ -123,18 +123,19 @@ const HINT_NOTES = { case: ' (tags are case-sensitive)', whitespace: ' (tags com
 export function renderExplanation(box, e, { onApply }) {
   const items = [];
   const replaceTag = (from, to) => e.tags.map((t) => (t === from ? to : t)).filter(Boolean).join(', ');
+  // A fix button only where the page can rewrite the query (a comma list).
+  const fix = (label, query) => (e.editable
+    ? h('button', { type: 'button', class: 'btn small', onclick: () => onApply(query) }, label) : null);
 
   for (const hint of e.hints ?? []) {
     items.push(h('li', { class: `hint-${hint.kind}` },
       h('span', {}, ...rich(`\`${hint.tag}\` — did you mean \`${hint.suggestion}\`?${HINT_NOTES[hint.kind] ?? ''}`)),
-      h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(hint.tag, hint.suggestion)) },
-        `Use ${hint.suggestion}`)));
+      fix(`Use ${hint.suggestion}`, replaceTag(hint.tag, hint.suggestion))));
   }
   if (e.drop) {
     items.push(h('li', { class: 'hint-drop' },
       h('span', {}, ...rich(`drop \`${e.drop.tag}\`: ${plural(e.drop.runners, 'runner')}`)),
-      h('button', { type: 'button', class: 'btn small', onclick: () => onApply(replaceTag(e.drop.tag, '')) },
-        `Drop ${e.drop.tag}`)));
+      fix(`Drop ${e.drop.tag}`, replaceTag(e.drop.tag, ''))));
   }
   const closest = e.closest ?? [];
   const title = !e.wildcards?.length ? 'No runner can run this workflow'
@@ -150,7 +151,7 @@ export function renderExplanation(box, e, { onApply }) {
       h('h4', {}, 'Closest runners'),
       h('ul', { class: 'closest' }, closest.map((c) => h('li', {},
         h('strong', {}, c.name), ' — missing ', ...c.missing.flatMap((t, i) => [i ? ', ' : '', h('code', {}, t)]))))) : null,
-    h('p', { class: 'explain-source' }, 'Explanation by the package (explainRunners).'),
+    h('p', { class: 'explain-source' }, 'Explanation by the package (client.explain).'),
   ].filter(Boolean));
   box.hidden = false;
 }

@@ -16,6 +16,7 @@ mod error;
 mod explain;
 mod fetch;
 mod fields;
+mod is_expression;
 mod kinds;
 pub mod match_runners;
 mod options;
