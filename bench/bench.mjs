@@ -220,7 +220,8 @@ export async function runColdStart(n) {
  *   the load made counts) sampled every millisecond and after every step of the load, so
  *   a lower bound on the true peak.
  * Next to it, in the same page: the same fleet as plain JS objects (`response.json()` of
- * the listing), and the prepared JS index built over those objects.
+ * the listing), and the prepared JS index built over those objects. Then what a
+ * `refresh()` and one `explain` add to wasm memory on top.
  */
 export async function runMemory(n) {
   const { memory } = await ready();
@@ -255,6 +256,11 @@ export async function runMemory(n) {
     const index = new PreparedIndexJs(fleet);
     gc();
     const heap3 = heap();
+    // What later calls add to wasm memory (it never shrinks, so a long-lived page keeps it).
+    await loadInOnePage(client);
+    const wasm2 = memory.buffer.byteLength;
+    await client.explain(QUERIES[0].tags);
+    const wasm3 = memory.buffer.byteLength;
     return {
       n,
       found,
@@ -265,6 +271,8 @@ export async function runMemory(n) {
       jsPeakBytesPerRunner: (peak - heap0) / n,
       plainJsFleetBytesPerRunner: (heap2 - heap1) / n,
       preparedIndexBytesPerRunner: (heap3 - heap2) / n,
+      wasmRefreshBytesPerRunner: (wasm2 - wasm1) / n,
+      wasmExplainBytesPerRunner: (wasm3 - wasm2) / n,
     };
   } finally {
     clearInterval(timer);

@@ -286,6 +286,8 @@ function memoryText(m) {
     `| **cached client, wasm + JS** | **${b(m.wasmBytesPerRunner + m.jsHeapBytesPerRunner)}** | **${b(m.wasmBytesPerRunner + m.jsPeakBytesPerRunner)}** |`,
     `| for comparison: the same fleet as plain JS objects (\`response.json()\` of the listing) | ${b(m.plainJsFleetBytesPerRunner)} | |`,
     `| the prepared JS index over those objects, on top of them | ${b(m.preparedIndexBytesPerRunner)} | |`,
+    `| then the same client: wasm growth from one \`refresh()\` (the old list is dropped before the new one loads) | ${b(m.wasmRefreshBytesPerRunner)} | |`,
+    `| then wasm growth from one \`client.explain(…)\` of every runner (\`gpu-a100\`) | ${b(m.wasmExplainBytesPerRunner)} | |`,
   ].join('\n');
 }
 
