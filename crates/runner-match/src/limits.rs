@@ -35,8 +35,9 @@ pub const MAX_RATE_WINDOW_MS: u32 = 60_000;
 /// Pages of one listing in flight at once after the first, unless configured, where a
 /// page in flight is a pending `fetch` on the caller's event loop (the npm package's
 /// `maxConcurrency`): each costs only a promise, so the default is twice the threads'
-/// ([`DEFAULT_CONCURRENT_THREADS`]), and with both listings read at once 16 requests
-/// leave the first round well inside ComfyControl's 40 per 10 s.
+/// ([`DEFAULT_CONCURRENT_THREADS`]); with both listings read at once, their first two
+/// rounds (18 requests, 36 with browsers' CORS preflights) stay within ComfyControl's
+/// 40 per 10 s.
 pub const DEFAULT_CONCURRENT_FETCHES: u32 = 8;
 
 /// Pages of one listing read at once after the first, unless configured, where each
