@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use runner_match::limits::{
-    DEFAULT_CACHE_TTL_MS, DEFAULT_TIMEOUT_MS, MAX_CACHE_TTL_MS, MAX_CONCURRENCY,
-    MAX_RATE_WINDOW_MS, MAX_RETRIES, MAX_TIMEOUT_MS, MIN_RATE_WINDOW_MS,
+    DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENT_THREADS, DEFAULT_TIMEOUT_MS, MAX_CACHE_TTL_MS,
+    MAX_CONCURRENCY, MAX_RATE_WINDOW_MS, MAX_RETRIES, MAX_TIMEOUT_MS, MIN_RATE_WINDOW_MS,
 };
 use runner_match::{
     Progress, RequestBudget, RetryPolicy, Source, MAX_PER_PAGE, RATE_LIMIT_REQUESTS,
@@ -108,7 +108,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             cache_ttl: Duration::from_millis(DEFAULT_CACHE_TTL_MS.into()),
             per_page: MAX_PER_PAGE,
-            concurrency: 4,
+            concurrency: DEFAULT_CONCURRENT_THREADS as usize,
             rate_limit: (
                 RATE_LIMIT_REQUESTS,
                 Duration::from_millis(RATE_LIMIT_WINDOW_MS),
@@ -313,6 +313,29 @@ mod tests {
         for (builder, want) in cases {
             assert_eq!(builder.build().unwrap_err().message(), want);
         }
+    }
+
+    /// The defaults are the core's, and within the ranges `build` enforces.
+    #[test]
+    fn defaults_are_the_cores_limits() {
+        let builder = ClientBuilder::new("t");
+        assert_eq!(builder.concurrency, DEFAULT_CONCURRENT_THREADS as usize);
+        assert_eq!(builder.timeout.as_millis(), u128::from(DEFAULT_TIMEOUT_MS));
+        assert_eq!(
+            builder.cache_ttl.as_millis(),
+            u128::from(DEFAULT_CACHE_TTL_MS)
+        );
+        assert!(builder.build().is_ok());
+        let most = ClientBuilder::new("t").concurrency(MAX_CONCURRENCY as usize);
+        assert!(most.build().is_ok());
+        let over = ClientBuilder::new("t").concurrency(MAX_CONCURRENCY as usize + 1);
+        assert_eq!(
+            over.build().unwrap_err().message(),
+            format!(
+                "concurrency must be from 1 to {MAX_CONCURRENCY}, got {}",
+                MAX_CONCURRENCY + 1
+            )
+        );
     }
 
     #[test]

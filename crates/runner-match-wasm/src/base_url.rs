@@ -6,18 +6,13 @@
 //! parser would silently repair (surrounding spaces, backslashes, `https:host` without
 //! slashes, an empty port): a base URL must mean one thing, as written.
 
+use runner_match::limits::{MAX_BASE_URL_BYTES, MAX_HOST_BYTES};
 use runner_match::secret::is_loopback_host;
 
 use crate::error::Error;
 
 /// ComfyControl's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
-
-/// The longest base URL accepted.
-const MAX_URL_BYTES: usize = 2048;
-
-/// The longest host name DNS can resolve.
-const MAX_HOST_BYTES: usize = 253;
 
 /// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +28,9 @@ impl BaseUrl {
     /// spelling the URL parser reads as such, `localhost`, `[::1]`): anywhere else the
     /// bearer token would cross a network unencrypted, which is an `insecure_url` error.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        if input.len() > MAX_URL_BYTES {
+        if input.len() > MAX_BASE_URL_BYTES {
             return Err(Error::invalid_input(format!(
-                "baseUrl is longer than {MAX_URL_BYTES} bytes"
+                "baseUrl is longer than {MAX_BASE_URL_BYTES} bytes"
             )));
         }
         let invalid = |why: &str| {

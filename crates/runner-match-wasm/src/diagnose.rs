@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 use std::rc::Rc;
 
 use js_sys::Promise;
+use runner_match::limits::MAX_WORKFLOW_PAGES;
 use runner_match::report::{DiagnoseReport, PoolReport};
 use runner_match::{
     Timestamp, WorkflowListing, WorkflowPage, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
@@ -18,9 +19,6 @@ use crate::fields::Fields;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 use crate::task::spawn;
 use crate::timer::now_ms;
-
-/// The most workflow pages one `diagnose` may read (100 workflows each).
-const MAX_PAGES: u32 = 100;
 
 #[wasm_bindgen]
 impl RunnerClient {
@@ -120,7 +118,11 @@ fn max_pages_from_js(options: &JsValue) -> Result<NonZeroU32, Error> {
         "invalid diagnose options",
         &["maxPages"],
     )?;
-    let pages = fields.whole("maxPages", Some(DEFAULT_WORKFLOW_PAGES), 1..=MAX_PAGES)?;
+    let pages = fields.whole(
+        "maxPages",
+        Some(DEFAULT_WORKFLOW_PAGES),
+        1..=MAX_WORKFLOW_PAGES,
+    )?;
     Ok(NonZeroU32::new(pages).unwrap_or(NonZeroU32::MIN))
 }
 

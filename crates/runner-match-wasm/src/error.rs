@@ -7,9 +7,10 @@
 //! `offset` for expression errors, its message scrubbed of anything token-shaped (and
 //! of the client's own token, where known) in that one place.
 
+use runner_match::json::JsonError;
 use runner_match::rate::{BudgetError, LooserThanComfyControl};
 use runner_match::secret::{scrub_token_shapes, Token, TokenProblem};
-use runner_match::{PagingError, RequirementError, SourceError};
+use runner_match::{PagingError, RequirementError, SourceError, TagIndexError, TimestampError};
 use wasm_bindgen::prelude::*;
 
 /// The stable machine-readable cause of an error: the core's codes, shared with the
@@ -54,6 +55,20 @@ pub enum Error {
         /// The host, as the URL parser reads it.
         host: String,
     },
+    /// A runner object the caller passed (`runners[index]`) that is not a runner.
+    #[error("runners[{index}] is not a runner: {source}")]
+    Runner {
+        /// Its place in the caller's array.
+        index: usize,
+        /// What is wrong with it.
+        source: RunnerReadError,
+    },
+    /// Runners whose columns the core's index refuses.
+    #[error("runners could not be indexed: {0}")]
+    Index(#[from] TagIndexError),
+    /// A 2xx answer whose body is not the listing's page.
+    #[error("{0}")]
+    Decode(#[from] PageDecodeError),
     /// The module-level `findRunners` before `configure`.
     #[error(
         "call configure({{ token }}) before findRunners, or use new RunnerClient({{ token }})"
@@ -64,7 +79,7 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
     /// A failure described by the glue itself: an HTTP answer, a transport failure, a
-    /// timeout, a body that does not decode.
+    /// timeout.
     #[error("{}", .0.message)]
     Client(#[from] ClientError),
 }
@@ -77,7 +92,7 @@ impl Error {
                 source: PagingError::InvalidPerPage { .. },
                 ..
             } => ErrorCode::InvalidInput,
-            Self::Paging { .. } => ErrorCode::Decode,
+            Self::Paging { .. } | Self::Decode(_) => ErrorCode::Decode,
             Self::InsecureUrl { .. } => ErrorCode::InsecureUrl,
             Self::NotConfigured => ErrorCode::NotConfigured,
             Self::Client(error) => error.code,
@@ -146,6 +161,95 @@ impl Error {
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
         error.into_js(None)
+    }
+}
+
+/// Why a runner object the caller passed is not a runner ([`Error::Runner`]), in the
+/// wire's wording (``invalid type for `tags` …``): it names the field and the kind of a
+/// wrong value, never the value (a self-hosted runner's `headers` and `endpoint` may
+/// hold credentials).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunnerReadError {
+    /// Not an object, or an array.
+    #[error("invalid type: {kind}, expected a runner object")]
+    NotAnObject {
+        /// The value's `typeof` (`null` apart, `object` for arrays).
+        kind: String,
+    },
+    /// Reading the object threw (a getter, a revoked proxy).
+    #[error("reading it threw {thrown}")]
+    Unreadable {
+        /// What the exception says.
+        thrown: String,
+    },
+    /// Reading a field threw.
+    #[error("reading `{field}` threw {thrown}")]
+    FieldUnreadable {
+        /// The field, as the wire spells it.
+        field: &'static str,
+        /// What the exception says.
+        thrown: String,
+    },
+    /// A required field is absent.
+    #[error("missing field `{field}`")]
+    Missing {
+        /// The field.
+        field: &'static str,
+    },
+    /// A field of the wrong kind.
+    #[error("invalid type for `{field}`: {kind}, expected {expected}")]
+    WrongType {
+        /// The field.
+        field: &'static str,
+        /// The value's kind, as [`NotAnObject`](Self::NotAnObject) names it.
+        kind: String,
+        /// `a string`, `a sequence`.
+        expected: &'static str,
+    },
+    /// A timestamp field that is not RFC 3339 (the core's reason is the source; the
+    /// message does not quote the value).
+    #[error("invalid value for `{field}`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"")]
+    Timestamp {
+        /// `created_at` or `updated_at`.
+        field: &'static str,
+        /// The core's reason.
+        source: TimestampError,
+    },
+    /// A field whose value cannot be read as its type (`headers` that are no object).
+    #[error("invalid value for `{field}`")]
+    InvalidValue {
+        /// The field.
+        field: &'static str,
+    },
+}
+
+/// A 2xx answer whose body is not the listing's page ([`Error::Decode`]): the core's
+/// decoder's reason, where, and what the server said the body was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "page {page}{of} is not {what} ({source}; content-type {content_type:?})",
+    of = of_listing(path)
+)]
+pub struct PageDecodeError {
+    /// The page number.
+    pub page: u32,
+    /// The listing's path (`/v1/workflow`).
+    pub path: String,
+    /// What the page should have been (`a runner list`).
+    pub what: &'static str,
+    /// The answer's `content-type`.
+    pub content_type: String,
+    /// The core's reason.
+    pub source: JsonError,
+}
+
+/// ` of /v1/workflow`: the listing a page belongs to, left out for the managed listing
+/// (whose messages keep their original wording).
+fn of_listing(path: &str) -> String {
+    match path {
+        "/v1/managed-runner" => String::new(),
+        _ => format!(" of {path}"),
     }
 }
 
@@ -249,5 +353,114 @@ mod tests {
         };
         assert_eq!(Error::from(http).code(), ErrorCode::Server);
         assert_eq!(Error::NotConfigured.code(), ErrorCode::NotConfigured);
+    }
+
+    /// A runner the glue cannot read: the wire's wording after `runners[i] is not a
+    /// runner: `, the core's reason kept as the source, `invalid_input`.
+    #[test]
+    fn runner_read_errors_keep_their_wording_and_source() {
+        use std::error::Error as _;
+        let timestamp = "2024-13-01".parse::<runner_match::Timestamp>().unwrap_err();
+        let cases = [
+            (
+                RunnerReadError::NotAnObject { kind: "null".into() },
+                "invalid type: null, expected a runner object",
+            ),
+            (
+                RunnerReadError::Unreadable { thrown: "Error: no".into() },
+                "reading it threw Error: no",
+            ),
+            (
+                RunnerReadError::FieldUnreadable { field: "tags", thrown: "Error: no".into() },
+                "reading `tags` threw Error: no",
+            ),
+            (RunnerReadError::Missing { field: "id" }, "missing field `id`"),
+            (
+                RunnerReadError::WrongType {
+                    field: "tags",
+                    kind: "string".into(),
+                    expected: "a sequence",
+                },
+                "invalid type for `tags`: string, expected a sequence",
+            ),
+            (
+                RunnerReadError::Timestamp { field: "created_at", source: timestamp.clone() },
+                "invalid value for `created_at`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"",
+            ),
+            (RunnerReadError::InvalidValue { field: "headers" }, "invalid value for `headers`"),
+        ];
+        for (source, reason) in cases {
+            let error = Error::Runner { index: 4, source };
+            assert_eq!(error.code(), ErrorCode::InvalidInput);
+            assert_eq!(
+                error.message(),
+                format!("runners[4] is not a runner: {reason}")
+            );
+        }
+        let error = Error::Runner {
+            index: 0,
+            source: RunnerReadError::Timestamp {
+                field: "updated_at",
+                source: timestamp.clone(),
+            },
+        };
+        let read = error.source().expect("the runner read error");
+        let core = read.source().expect("the core's timestamp error");
+        assert_eq!(core.to_string(), timestamp.to_string());
+    }
+
+    /// A body that is not the page: the same words as ever, `decode`, the core's
+    /// decoder error as the source.
+    #[test]
+    fn page_decode_errors_keep_the_json_error() {
+        use std::error::Error as _;
+        let json = runner_match::json::decode::<runner_match::RunnerPage>("<html>")
+            .map(drop)
+            .unwrap_err();
+        let error = |path: &str| {
+            Error::from(PageDecodeError {
+                page: 2,
+                path: path.to_owned(),
+                what: "a runner list",
+                content_type: "text/html".to_owned(),
+                source: json.clone(),
+            })
+        };
+        let managed = error("/v1/managed-runner");
+        assert_eq!(managed.code(), ErrorCode::Decode);
+        assert_eq!(
+            managed.message(),
+            format!("page 2 is not a runner list ({json}; content-type \"text/html\")")
+        );
+        assert_eq!(
+            error("/v1/runner").message(),
+            format!(
+                "page 2 of /v1/runner is not a runner list ({json}; content-type \"text/html\")"
+            )
+        );
+        let page = managed.source().expect("the page error");
+        assert_eq!(
+            page.source().map(ToString::to_string),
+            Some(json.to_string())
+        );
+    }
+
+    #[test]
+    fn index_errors_keep_the_core_error() {
+        use std::error::Error as _;
+        let core = runner_match::TagIndexError::Repeated {
+            what: "vocabulary",
+            text: "gpu".into(),
+        };
+        let error = Error::from(core.clone());
+        assert_eq!(error.code(), ErrorCode::InvalidInput);
+        assert_eq!(
+            error.message(),
+            "runners could not be indexed: \"gpu\" appears twice in the vocabulary"
+        );
+        assert_eq!(
+            error.source().map(ToString::to_string),
+            Some(core.to_string())
+        );
     }
 }

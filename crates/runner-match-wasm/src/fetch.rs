@@ -11,7 +11,7 @@ use web_sys::{
     ResponseType,
 };
 
-use crate::error::{ClientError, ErrorCode};
+use crate::error::{ClientError, ErrorCode, PageDecodeError};
 use crate::options::ClientConfig;
 use crate::timer::Deadline;
 
@@ -56,27 +56,28 @@ pub struct Body {
 
 impl Body {
     /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
-    pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, ClientError> {
+    pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, PageDecodeError> {
         runner_match::json::decode::<P>(&self.text)
-            .map_err(|err| self.decode_error(path, page, P::WHAT, &err))
+            .map_err(|err| self.decode_error(path, page, P::WHAT, err))
     }
 
     /// Why the body is not `what` (not generic: one copy for every page type).
     #[inline(never)]
-    fn decode_error(&self, path: &str, page: u32, what: &str, err: &JsonError) -> ClientError {
-        // The managed listing keeps its original wording; others name their path.
-        let of = if path == "/v1/managed-runner" {
-            String::new()
-        } else {
-            format!(" of {path}")
-        };
-        ClientError::new(
-            ErrorCode::Decode,
-            format!(
-                "page {page}{of} is not {what} ({err}; content-type {:?})",
-                self.content_type
-            ),
-        )
+    fn decode_error(
+        &self,
+        path: &str,
+        page: u32,
+        what: &'static str,
+        source: JsonError,
+    ) -> PageDecodeError {
+        let (path, content_type) = (path.to_owned(), self.content_type.clone());
+        PageDecodeError {
+            page,
+            path,
+            what,
+            content_type,
+            source,
+        }
     }
 }
 

@@ -32,7 +32,7 @@ mod timer;
 mod workflow_tags;
 
 pub use client::RunnerClient;
-pub use error::{ClientError, Error, ErrorCode};
+pub use error::{ClientError, Error, ErrorCode, PageDecodeError, RunnerReadError};
 
 // The result shapes are the core's report structs, and some arguments are read field by
 // field: their TypeScript declarations are written by hand, next to the JS glue.

@@ -3,8 +3,8 @@
 //! native client; they are documented for users in `js/types.d.ts`.
 
 use runner_match::limits::{
-    DEFAULT_CACHE_TTL_MS, DEFAULT_TIMEOUT_MS, MAX_CACHE_TTL_MS, MAX_CONCURRENCY,
-    MAX_RATE_WINDOW_MS, MAX_RETRIES, MAX_TIMEOUT_MS, MIN_RATE_WINDOW_MS,
+    DEFAULT_CACHE_TTL_MS, DEFAULT_CONCURRENT_FETCHES, DEFAULT_TIMEOUT_MS, MAX_CACHE_TTL_MS,
+    MAX_CONCURRENCY, MAX_RATE_WINDOW_MS, MAX_RETRIES, MAX_TIMEOUT_MS, MIN_RATE_WINDOW_MS,
 };
 use runner_match::secret::Token;
 use runner_match::{
@@ -16,10 +16,6 @@ use crate::base_url::BaseUrl;
 use crate::error::Error;
 use crate::fields::Fields;
 use crate::snapshot::{describe, is_plain_object, snapshot};
-
-/// Pages fetched at once after the first, unless configured: in-flight `fetch`es, cheap
-/// in JS (the native client's default of 4 counts threads).
-const DEFAULT_CONCURRENCY: u32 = 8;
 
 /// The option keys, as JS spells them.
 const KEYS: &[&str] = &[
@@ -112,8 +108,12 @@ impl ClientConfig {
                 )?,
                 ..RetryPolicy::default()
             },
-            max_concurrency: whole("maxConcurrency", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY)?
-                as usize,
+            max_concurrency: whole(
+                "maxConcurrency",
+                DEFAULT_CONCURRENT_FETCHES,
+                1,
+                MAX_CONCURRENCY,
+            )? as usize,
             per_page: whole("perPage", MAX_PER_PAGE, 1, MAX_PER_PAGE)?,
             budget: match fields.get("rateLimit") {
                 None => RequestBudget::default(),
@@ -177,5 +177,32 @@ impl ProgressHook {
             let _ = js_sys::Reflect::set(&argument, &key.into(), &(value as f64).into());
         }
         let _ = self.0.call1(&JsValue::NULL, &argument);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use runner_match::limits::MAX_WORKFLOW_PAGES;
+    use runner_match::DEFAULT_WORKFLOW_PAGES;
+
+    use super::*;
+
+    /// The hand-written TypeScript documentation states the core's defaults and limits.
+    #[test]
+    fn the_typescript_docs_state_the_cores_numbers() {
+        let declarations = include_str!("../js/types.d.ts");
+        for stated in [
+            format!("Default {DEFAULT_CACHE_TTL_MS}; 0 disables caching."),
+            format!("Per-request timeout in ms. Default {DEFAULT_TIMEOUT_MS}."),
+            format!(
+                "network errors and timeouts. Default {}.",
+                RetryPolicy::default().max_retries
+            ),
+            format!("Pages fetched at once after the first. Default {DEFAULT_CONCURRENT_FETCHES}."),
+            format!("Runners per page, 1–{MAX_PER_PAGE}. Default {MAX_PER_PAGE}"),
+            format!("1–{MAX_WORKFLOW_PAGES}, default {DEFAULT_WORKFLOW_PAGES}."),
+        ] {
+            assert!(declarations.contains(&stated), "js/types.d.ts: {stated:?}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Reading `requiredTags` from JS: a comma-separated string or expression, an array of
 //! tags, or a `{ require, prefer, avoid }` object with soft preferences.
 
-use runner_match::{PreferenceKind, Preferences, Requirements};
+use runner_match::{PreferenceKind, Preferences, Requirements, MAX_TAGS};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
@@ -72,7 +72,9 @@ fn hard_requirements(value: &JsValue, what: &str) -> Result<Requirements, Error>
     let parsed = if let Some(text) = value.as_string() {
         text.parse()
     } else if let Some(array) = value.dyn_ref::<js_sys::Array>() {
-        let mut tags = Vec::with_capacity(array.length().min(1024) as usize);
+        // Room for any list the core accepts (it refuses one past `MAX_TAGS`), and no
+        // more: an array's `length` is the caller's to inflate.
+        let mut tags = Vec::with_capacity((array.length() as usize).min(MAX_TAGS));
         for (index, item) in array.iter().enumerate() {
             match item.as_string() {
                 Some(tag) => tags.push(tag),

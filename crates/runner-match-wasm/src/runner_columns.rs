@@ -21,7 +21,7 @@ use runner_match::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
+use crate::error::{Error, RunnerReadError};
 use crate::kinds::{runner_flags, HAS_TYPE};
 use crate::runner_object::read_runner;
 use crate::runner_object::unreadable;
@@ -217,11 +217,11 @@ impl RunnerColumns {
         let mut rows = Vec::with_capacity(codes.len());
         for (index, &code) in codes.iter().enumerate() {
             if code == BROKEN {
-                let why = broken.next().and_then(|text| text.as_string());
-                return Err(Error::invalid_input(format!(
-                    "runners[{index}] is not a runner: reading it threw {}",
-                    why.unwrap_or_default()
-                )));
+                let thrown = broken.next().and_then(|text| text.as_string());
+                let source = RunnerReadError::Unreadable {
+                    thrown: thrown.unwrap_or_default(),
+                };
+                return Err(Error::Runner { index, source });
             }
             let row = if code == SLOW {
                 None
@@ -254,7 +254,7 @@ impl RunnerColumns {
     /// `headers` and `endpoint` may hold credentials).
     fn read_one(&self, index: usize) -> Result<Runner, Error> {
         read_runner(&self.objects.get(index as u32))
-            .map_err(|why| Error::invalid_input(format!("runners[{index}] is not a runner: {why}")))
+            .map_err(|source| Error::Runner { index, source })
     }
 
     /// A packed runner as a [`Runner`], its tags each once (a repeat changes no score or
@@ -386,7 +386,7 @@ impl RunnerColumns {
             .build(vocabulary, std::mem::take(&mut self.types))
             // Distinct JS strings stay distinct in UTF-8; only the NUL + hex spelling of a
             // lone surrogate could meet a tag that spells it out.
-            .map_err(|error| Error::invalid_input(format!("runners could not be indexed: {error}")))
+            .map_err(Error::from)
     }
 
     /// Runner `index`'s distinct tag ids.

@@ -6,7 +6,7 @@
 use runner_match::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
+use crate::error::{Error, RunnerReadError};
 
 #[wasm_bindgen(module = "/js/results.js")]
 extern "C" {
@@ -31,43 +31,45 @@ fn kind(value: &JsValue) -> String {
 
 /// A runner object in either listing's shape (unknown fields ignored; `null` optional
 /// fields count as absent).
-pub(crate) fn read_runner(item: &JsValue) -> Result<Runner, String> {
+pub(crate) fn read_runner(item: &JsValue) -> Result<Runner, RunnerReadError> {
     if !item.is_object() || js_sys::Array::is_array(item) {
-        return Err(format!(
-            "invalid type: {}, expected a runner object",
-            kind(item)
-        ));
+        return Err(RunnerReadError::NotAnObject { kind: kind(item) });
     }
-    let get = |key: &str| {
-        js_sys::Reflect::get(item, &JsValue::from_str(key))
-            .map_err(|err| format!("reading `{key}` threw {}", error_text(&err)))
-    };
-    let string = |value: JsValue, key: &str| {
-        value.as_string().ok_or_else(|| {
-            format!(
-                "invalid type for `{key}`: {}, expected a string",
-                kind(&value)
-            )
+    let get = |field: &'static str| {
+        js_sys::Reflect::get(item, &JsValue::from_str(field)).map_err(|err| {
+            let thrown = error_text(&err);
+            RunnerReadError::FieldUnreadable { field, thrown }
         })
     };
-    let required = |key: &str| {
-        let value = get(key)?;
-        if value.is_undefined() {
-            return Err(format!("missing field `{key}`"));
+    let wrong = |field, value: &JsValue, expected| {
+        let kind = kind(value);
+        RunnerReadError::WrongType {
+            field,
+            kind,
+            expected,
         }
-        string(value, key)
     };
-    let optional = |key: &str| {
-        let value = get(key)?;
+    let string = |value: JsValue, field| {
+        let wrong = || wrong(field, &value, "a string");
+        value.as_string().ok_or_else(wrong)
+    };
+    let required = |field| {
+        let value = get(field)?;
+        if value.is_undefined() {
+            return Err(RunnerReadError::Missing { field });
+        }
+        string(value, field)
+    };
+    let optional = |field| {
+        let value = get(field)?;
         match value.is_undefined() || value.is_null() {
             true => Ok(None),
-            false => string(value, key).map(Some),
+            false => string(value, field).map(Some),
         }
     };
-    let timestamp = |key: &str| {
-        required(key)?.parse().map_err(|_| {
-            format!("invalid value for `{key}`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"")
-        })
+    let timestamp = |field| {
+        let parsed = required(field)?.parse();
+        parsed.map_err(|source| RunnerReadError::Timestamp { field, source })
     };
     let (id, name, status) = (required("id")?, required("name")?, required("status")?);
     let tags = get("tags")?;
@@ -76,35 +78,29 @@ pub(crate) fn read_runner(item: &JsValue) -> Result<Runner, String> {
             .iter()
             .map(|tag| string(tag, "tags"))
             .collect::<Result<Vec<_>, _>>()?,
-        None if tags.is_undefined() => return Err("missing field `tags`".to_owned()),
-        None => {
-            return Err(format!(
-                "invalid type for `tags`: {}, expected a sequence",
-                kind(&tags)
-            ))
-        }
+        None if tags.is_undefined() => return Err(RunnerReadError::Missing { field: "tags" }),
+        None => return Err(wrong("tags", &tags, "a sequence")),
     };
     let (created_at, updated_at) = (timestamp("created_at")?, timestamp("updated_at")?);
     let runner_type = optional("runner_type")?;
     let (user_id, endpoint) = (optional("user_id")?, optional("endpoint")?);
     let headers = get("headers")?;
+    let bad_headers = || RunnerReadError::InvalidValue { field: "headers" };
     let headers = if headers.is_undefined() || headers.is_null() {
         SecretHeaders::default()
     } else if headers.is_object() && !js_sys::Array::is_array(&headers) {
-        let names = js_sys::Reflect::own_keys(&headers)
-            .map_err(|_| "invalid value for `headers`".to_owned())?;
+        let names = js_sys::Reflect::own_keys(&headers).map_err(|_| bad_headers())?;
         let mut read = Vec::new();
         for name in names.iter() {
             let Some(key) = name.as_string() else {
                 continue;
             };
-            let value = js_sys::Reflect::get(&headers, &name)
-                .map_err(|_| "invalid value for `headers`".to_owned())?;
+            let value = js_sys::Reflect::get(&headers, &name).map_err(|_| bad_headers())?;
             read.push((key, string(value, "headers")?));
         }
         read.into_iter().collect()
     } else {
-        return Err("invalid value for `headers`".to_owned());
+        return Err(bad_headers());
     };
     Ok(Runner {
         id,

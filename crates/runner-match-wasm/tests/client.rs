@@ -434,3 +434,76 @@ fn options_are_validated_with_exact_messages() {
     let shown = format!("{client:?}");
     assert!(!shown.contains("cfc_secret_value"), "{shown}");
 }
+
+/// The limits the glue enforces are the core's (`runner_match::limits`, `MAX_TAGS`):
+/// the limit itself is accepted, one past it refused with the usual message.
+#[wasm_bindgen_test]
+async fn limits_are_the_cores() {
+    use runner_match::limits::{
+        MAX_BASE_URL_BYTES, MAX_CONCURRENCY, MAX_HOST_BYTES, MAX_WORKFLOW_PAGES,
+    };
+    use runner_match::MAX_TAGS;
+
+    let concurrency =
+        |n: u32| RunnerClient::new(js(&json!({ "token": TOKEN, "maxConcurrency": n })));
+    assert!(concurrency(MAX_CONCURRENCY).is_ok());
+    let err: js_sys::Error = concurrency(MAX_CONCURRENCY + 1)
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(
+        String::from(err.message()),
+        format!(
+            "maxConcurrency must be a whole number from 1 to {MAX_CONCURRENCY}, got {}",
+            MAX_CONCURRENCY + 1
+        )
+    );
+
+    // A path up to the longest URL accepted, and a host of `bytes` bytes (labels of 63).
+    let url_of = |bytes: usize| {
+        let base = "https://api.example/";
+        format!("{base}{}", "p".repeat(bytes - base.len()))
+    };
+    let host_of = |bytes: usize| {
+        let labels: Vec<String> = (0..bytes.div_ceil(64)).map(|_| "a".repeat(63)).collect();
+        let host = labels.join(".");
+        format!("https://{}", &host[host.len() - bytes..])
+    };
+    for ok in [url_of(MAX_BASE_URL_BYTES), host_of(MAX_HOST_BYTES)] {
+        let client = RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": ok })));
+        assert!(client.is_ok(), "{ok}");
+    }
+    let err = base_url_error(&url_of(MAX_BASE_URL_BYTES + 1));
+    assert_eq!(
+        String::from(err.message()),
+        format!("baseUrl is longer than {MAX_BASE_URL_BYTES} bytes")
+    );
+    let err = base_url_error(&host_of(MAX_HOST_BYTES + 1));
+    assert!(String::from(err.message()).ends_with("the host or port is malformed"));
+
+    // Refused before any request: no stand-in needed.
+    let c = RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": STANDIN }))).unwrap();
+    let options = js(&json!({ "maxPages": MAX_WORKFLOW_PAGES + 1 }));
+    let err = settle(c.diagnose(Some(options))).await.unwrap_err();
+    assert_eq!(code(&err), "invalid_input");
+    assert_eq!(
+        String::from(err.message()),
+        format!(
+            "maxPages must be a whole number from 1 to {MAX_WORKFLOW_PAGES}, got {}",
+            MAX_WORKFLOW_PAGES + 1
+        )
+    );
+
+    let tags = |n: usize| js(&json!((0..n).map(|i| format!("t{i}")).collect::<Vec<_>>()));
+    assert!(match_runners(js(&json!([])), tags(MAX_TAGS)).is_ok());
+    let err: js_sys::Error = match_runners(js(&json!([])), tags(MAX_TAGS + 1))
+        .unwrap_err()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(code(&err), "invalid_input");
+    let message = String::from(err.message());
+    assert!(
+        message.contains(&format!("more than {MAX_TAGS} tags")),
+        "{message}"
+    );
+}
