@@ -155,14 +155,12 @@ pub async fn fetch_listing(
         .flatten()
         .unwrap_or_default();
     let retry_after = headers.get("retry-after").ok().flatten();
-    let body = match response.text() {
-        Ok(text) => JsFuture::from(text).await,
+    let body = match response.array_buffer() {
+        Ok(bytes) => JsFuture::from(bytes).await,
         Err(error) => Err(error),
     };
-    let body = body
-        .map_err(|_| transport(request.page))?
-        .as_string()
-        .unwrap_or_default();
+    let body =
+        utf8_text(js_sys::Uint8Array::new(&body.map_err(|_| transport(request.page))?).to_vec());
     drop(deadline);
 
     if (200..300).contains(&status) {
@@ -172,6 +170,19 @@ pub async fn fetch_listing(
         });
     }
     Err(http_error(status, &body, retry_after))
+}
+
+/// A body's bytes as text, read as `Response.text()` reads them (UTF-8, a leading BOM
+/// dropped, each invalid sequence as U+FFFD), so the bytes cross into wasm once, as they
+/// came: no UTF-16 string of the whole body for the generated glue to encode again.
+fn utf8_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    }
 }
 
 /// A redirect, refused: the token is only ever sent to `baseUrl` itself.
@@ -213,6 +224,23 @@ fn http_error(status: u16, body: &str, retry_after: Option<String>) -> AttemptEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_read_as_response_text_reads_them() {
+        assert_eq!(utf8_text(b"{\"a\":1}".to_vec()), "{\"a\":1}");
+        assert_eq!(utf8_text(b"\xEF\xBB\xBF[1]".to_vec()), "[1]");
+        assert_eq!(utf8_text(b"\xEF\xBB\xBF\xEF\xBB\xBF".to_vec()), "\u{feff}");
+        assert_eq!(
+            utf8_text("gpu-é\u{1F600}".as_bytes().to_vec()),
+            "gpu-é\u{1F600}"
+        );
+        // Maximal subparts each become one U+FFFD, as the WHATWG decoder does.
+        assert_eq!(
+            utf8_text(b"a\xF0\x9F\x98b\xFFc".to_vec()),
+            "a\u{FFFD}b\u{FFFD}c"
+        );
+        assert_eq!(utf8_text(Vec::new()), "");
+    }
 
     #[test]
     fn http_errors_are_classified_and_surface_the_api_message() {
