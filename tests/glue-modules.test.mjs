@@ -1,5 +1,6 @@
-// The wasm glue's module graph (issue 11: "internal modules private; no import cycles"):
-// every `crate::module` a glue module names is an edge, and the graph must have no cycle.
+// The wasm glue's structure (issue 11: "internal modules private; no import cycles"):
+// every `crate::module` a glue module names is an edge, and the graph must have no cycle;
+// and the two halves of the private boundary encoding (Rust and js/results.js) agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -75,4 +76,38 @@ test('only `match_runners` is a public module of the glue crate', () => {
   assert.ok(modules.length >= glue.size, 'lib.rs declares every module');
   const exported = modules.filter((m) => m[1] === 'pub ').map((m) => m[2]);
   assert.deepEqual(exported, ['match_runners']);
+});
+
+/** `const NAME: type = value;` (Rust) or `const NAME = value;` (JS) numbers of a source. */
+function constants(text) {
+  const found = {};
+  for (const m of text.matchAll(/^\s*(?:pub\(crate\) )?const ([A-Z_]+)(?::\s*u\d+)?\s*=\s*([^;]+);/gm)) {
+    const value = m[2].trim().replace(/u32::MAX/g, '0xffffffff').replace(/_/g, '');
+    if (/^[0-9a-fx\s+\-]+$/i.test(value)) found[m[1]] = Function(`return (${value});`)();
+  }
+  return found;
+}
+
+test('the Rust and JS halves of the boundary encoding name the same numbers', () => {
+  const kinds = constants(readFileSync(new URL('kinds.rs', SRC), 'utf8'));
+  const codes = constants(readFileSync(new URL('runner_columns.rs', SRC), 'utf8'));
+  const jsText = readFileSync(new URL('../js/results.js', SRC), 'utf8');
+  const js = constants(jsText);
+  const fits = JSON.parse(jsText.match(/^const FITS = (\[[^\]]*\]);/m)[1].replace(/'/g, '"'));
+
+  for (const name of ['HAS_TYPE', 'SELF_HOSTED']) {
+    assert.ok(kinds[name] > 0, `kinds.rs names ${name}`);
+    assert.equal(js[name], kinds[name], name);
+  }
+  assert.deepEqual([fits[0], fits[kinds.FIT_SUPERSET], fits[kinds.FIT_WILDCARD]], ['exact', 'superset', 'wildcard']);
+  assert.equal(js.FIT_BITS & (js.HAS_TYPE | js.SELF_HOSTED), 0, 'fit bits and flags do not overlap');
+  assert.equal(js.FIT_BITS & kinds.FIT_WILDCARD & kinds.FIT_SUPERSET, 0);
+  assert.equal(js.FIT_BITS | kinds.FIT_WILDCARD | kinds.FIT_SUPERSET, js.FIT_BITS, 'every fit fits in FIT_BITS');
+
+  for (const name of ['STATUS_MASK', 'TYPE_SHIFT', 'SLOW', 'BROKEN']) {
+    assert.ok(codes[name] !== undefined, `runner_columns.rs names ${name}`);
+    assert.equal(js[name], codes[name], name);
+  }
+  const largest = (((js.MAX_TYPE_ID + 1) << js.TYPE_SHIFT) | js.STATUS_MASK) >>> 0;
+  assert.ok(largest < js.BROKEN && js.BROKEN < js.SLOW, 'no packed code reaches BROKEN or SLOW');
 });

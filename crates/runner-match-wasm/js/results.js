@@ -2,7 +2,18 @@
 // in one call, and runner objects packed for Rust in one call. Nothing here decides
 // whether or how well a runner matches.
 
+// The `kinds` byte of a result and of a base (src/kinds.rs): the fit in the FIT_BITS,
+// as an index into FITS; HAS_TYPE; SELF_HOSTED.
 const FITS = ['exact', 'superset', 'wildcard'];
+const FIT_BITS = 3;
+const HAS_TYPE = 4;
+const SELF_HOSTED = 8;
+// readRunners' `codes` (src/runner_columns.rs): status id | (type id + 1) << TYPE_SHIFT,
+// ids up to STATUS_MASK and MAX_TYPE_ID (so that no code reaches BROKEN); else SLOW or
+// BROKEN. tests/glue-modules.test.mjs checks that both halves agree.
+const STATUS_MASK = 0xffff;
+const TYPE_SHIFT = 16;
+const MAX_TYPE_ID = 0x7fff;
 const SLOW = 0xffffffff;
 const BROKEN = 0xfffffffe;
 const encoder = new TextEncoder();
@@ -144,14 +155,14 @@ export function basesFromPacked(text, common, lens, shapes) {
     const flags = shapes[2 * i + 1];
     const id = next();
     const name = next();
-    const type = flags & 4 ? repeated() : undefined;
+    const type = flags & HAS_TYPE ? repeated() : undefined;
     const status = repeated();
     const createdAt = next();
     const updatedAt = next();
     tags.length = 0;
     for (let k = count; k > 0; k--) tags.push(repeated());
     table.add(i, tags);
-    bases[i] = base(id, name, type, status, copy(tags), createdAt, updatedAt, flags & 8);
+    bases[i] = base(id, name, type, status, copy(tags), createdAt, updatedAt, flags & SELF_HOSTED);
   }
   return table.fleet(bases);
 }
@@ -162,8 +173,8 @@ export function basesFromRunners(runners, read, order, flags) {
   const bases = new Array(order.length);
   for (let p = 0; p < order.length; p++) {
     const r = runners[order[p]];
-    bases[p] = base(r.id, r.name, flags[p] & 4 ? r.runner_type : undefined, r.status,
-      copy(r.tags), r.created_at, r.updated_at, flags[p] & 8);
+    bases[p] = base(r.id, r.name, flags[p] & HAS_TYPE ? r.runner_type : undefined, r.status,
+      copy(r.tags), r.created_at, r.updated_at, flags[p] & SELF_HOSTED);
   }
   return read.table.fleet(bases, order);
 }
@@ -204,7 +215,7 @@ export function resultsFromBases(fleet, positions, scores, kinds, required) {
     const p = positions[i];
     const b = bases[p];
     const [matchedTags, extraTags] = split(names, ids, offsets[p], offsets[p + 1], wanted);
-    const fit = FITS[kinds[i] & 3];
+    const fit = FITS[kinds[i] & FIT_BITS];
     // slice(), not copy(): this loop measured about twice as fast with it in Chromium
     // (100k runners, 23k results).
     out[i] = b.runnerType === undefined
@@ -228,10 +239,10 @@ export function resultsFromRunners(runners, read, positions, scores, kinds, requ
     const r = runners[p];
     const kind = kinds[i];
     const [matchedTags, extraTags] = split(names, ids, offsets[p], offsets[p + 1], wanted);
-    const fit = FITS[kind & 3];
-    const source = kind & 8 ? 'self-hosted' : 'managed';
+    const fit = FITS[kind & FIT_BITS];
+    const source = kind & SELF_HOSTED ? 'self-hosted' : 'managed';
     const tags = copy(r.tags);
-    out[i] = kind & 4
+    out[i] = kind & HAS_TYPE
       ? { id: r.id, name: r.name, runnerType: r.runner_type, status: r.status, tags, createdAt: r.created_at,
           updatedAt: r.updated_at, score: scores[i], fit, matchedTags, extraTags, source }
       : { id: r.id, name: r.name, status: r.status, tags, createdAt: r.created_at, updatedAt: r.updated_at,
@@ -256,7 +267,7 @@ function plain(r) {
 // The caller's runners for Rust in one crossing, as columns (src/runner_columns.rs
 // reads them; nothing here decides whether a runner matches):
 // - `table`: every runner's tags interned (a TagTable), when they are an array of strings;
-// - `codes`: per runner its status id | (type id + 1) << 16 into `statuses` and `types`,
+// - `codes`: per runner its status id | (type id + 1) << TYPE_SHIFT into `statuses` and `types`,
 //   or SLOW for any runner that is not plain() (Rust's complete reader takes it and
 //   words any error), or BROKEN when reading it threw (error text in `broken`);
 // - plain runners' own strings, [id, name], created_at, updated_at, in `text`, and the
@@ -292,7 +303,7 @@ export function readRunners(runners, withNames) {
       } else {
         const status = statuses.id(r.status);
         const type = typeof r.runner_type === 'string' ? types.id(r.runner_type) + 1 : 0;
-        codes[i] = status > 0xffff || type > 0x7fff ? SLOW : status | (type << 16);
+        codes[i] = status > STATUS_MASK || type > MAX_TYPE_ID ? SLOW : status | (type << TYPE_SHIFT);
         tags = r.tags;
       }
     } catch (err) {

@@ -4,7 +4,9 @@
 
 use runner_match::{Fit, Runner, RunnerSource};
 
-/// `kinds` bits: the fit in the low two bits (0 exact, 1 superset, 2 wildcard runner)…
+/// `kinds` bits (`js/results.js` has the same constants, and `FITS` in this order:
+/// tests/glue-modules.test.mjs checks): the fit in the low two bits (0 exact, 1
+/// superset, 2 wildcard runner)…
 const FIT_SUPERSET: u8 = 1;
 const FIT_WILDCARD: u8 = 2;
 /// …whether the runner has a `runner_type`, and whether it is self-hosted.

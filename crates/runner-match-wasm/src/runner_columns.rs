@@ -74,9 +74,19 @@ extern "C" {
     fn encode_into(text: &JsString, memory: &JsValue, ptr: u32, cap: u32) -> i32;
 }
 
-/// `codes`: a runner for the complete reader; one whose property reads threw.
+/// `codes` (written by `readRunners`, whose constants of the same names must agree:
+/// tests/glue-modules.test.mjs checks): a packed runner's status id in the low bits and
+/// its type id + 1 (0: no type) above them; or a runner for the complete reader; or one
+/// whose property reads threw.
+const STATUS_MASK: u32 = 0xffff;
+const TYPE_SHIFT: u32 = 16;
 const SLOW: u32 = u32::MAX;
 const BROKEN: u32 = u32::MAX - 1;
+
+/// A packed runner's status id and type id (`None`: no type) from its code.
+fn status_and_type(code: u32) -> (u32, Option<u32>) {
+    (code & STATUS_MASK, (code >> TYPE_SHIFT).checked_sub(1))
+}
 
 /// A runner's fields other than its tags, as ranking and ordering read them.
 #[derive(Debug)]
@@ -125,10 +135,10 @@ impl RunnerColumns {
             // A bad timestamp: the complete reader words the error.
             let created = Timestamp::instant_of(own.created_at)?;
             Timestamp::instant_of(own.updated_at)?;
-            let type_id = (code >> 16).checked_sub(1);
+            let (status, type_id) = status_and_type(code);
             Some(Row::Packed {
                 created,
-                status: code & 0xffff,
+                status,
                 type_id,
             })
         };
@@ -261,11 +271,12 @@ impl RunnerColumns {
     /// explanation); `None` for a bad timestamp (the complete reader then takes it and
     /// words the error) or columns that disagree.
     fn packed_runner(&self, index: usize, code: u32, own: Own<'_>) -> Option<Runner> {
-        let kind = match (code >> 16).checked_sub(1) {
+        let (status, type_id) = status_and_type(code);
+        let kind = match type_id {
             Some(id) => Some(RunnerType::from(self.types.get(id as usize)?.as_str())),
             None => None,
         };
-        let status = self.statuses.get((code & 0xffff) as usize)?;
+        let status = self.statuses.get(status as usize)?;
         let tags = self.tag_ids_of(index).iter();
         let tags = tags.map(|&id| self.vocabulary.get(id as usize).cloned());
         Some(Runner {
