@@ -7,6 +7,7 @@
 //! slashes, an empty port): a base URL must mean one thing, as written.
 
 use runner_match::secret::is_loopback_host;
+use runner_match::substring;
 
 use crate::error::Error;
 
@@ -41,8 +42,7 @@ impl BaseUrl {
         let invalid = |why: &str| {
             Error::invalid_input(format!("baseUrl {input:?} is not a usable URL: {why}"))
         };
-        let (scheme, rest) = input
-            .split_once("://")
+        let (scheme, rest) = substring::split_once(input, "://")
             .ok_or_else(|| invalid("expected http(s)://host"))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {

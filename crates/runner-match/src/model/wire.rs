@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 use crate::json::{Decode, JsonError, Reader};
+use crate::substring::{rfind, rsplit_once};
 use crate::timestamp::Timestamp;
 
 /// Reads a runner object field by field, so that an error names the field and never
@@ -183,9 +184,7 @@ impl<'de> serde::de::Visitor<'de> for WireVisitor<'_> {
 /// fields may carry credentials. Gives `invalid type for `tags`: string, expected a
 /// sequence`; serde_json's position suffix is dropped (it is added again outside).
 fn field_error(name: Option<&str>, message: &str) -> String {
-    let message = message
-        .rfind(" at line ")
-        .map_or(message, |at| &message[..at]);
+    let message = rfind(message, " at line ").map_or(message, |at| &message[..at]);
     let field = name
         .map(|name| format!(" for `{name}`"))
         .unwrap_or_default();
@@ -199,7 +198,7 @@ fn field_error(name: Option<&str>, message: &str) -> String {
         else {
             continue;
         };
-        let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "?"));
+        let (found, expected) = rsplit_once(rest, ", expected ").unwrap_or((rest, "?"));
         // The kind is the leading words (`floating point`), before any quoted value.
         let found = found
             .split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
@@ -209,7 +208,7 @@ fn field_error(name: Option<&str>, message: &str) -> String {
         return format!("{kind}{field}: {found}, expected {expected}");
     }
     // A type's own message (a timestamp's): keep what it expected, if it says.
-    match message.rsplit_once(": expected ") {
+    match rsplit_once(message, ": expected ") {
         Some((_, expected)) => format!("invalid value{field}: expected {expected}"),
         None => format!("invalid value{field}"),
     }
