@@ -22,29 +22,26 @@ pub fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) 
 /// Sorts `items` stably by `compare` (see the module documentation).
 pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     let order = sorted_positions(items.len(), &|a, b| compare(&items[a], &items[b]));
-    // Only the swaps are per type: the permutation's cycles are worked out once.
-    for (a, b) in swaps(order) {
-        items.swap(a as usize, b as usize);
-    }
+    // Only the swap itself is per type: the permutation's cycles are walked by one
+    // function for all of them.
+    permute(order, &mut |a, b| items.swap(a, b));
 }
 
-/// The swaps that put the item at `order[i]` at `i`, for every `i`: each cycle of the
+/// Puts the item at `order[i]` at `i`, for every `i`, with `swap`: each cycle of the
 /// permutation is walked once, carrying its first item along.
-fn swaps(mut order: Vec<u32>) -> Vec<(u32, u32)> {
+fn permute(mut order: Vec<u32>, swap: &mut dyn FnMut(usize, usize)) {
     const DONE: u32 = u32::MAX;
-    let mut swaps = Vec::with_capacity(order.len());
     for start in 0..order.len() {
         let mut at = start;
         while order[at] != DONE {
             let next = order[at] as usize;
             order[at] = DONE;
             if next != start {
-                swaps.push((at as u32, next as u32));
+                swap(at, next);
             }
             at = next;
         }
     }
-    swaps
 }
 
 /// The items at `positions` (each at most once), in that order; the rest are dropped.
