@@ -47,7 +47,10 @@ fn permute(mut order: Vec<u32>, swap: &mut dyn FnMut(usize, usize)) {
 /// The items at `positions` (each at most once), in that order; the rest are dropped.
 /// Keeping every item in place (a listing without repeats) moves nothing: a large list
 /// is not copied twice over, which is what a wasm client's memory high-water mark pays.
-pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
+/// Otherwise the items are moved in place by the one cycle walk of [`sort_by`] (the kept
+/// ones first, in order, then the others), and the others truncated: no second list of
+/// items, and no per-type copy of the walk.
+pub(crate) fn take<T>(mut items: Vec<T>, positions: &[u32]) -> Vec<T> {
     let unmoved = positions.len() == items.len()
         && positions
             .iter()
@@ -56,10 +59,15 @@ pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
     if unmoved {
         return items;
     }
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut kept = Vec::with_capacity(positions.len());
-    kept.extend(positions.iter().filter_map(|&at| slots[at as usize].take()));
-    kept
+    let mut kept = vec![false; items.len()];
+    for &at in positions {
+        kept[at as usize] = true;
+    }
+    let mut order = positions.to_vec();
+    order.extend((0..items.len() as u32).filter(|&at| !kept[at as usize]));
+    permute(order, &mut |a, b| items.swap(a, b));
+    items.truncate(positions.len());
+    items
 }
 
 /// The value under `key` in `map`, a `Vec` sorted by key with distinct keys, inserted
@@ -100,6 +108,15 @@ mod tests {
         assert_eq!(take(vec!['a', 'b', 'c'], &[2, 0]), ['c', 'a']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1, 2]), ['a', 'b', 'c']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1]), ['a', 'b']);
+        assert_eq!(take(vec!['a', 'b', 'c', 'd'], &[3, 1]), ['d', 'b']);
+        assert_eq!(take(vec!['a', 'b', 'c'], &[]), [] as [char; 0]);
+        let strings: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let positions: Vec<u32> = (0..100).rev().filter(|i| i % 3 != 0).collect();
+        let taken = take(strings, &positions);
+        assert!(taken
+            .iter()
+            .map(|s| s.parse::<u32>().unwrap())
+            .eq(positions));
         let mut map: Vec<(&str, usize)> = Vec::new();
         for key in ["b", "a", "b", "c", "b"] {
             *sorted_entry(&mut map, key) += 1;
