@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 
 use super::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
-use crate::json::{Decode, JsonError, Reader};
+use crate::json::{self, Decode, JsonError, Reader};
 use crate::substring::{rfind, rsplit_once};
 use crate::timestamp::Timestamp;
 
@@ -71,31 +71,52 @@ struct Slots {
 impl Slots {
     /// The runner, or the name of the first required field missing.
     fn finish(self) -> Result<Runner, &'static str> {
-        // In declaration order, as serde's derive checks them.
-        let id = self.id.ok_or("id")?;
-        let name = self.name.ok_or("name")?;
-        let status = self.status.ok_or("status")?;
-        let tags = self.tags.ok_or("tags")?;
-        let created_at = self.created_at.ok_or("created_at")?;
-        let updated_at = self.updated_at.ok_or("updated_at")?;
-        let source = match self.endpoint.flatten() {
+        // One pattern for the required fields (see `json::first_absent`).
+        let Slots {
+            id: Some(id),
+            name: Some(name),
+            status: Some(status),
+            tags: Some(tags),
+            created_at: Some(created_at),
+            updated_at: Some(updated_at),
+            runner_type,
+            user_id,
+            endpoint,
+            headers,
+        } = self
+        else {
+            return Err(json::first_absent(&self.required()));
+        };
+        let source = match endpoint.flatten() {
             Some(endpoint) => RunnerSource::SelfHosted {
-                user_id: self.user_id.flatten().unwrap_or_default(),
+                user_id: user_id.flatten().unwrap_or_default(),
                 endpoint,
-                headers: self.headers.flatten().unwrap_or_default(),
+                headers: headers.flatten().unwrap_or_default(),
             },
             None => RunnerSource::Managed,
         };
         Ok(Runner {
             id,
             name,
-            runner_type: self.runner_type.flatten(),
+            runner_type: runner_type.flatten(),
             status,
             tags,
             created_at,
             updated_at,
             source,
         })
+    }
+
+    /// The required fields, each with whether it is absent.
+    fn required(&self) -> [(bool, &'static str); 6] {
+        [
+            (self.id.is_none(), "id"),
+            (self.name.is_none(), "name"),
+            (self.status.is_none(), "status"),
+            (self.tags.is_none(), "tags"),
+            (self.created_at.is_none(), "created_at"),
+            (self.updated_at.is_none(), "updated_at"),
+        ]
     }
 }
 
