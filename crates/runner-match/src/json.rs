@@ -100,17 +100,6 @@ pub fn decode<T: Decode>(text: &str) -> Result<T, JsonError> {
     Ok(value)
 }
 
-/// The first required field absent, in declaration order (as serde's derive checks
-/// them): `fields` pairs each name with whether it is absent. For decoders that match
-/// all their required fields in one pattern, so that a missing one drops what was read
-/// in one place, not at one `?` per field.
-pub(crate) fn first_absent(fields: &[(bool, &'static str)]) -> &'static str {
-    fields
-        .iter()
-        .find(|(absent, _)| *absent)
-        .map_or("", |field| field.1)
-}
-
 /// A position in a JSON text, read by [`Decode`] impls.
 #[derive(Debug)]
 pub struct Reader<'de> {

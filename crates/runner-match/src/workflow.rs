@@ -10,7 +10,7 @@ use std::fmt;
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::json::{self, Decode, JsonError, Reader};
+use crate::json::{Decode, JsonError, Reader};
 #[cfg(feature = "serde")]
 use crate::model::map_only;
 use crate::model::{decode_page, open_enum};
@@ -161,82 +161,35 @@ impl Decode for WorkflowPage {
 /// absent or `null`.
 impl Decode for Workflow {
     fn decode(reader: &mut Reader<'_>) -> Result<Self, JsonError> {
-        let mut slots = Slots::default();
-        slots.read(reader)?;
-        // One pattern for the required fields (see `json::first_absent`).
-        let Slots {
-            id: Some(id),
-            name: Some(name),
-            status: Some(status),
-            tags: Some(tags),
-            created_at: Some(created_at),
-            updated_at: Some(updated_at),
-            started_at,
-            completed_at,
-        } = slots
-        else {
-            return Err(reader.missing(json::first_absent(&slots.required())));
-        };
-        Ok(Workflow {
-            id,
-            name,
-            status,
-            tags,
-            created_at,
-            updated_at,
-            started_at: started_at.flatten(),
-            completed_at: completed_at.flatten(),
-        })
-    }
-}
-
-/// The fields of a workflow object as they arrive: `None` until given (a `null`
-/// optional field is `Some(None)`).
-#[derive(Default)]
-struct Slots {
-    id: Option<String>,
-    name: Option<String>,
-    status: Option<WorkflowStatus>,
-    tags: Option<Vec<String>>,
-    created_at: Option<Timestamp>,
-    updated_at: Option<Timestamp>,
-    started_at: Option<Option<Timestamp>>,
-    completed_at: Option<Option<Timestamp>>,
-}
-
-impl Slots {
-    /// Reads the object's fields into the slots. The slots are only borrowed, so that
-    /// none of the early returns drops them: dropped once by the caller, not at every
-    /// `?`.
-    fn read(&mut self, reader: &mut Reader<'_>) -> Result<(), JsonError> {
         let mut entries = reader.open(b'{', &"a workflow object")?;
+        let (mut id, mut name, mut status, mut tags) = (None, None, None, None);
+        let (mut created_at, mut updated_at) = (None, None);
+        let (mut started_at, mut completed_at) = (None, None);
         while let Some(key) = entries.next_key(reader)? {
             let field = &*key;
             match field {
-                "id" => reader.field(&mut self.id, field)?,
-                "name" => reader.field(&mut self.name, field)?,
-                "status" => reader.field(&mut self.status, field)?,
-                "tags" => reader.field(&mut self.tags, field)?,
-                "created_at" => reader.field(&mut self.created_at, field)?,
-                "updated_at" => reader.field(&mut self.updated_at, field)?,
-                "started_at" => reader.field(&mut self.started_at, field)?,
-                "completed_at" => reader.field(&mut self.completed_at, field)?,
+                "id" => reader.field(&mut id, field)?,
+                "name" => reader.field(&mut name, field)?,
+                "status" => reader.field(&mut status, field)?,
+                "tags" => reader.field(&mut tags, field)?,
+                "created_at" => reader.field(&mut created_at, field)?,
+                "updated_at" => reader.field(&mut updated_at, field)?,
+                "started_at" => reader.field(&mut started_at, field)?,
+                "completed_at" => reader.field(&mut completed_at, field)?,
                 _ => reader.skip_field()?,
             }
         }
-        Ok(())
-    }
-
-    /// The required fields, each with whether it is absent.
-    fn required(&self) -> [(bool, &'static str); 6] {
-        [
-            (self.id.is_none(), "id"),
-            (self.name.is_none(), "name"),
-            (self.status.is_none(), "status"),
-            (self.tags.is_none(), "tags"),
-            (self.created_at.is_none(), "created_at"),
-            (self.updated_at.is_none(), "updated_at"),
-        ]
+        // In declaration order, as serde's derive checks them.
+        Ok(Workflow {
+            id: reader.required(id, "id")?,
+            name: reader.required(name, "name")?,
+            status: reader.required(status, "status")?,
+            tags: reader.required(tags, "tags")?,
+            created_at: reader.required(created_at, "created_at")?,
+            updated_at: reader.required(updated_at, "updated_at")?,
+            started_at: started_at.flatten(),
+            completed_at: completed_at.flatten(),
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer};
 
 use super::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
-use crate::json::{self, Decode, JsonError, Reader};
+use crate::json::{Decode, JsonError, Reader};
 use crate::substring::{rfind, rsplit_once};
 use crate::timestamp::Timestamp;
 
@@ -71,7 +71,8 @@ struct Slots {
 impl Slots {
     /// The runner, or the name of the first required field missing.
     fn finish(self) -> Result<Runner, &'static str> {
-        // One pattern for the required fields (see `json::first_absent`).
+        // One pattern for the required fields, so that a missing one drops the slots in
+        // one place, not at each of six `?`s.
         let Slots {
             id: Some(id),
             name: Some(name),
@@ -85,7 +86,7 @@ impl Slots {
             headers,
         } = self
         else {
-            return Err(json::first_absent(&self.required()));
+            return Err(self.first_absent());
         };
         let source = match endpoint.flatten() {
             Some(endpoint) => RunnerSource::SelfHosted {
@@ -107,16 +108,21 @@ impl Slots {
         })
     }
 
-    /// The required fields, each with whether it is absent.
-    fn required(&self) -> [(bool, &'static str); 6] {
-        [
+    /// The first required field absent, in declaration order (as serde's derive checks
+    /// them).
+    fn first_absent(&self) -> &'static str {
+        let required = [
             (self.id.is_none(), "id"),
             (self.name.is_none(), "name"),
             (self.status.is_none(), "status"),
             (self.tags.is_none(), "tags"),
             (self.created_at.is_none(), "created_at"),
             (self.updated_at.is_none(), "updated_at"),
-        ]
+        ];
+        required
+            .into_iter()
+            .find_map(|(absent, name)| absent.then_some(name))
+            .unwrap_or_default()
     }
 }
 
