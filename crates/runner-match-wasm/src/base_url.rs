@@ -8,6 +8,7 @@
 
 use runner_match::limits::{MAX_BASE_URL_BYTES, MAX_HOST_BYTES};
 use runner_match::secret::is_loopback_host;
+use runner_match::substring;
 
 use crate::error::Error;
 
@@ -36,8 +37,7 @@ impl BaseUrl {
         let invalid = |why: &str| {
             Error::invalid_input(format!("baseUrl {input:?} is not a usable URL: {why}"))
         };
-        let (scheme, rest) = input
-            .split_once("://")
+        let (scheme, rest) = substring::split_once(input, "://")
             .ok_or_else(|| invalid("expected http(s)://host"))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {

@@ -6,6 +6,8 @@ mod model;
 #[doc(hidden)]
 pub mod order;
 pub mod source;
+#[doc(hidden)]
+pub mod substring;
 mod timestamp;
 mod workflow;
 

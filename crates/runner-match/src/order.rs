@@ -22,35 +22,35 @@ pub fn sorted_positions(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) 
 /// Sorts `items` stably by `compare` (see the module documentation).
 pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
     let order = sorted_positions(items.len(), &|a, b| compare(&items[a], &items[b]));
-    // Only the swaps are per type: the permutation's cycles are worked out once.
-    for (a, b) in swaps(order) {
-        items.swap(a as usize, b as usize);
-    }
+    // Only the swap itself is per type: the permutation's cycles are walked by one
+    // function for all of them.
+    permute(order, &mut |a, b| items.swap(a, b));
 }
 
-/// The swaps that put the item at `order[i]` at `i`, for every `i`: each cycle of the
+/// Puts the item at `order[i]` at `i`, for every `i`, with `swap`: each cycle of the
 /// permutation is walked once, carrying its first item along.
-fn swaps(mut order: Vec<u32>) -> Vec<(u32, u32)> {
+fn permute(mut order: Vec<u32>, swap: &mut dyn FnMut(usize, usize)) {
     const DONE: u32 = u32::MAX;
-    let mut swaps = Vec::with_capacity(order.len());
     for start in 0..order.len() {
         let mut at = start;
         while order[at] != DONE {
             let next = order[at] as usize;
             order[at] = DONE;
             if next != start {
-                swaps.push((at as u32, next as u32));
+                swap(at, next);
             }
             at = next;
         }
     }
-    swaps
 }
 
 /// The items at `positions` (each at most once), in that order; the rest are dropped.
 /// Keeping every item in place (a listing without repeats) moves nothing: a large list
 /// is not copied twice over, which is what a wasm client's memory high-water mark pays.
-pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
+/// Otherwise the items are moved in place by the one cycle walk of [`sort_by`] (the kept
+/// ones first, in order, then the others), and the others truncated: no second list of
+/// items, and no per-type copy of the walk.
+pub(crate) fn take<T>(mut items: Vec<T>, positions: &[u32]) -> Vec<T> {
     let unmoved = positions.len() == items.len()
         && positions
             .iter()
@@ -59,10 +59,15 @@ pub(crate) fn take<T>(items: Vec<T>, positions: &[u32]) -> Vec<T> {
     if unmoved {
         return items;
     }
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut kept = Vec::with_capacity(positions.len());
-    kept.extend(positions.iter().filter_map(|&at| slots[at as usize].take()));
-    kept
+    let mut kept = vec![false; items.len()];
+    for &at in positions {
+        kept[at as usize] = true;
+    }
+    let mut order = positions.to_vec();
+    order.extend((0..items.len() as u32).filter(|&at| !kept[at as usize]));
+    permute(order, &mut |a, b| items.swap(a, b));
+    items.truncate(positions.len());
+    items
 }
 
 /// The value under `key` in `map`, a `Vec` sorted by key with distinct keys, inserted
@@ -103,6 +108,15 @@ mod tests {
         assert_eq!(take(vec!['a', 'b', 'c'], &[2, 0]), ['c', 'a']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1, 2]), ['a', 'b', 'c']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1]), ['a', 'b']);
+        assert_eq!(take(vec!['a', 'b', 'c', 'd'], &[3, 1]), ['d', 'b']);
+        assert_eq!(take(vec!['a', 'b', 'c'], &[]), [] as [char; 0]);
+        let strings: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let positions: Vec<u32> = (0..100).rev().filter(|i| i % 3 != 0).collect();
+        let taken = take(strings, &positions);
+        assert!(taken
+            .iter()
+            .map(|s| s.parse::<u32>().unwrap())
+            .eq(positions));
         let mut map: Vec<(&str, usize)> = Vec::new();
         for key in ["b", "a", "b", "c", "b"] {
             *sorted_entry(&mut map, key) += 1;

@@ -1,6 +1,8 @@
 //! Keeping the API token safe in text and on the wire: the pure checks every client
 //! (the npm package, the native client, the CLI) applies the same way.
 
+use crate::substring;
+
 /// The most characters a token may have; real ones are far shorter.
 pub const MAX_TOKEN_CHARS: usize = 4096;
 
@@ -74,7 +76,7 @@ impl Token {
     /// `text` with every occurrence of the token replaced by `<redacted>` (defence in
     /// depth for server or input text that echoes it, whatever its shape).
     pub fn redact(&self, text: &str) -> String {
-        text.replace(&self.0, "<redacted>")
+        substring::replace(text, &self.0, "<redacted>")
     }
 }
 
@@ -96,7 +98,7 @@ pub fn scrub_token_shapes(text: &str) -> String {
     const PREFIX: &str = "cfc_";
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(PREFIX) {
+    while let Some(at) = substring::find(rest, PREFIX) {
         out.push_str(&rest[..at + PREFIX.len()]);
         let after = &rest[at + PREFIX.len()..];
         let secret_len = after

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{Runner, RunnerSource, SecretHeaders};
+use crate::substring;
 
 /// One runner listing.
 ///
@@ -173,7 +174,7 @@ pub(crate) struct EndpointParts<'a> {
 
 impl<'a> EndpointParts<'a> {
     pub(crate) fn of(endpoint: &'a str) -> Self {
-        let (scheme, rest) = match endpoint.find("://") {
+        let (scheme, rest) = match substring::find(endpoint, "://") {
             Some(at) => endpoint.split_at(at + 3),
             None => ("", endpoint),
         };

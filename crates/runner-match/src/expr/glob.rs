@@ -6,7 +6,9 @@
 //! character further into the text. That is `O(pattern · text)` in the worst case and
 //! never exponential, whatever the number of stars (`a*a*a*a*b` against `aaaa…`).
 //! Patterns without `?` (nearly all real ones: `gpu-*`) take a faster path that finds
-//! their literal pieces with `str::find`; both paths agree (see the tests).
+//! their literal pieces with [`substring::find`]; both paths agree (see the tests).
+
+use crate::substring;
 
 /// `true` iff `pattern` contains a wildcard character (`*` or `?`).
 pub(crate) fn is_glob(pattern: &str) -> bool {
@@ -89,7 +91,7 @@ fn stars_only(prefix: &str, rest: &str, text: &str) -> bool {
     }
     text = &text[..end];
     for piece in middle.split('*').filter(|piece| !piece.is_empty()) {
-        match text.find(piece) {
+        match substring::find(text, piece) {
             Some(at) => text = &text[at + piece.len()..],
             None => return false,
         }

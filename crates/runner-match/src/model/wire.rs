@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::{Runner, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 use crate::json::{Decode, JsonError, Reader};
+use crate::substring::{rfind, rsplit_once};
 use crate::timestamp::Timestamp;
 
 /// Reads a runner object field by field, so that an error names the field and never
@@ -70,31 +71,58 @@ struct Slots {
 impl Slots {
     /// The runner, or the name of the first required field missing.
     fn finish(self) -> Result<Runner, &'static str> {
-        // In declaration order, as serde's derive checks them.
-        let id = self.id.ok_or("id")?;
-        let name = self.name.ok_or("name")?;
-        let status = self.status.ok_or("status")?;
-        let tags = self.tags.ok_or("tags")?;
-        let created_at = self.created_at.ok_or("created_at")?;
-        let updated_at = self.updated_at.ok_or("updated_at")?;
-        let source = match self.endpoint.flatten() {
+        // One pattern for the required fields, so that a missing one drops the slots in
+        // one place, not at each of six `?`s.
+        let Slots {
+            id: Some(id),
+            name: Some(name),
+            status: Some(status),
+            tags: Some(tags),
+            created_at: Some(created_at),
+            updated_at: Some(updated_at),
+            runner_type,
+            user_id,
+            endpoint,
+            headers,
+        } = self
+        else {
+            return Err(self.first_absent());
+        };
+        let source = match endpoint.flatten() {
             Some(endpoint) => RunnerSource::SelfHosted {
-                user_id: self.user_id.flatten().unwrap_or_default(),
+                user_id: user_id.flatten().unwrap_or_default(),
                 endpoint,
-                headers: self.headers.flatten().unwrap_or_default(),
+                headers: headers.flatten().unwrap_or_default(),
             },
             None => RunnerSource::Managed,
         };
         Ok(Runner {
             id,
             name,
-            runner_type: self.runner_type.flatten(),
+            runner_type: runner_type.flatten(),
             status,
             tags,
             created_at,
             updated_at,
             source,
         })
+    }
+
+    /// The first required field absent, in declaration order (as serde's derive checks
+    /// them).
+    fn first_absent(&self) -> &'static str {
+        let required = [
+            (self.id.is_none(), "id"),
+            (self.name.is_none(), "name"),
+            (self.status.is_none(), "status"),
+            (self.tags.is_none(), "tags"),
+            (self.created_at.is_none(), "created_at"),
+            (self.updated_at.is_none(), "updated_at"),
+        ];
+        required
+            .into_iter()
+            .find_map(|(absent, name)| absent.then_some(name))
+            .unwrap_or_default()
     }
 }
 
@@ -183,9 +211,7 @@ impl<'de> serde::de::Visitor<'de> for WireVisitor<'_> {
 /// fields may carry credentials. Gives `invalid type for `tags`: string, expected a
 /// sequence`; serde_json's position suffix is dropped (it is added again outside).
 fn field_error(name: Option<&str>, message: &str) -> String {
-    let message = message
-        .rfind(" at line ")
-        .map_or(message, |at| &message[..at]);
+    let message = rfind(message, " at line ").map_or(message, |at| &message[..at]);
     let field = name
         .map(|name| format!(" for `{name}`"))
         .unwrap_or_default();
@@ -199,7 +225,7 @@ fn field_error(name: Option<&str>, message: &str) -> String {
         else {
             continue;
         };
-        let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, "?"));
+        let (found, expected) = rsplit_once(rest, ", expected ").unwrap_or((rest, "?"));
         // The kind is the leading words (`floating point`), before any quoted value.
         let found = found
             .split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
@@ -209,7 +235,7 @@ fn field_error(name: Option<&str>, message: &str) -> String {
         return format!("{kind}{field}: {found}, expected {expected}");
     }
     // A type's own message (a timestamp's): keep what it expected, if it says.
-    match message.rsplit_once(": expected ") {
+    match rsplit_once(message, ": expected ") {
         Some((_, expected)) => format!("invalid value{field}: expected {expected}"),
         None => format!("invalid value{field}"),
     }
