@@ -56,6 +56,81 @@ macro_rules! objects_to_json {
     )+};
 }
 
+impl ToJson for ApiRunnersJson<'_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        json.array_of(self.0.iter().map(ApiRunner::from));
+    }
+}
+
+impl ToJson for ExplanationReport {
+    fn write_json(&self, json: &mut JsonWriter) {
+        self.write_fields(json, &self.runners);
+    }
+}
+
+impl ExplanationReport {
+    /// Writes the report as an object with `runners` as its `runners` (its own, or
+    /// made one by one by [`ExplanationJson`]).
+    pub(super) fn write_fields(&self, json: &mut JsonWriter, runners: &dyn ToJson) {
+        json.object(|json| {
+            json.field("summary", &self.summary);
+            json.field("matchCount", &self.match_count);
+            json.field("total", &self.total);
+            json.field("runners", runners);
+            json.field("closest", &self.closest);
+            json.field_if_some("bestChange", &self.best_change);
+            json.field("hints", &self.hints);
+            json.field("workflowTags", &self.workflow_tags);
+            json.field("text", &self.text);
+        });
+    }
+}
+
+impl ToJson for DiagnoseReport {
+    fn write_json(&self, json: &mut JsonWriter) {
+        self.write_fields(json, &self.workflows);
+    }
+}
+
+impl DiagnoseReport {
+    /// Writes the report as an object with `workflows` as its `workflows` (its own, or
+    /// made one by one by [`DiagnoseJson`]).
+    pub(super) fn write_fields(&self, json: &mut JsonWriter, workflows: &dyn ToJson) {
+        json.object(|json| {
+            json.field("workflows", workflows);
+            json.field("summary", &self.summary);
+            json.field("waiting", &self.waiting);
+            json.field("runnable", &self.runnable);
+            json.field("stuck", &self.stuck);
+            json.field("read", &self.read);
+            json.field("total", &self.total);
+            json.field("pages", &self.pages);
+            json.field("stoppedEarly", &self.stopped_early);
+            json.field("pool", &self.pool);
+        });
+    }
+}
+
+impl ToJson for WaitingWorkflow {
+    fn write_json(&self, json: &mut JsonWriter) {
+        self.write_fields(json, &self.explanation);
+    }
+}
+
+impl WaitingWorkflow {
+    /// Writes the workflow as an object with `explanation` as its `explanation` (its
+    /// own, or written straight from the diagnosis by [`DiagnoseJson`]).
+    pub(super) fn write_fields(&self, json: &mut JsonWriter, explanation: &dyn ToJson) {
+        json.object(|json| {
+            json.field("workflow", &self.workflow);
+            json.field("matchCount", &self.match_count);
+            json.field("best", &self.best);
+            json.field("explanation", explanation);
+            json.field("stuck", &self.stuck);
+        });
+    }
+}
+
 objects_to_json! {
     RunnerMatch {
         field("id", id),
@@ -87,17 +162,6 @@ objects_to_json! {
         field("tags", tags),
         field("enforced", enforced),
         field("notEnforced", not_enforced),
-    }
-    ExplanationReport {
-        field("summary", summary),
-        field("matchCount", match_count),
-        field("total", total),
-        field("runners", runners),
-        field("closest", closest),
-        field_if_some("bestChange", best_change),
-        field("hints", hints),
-        field("workflowTags", workflow_tags),
-        field("text", text),
     }
     RunnerVerdict {
         field("id", id),
@@ -141,25 +205,6 @@ objects_to_json! {
         field("tag", tag),
         field("runners", runners),
         field("similarity", similarity),
-    }
-    DiagnoseReport {
-        field("workflows", workflows),
-        field("summary", summary),
-        field("waiting", waiting),
-        field("runnable", runnable),
-        field("stuck", stuck),
-        field("read", read),
-        field("total", total),
-        field("pages", pages),
-        field("stoppedEarly", stopped_early),
-        field("pool", pool),
-    }
-    WaitingWorkflow {
-        field("workflow", workflow),
-        field("matchCount", match_count),
-        field("best", best),
-        field("explanation", explanation),
-        field("stuck", stuck),
     }
     WorkflowReport {
         field("id", id),
