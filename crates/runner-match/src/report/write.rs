@@ -62,72 +62,77 @@ impl ToJson for ApiRunnersJson<'_> {
     }
 }
 
-impl ToJson for ExplanationReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        self.write_fields(json, &self.runners);
-    }
+/// `ToJson` for structs with one field (marked `given`) that can also be written from
+/// elsewhere: `write_fields(json, given)` writes the object with `given` in that
+/// field's place (what [`ExplanationJson`] and [`DiagnoseJson`] use to write a large
+/// part one item at a time, straight from the core's data); `ToJson` writes its own.
+macro_rules! objects_with_given_to_json {
+    ($($type:ty { $($write:ident($key:literal, $field:ident)),+ $(,)? })+) => {$(
+        impl ToJson for $type {
+            fn write_json(&self, json: &mut JsonWriter) {
+                $(given_field!(self, json, $write, $field);)+
+            }
+        }
+
+        impl $type {
+            /// Writes the object with `given` as the field marked `given`.
+            pub(super) fn write_fields(&self, json: &mut JsonWriter, given: &dyn ToJson) {
+                json.object(|json| {
+                    $(write_field!(self, json, given, $write($key, $field));)+
+                });
+            }
+        }
+    )+};
 }
 
-impl ExplanationReport {
-    /// Writes the report as an object with `runners` as its `runners` (its own, or
-    /// made one by one by [`ExplanationJson`]).
-    pub(super) fn write_fields(&self, json: &mut JsonWriter, runners: &dyn ToJson) {
-        json.object(|json| {
-            json.field("summary", &self.summary);
-            json.field("matchCount", &self.match_count);
-            json.field("total", &self.total);
-            json.field("runners", runners);
-            json.field("closest", &self.closest);
-            json.field_if_some("bestChange", &self.best_change);
-            json.field("hints", &self.hints);
-            json.field("workflowTags", &self.workflow_tags);
-            json.field("text", &self.text);
-        });
-    }
+/// In `ToJson` of [`objects_with_given_to_json`]: passes the field marked `given`.
+macro_rules! given_field {
+    ($self:ident, $json:ident, given, $field:ident) => {
+        $self.write_fields($json, &$self.$field)
+    };
+    ($self:ident, $json:ident, $write:ident, $field:ident) => {};
 }
 
-impl ToJson for DiagnoseReport {
-    fn write_json(&self, json: &mut JsonWriter) {
-        self.write_fields(json, &self.workflows);
-    }
+/// One field of [`objects_with_given_to_json`]'s `write_fields`.
+macro_rules! write_field {
+    ($self:ident, $json:ident, $given:ident, given($key:literal, $field:ident)) => {
+        $json.field($key, $given)
+    };
+    ($self:ident, $json:ident, $given:ident, $write:ident($key:literal, $field:ident)) => {
+        $json.$write($key, &$self.$field)
+    };
 }
 
-impl DiagnoseReport {
-    /// Writes the report as an object with `workflows` as its `workflows` (its own, or
-    /// made one by one by [`DiagnoseJson`]).
-    pub(super) fn write_fields(&self, json: &mut JsonWriter, workflows: &dyn ToJson) {
-        json.object(|json| {
-            json.field("workflows", workflows);
-            json.field("summary", &self.summary);
-            json.field("waiting", &self.waiting);
-            json.field("runnable", &self.runnable);
-            json.field("stuck", &self.stuck);
-            json.field("read", &self.read);
-            json.field("total", &self.total);
-            json.field("pages", &self.pages);
-            json.field("stoppedEarly", &self.stopped_early);
-            json.field("pool", &self.pool);
-        });
+objects_with_given_to_json! {
+    ExplanationReport {
+        field("summary", summary),
+        field("matchCount", match_count),
+        field("total", total),
+        given("runners", runners),
+        field("closest", closest),
+        field_if_some("bestChange", best_change),
+        field("hints", hints),
+        field("workflowTags", workflow_tags),
+        field("text", text),
     }
-}
-
-impl ToJson for WaitingWorkflow {
-    fn write_json(&self, json: &mut JsonWriter) {
-        self.write_fields(json, &self.explanation);
+    DiagnoseReport {
+        given("workflows", workflows),
+        field("summary", summary),
+        field("waiting", waiting),
+        field("runnable", runnable),
+        field("stuck", stuck),
+        field("read", read),
+        field("total", total),
+        field("pages", pages),
+        field("stoppedEarly", stopped_early),
+        field("pool", pool),
     }
-}
-
-impl WaitingWorkflow {
-    /// Writes the workflow as an object with `explanation` as its `explanation` (its
-    /// own, or written straight from the diagnosis by [`DiagnoseJson`]).
-    pub(super) fn write_fields(&self, json: &mut JsonWriter, explanation: &dyn ToJson) {
-        json.object(|json| {
-            json.field("workflow", &self.workflow);
-            json.field("matchCount", &self.match_count);
-            json.field("best", &self.best);
-            json.field("explanation", explanation);
-            json.field("stuck", &self.stuck);
-        });
+    WaitingWorkflow {
+        field("workflow", workflow),
+        field("matchCount", match_count),
+        field("best", best),
+        given("explanation", explanation),
+        field("stuck", stuck),
     }
 }
 
