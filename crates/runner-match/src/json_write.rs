@@ -10,6 +10,12 @@
 //! whole, shortest round-trip digits otherwise, `null` for a non-finite one). A test
 //! (`tests/report_json.rs`) holds the two to the same output.
 //!
+//! A large report need not be in memory whole: [`JsonWriter::in_pieces`] hands the
+//! text on as it is written, and the `*Json` views of [`report`](crate::report)
+//! (`ExplanationJson`, `DiagnoseJson`, `ApiRunnersJson`) write a report straight from
+//! the core's data, one runner's shape at a time. The JS package uses both: WebAssembly
+//! memory never shrinks, so whatever a call holds at once stays with the page.
+//!
 //! ```
 //! use runner_match::json_write::{JsonWriter, ToJson};
 //! use runner_match::report::PoolReport;
@@ -159,7 +165,7 @@ impl JsonWriter {
 
     /// A field's key and colon; not inlined, as every field of every shape calls it.
     #[inline(never)]
-    pub(crate) fn key(&mut self, key: &str) {
+    fn key(&mut self, key: &str) {
         self.send_full_piece();
         self.separate();
         self.quoted(key);
