@@ -1,5 +1,6 @@
 //! `client.diagnose()`: the waiting workflows of `GET /v1/workflow` against the pool,
-//! as plain objects mapped one to one from the core's [`runner_match::Diagnosis`].
+//! as plain objects mapped one to one from the core's [`runner_match::Diagnosis`]
+//! ([`runner_match::report::DiagnoseReport`]).
 
 use std::cell::RefCell;
 use std::num::NonZeroU32;
@@ -7,7 +8,7 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use runner_match::limits::MAX_WORKFLOW_PAGES;
-use runner_match::report::{DiagnoseReport, PoolReport};
+use runner_match::report::{DiagnoseJson, PoolReport};
 use runner_match::{
     Timestamp, WorkflowListing, WorkflowPage, WorkflowPager, DEFAULT_WORKFLOW_PAGES,
 };
@@ -79,7 +80,7 @@ impl WorkflowRead {
             Error::invalid_input("the system clock is outside the years 0000–9999")
         })?;
         let diagnosis = runner_match::diagnose(index, &listing.workflows, now);
-        to_js(&DiagnoseReport::new(
+        to_js(&DiagnoseJson::new(
             &diagnosis,
             &listing,
             PoolReport::new(index.len(), &loaded.statuses),

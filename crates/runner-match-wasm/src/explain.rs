@@ -1,7 +1,7 @@
 //! `explainRunners`: why each runner matches or not, as the core's
-//! [`ExplanationReport`].
+//! [`ExplanationReport`](runner_match::report::ExplanationReport).
 
-use runner_match::report::ExplanationReport;
+use runner_match::report::ExplanationJson;
 use wasm_bindgen::prelude::*;
 
 use crate::client::to_js;
@@ -19,5 +19,5 @@ pub fn explain_runners(
     let requirements = requirements_from_js(&required_tags)?;
     let runners = RunnerColumns::read_runners(&runners)?;
     let explanation = runner_match::explain(&runners, &requirements);
-    to_js(&ExplanationReport::new(&explanation))
+    to_js(&ExplanationJson(&explanation))
 }

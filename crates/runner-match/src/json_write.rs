@@ -10,6 +10,12 @@
 //! whole, shortest round-trip digits otherwise, `null` for a non-finite one). A test
 //! (`tests/report_json.rs`) holds the two to the same output.
 //!
+//! A large report need not be in memory whole: [`JsonWriter::in_pieces`] hands the
+//! text on as it is written, and the `*Json` views of [`report`](crate::report)
+//! (`ExplanationJson`, `DiagnoseJson`, `ApiRunnersJson`) write a report straight from
+//! the core's data, one runner's shape at a time. The JS package uses both: WebAssembly
+//! memory never shrinks, so whatever a call holds at once stays with the page.
+//!
 //! ```
 //! use runner_match::json_write::{JsonWriter, ToJson};
 //! use runner_match::report::PoolReport;
@@ -43,9 +49,26 @@ pub trait ToJson {
 
 /// A compact JSON text under construction. Commas go where the text needs them, so
 /// writers only say what comes next: a value, an object's field, an array's items.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct JsonWriter {
+    /// The text written and not yet sent.
     text: String,
+    /// Where the text goes as it is written ([`in_pieces`](Self::in_pieces)), if anywhere.
+    sink: Option<Sink>,
+}
+
+/// Takes the text in pieces of about `piece` bytes.
+struct Sink {
+    piece: usize,
+    send: Box<dyn FnMut(&str)>,
+}
+
+impl std::fmt::Debug for JsonWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonWriter")
+            .field("text", &self.text)
+            .finish_non_exhaustive()
+    }
 }
 
 impl JsonWriter {
@@ -54,9 +77,58 @@ impl JsonWriter {
         Self::default()
     }
 
-    /// The text written so far.
-    pub fn finish(self) -> String {
-        self.text
+    /// An empty text that is handed to `send` as it is written, in pieces of about
+    /// `piece` bytes (each ends on a character boundary; [`finish`](Self::finish) sends
+    /// the rest), so that a large text is never in memory whole: the pieces, joined,
+    /// are the text [`new`](Self::new) would have given.
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// use runner_match::json_write::{JsonWriter, ToJson};
+    ///
+    /// let pieces = Rc::new(RefCell::new(Vec::new()));
+    /// let into = pieces.clone();
+    /// let mut json = JsonWriter::in_pieces(8, move |piece| into.borrow_mut().push(piece.to_owned()));
+    /// ["gpu-a100", "flux", "sdxl"].write_json(&mut json);
+    /// assert_eq!(json.finish(), "");
+    /// assert_eq!(pieces.borrow().concat(), r#"["gpu-a100","flux","sdxl"]"#);
+    /// assert!(pieces.borrow().len() > 1);
+    /// ```
+    pub fn in_pieces(piece: usize, send: impl FnMut(&str) + 'static) -> Self {
+        Self {
+            text: String::with_capacity(piece.saturating_add(64).min(1 << 20)),
+            sink: Some(Sink {
+                piece,
+                send: Box::new(send),
+            }),
+        }
+    }
+
+    /// The text written so far; with [`in_pieces`](Self::in_pieces), sends the rest
+    /// and returns an empty text.
+    pub fn finish(mut self) -> String {
+        match &mut self.sink {
+            Some(sink) => {
+                (sink.send)(&self.text);
+                String::new()
+            }
+            None => self.text,
+        }
+    }
+
+    /// Sends the text but its last character (commas depend on it) once a piece is
+    /// full. Called before each field and array item: any large text has many.
+    #[inline(never)]
+    fn send_full_piece(&mut self) {
+        if let Some(sink) = &mut self.sink {
+            if self.text.len() >= sink.piece {
+                if let Some(last) = self.text.pop() {
+                    (sink.send)(&self.text);
+                    self.text.clear();
+                    self.text.push(last);
+                }
+            }
+        }
     }
 
     /// Writes an object whose fields `fields` writes ([`field`](Self::field),
@@ -70,9 +142,16 @@ impl JsonWriter {
 
     /// Writes an array of `items`.
     pub fn array<'a, T: ToJson + 'a>(&mut self, items: impl IntoIterator<Item = &'a T>) {
+        self.array_of(items);
+    }
+
+    /// Writes an array of `items`, values made as they are written (say, report
+    /// shapes mapped from borrowed data one at a time).
+    pub fn array_of<T: ToJson>(&mut self, items: impl IntoIterator<Item = T>) {
         self.separate();
         self.text.push('[');
         for item in items {
+            self.send_full_piece();
             item.write_json(self);
         }
         self.text.push(']');
@@ -87,6 +166,7 @@ impl JsonWriter {
     /// A field's key and colon; not inlined, as every field of every shape calls it.
     #[inline(never)]
     fn key(&mut self, key: &str) {
+        self.send_full_piece();
         self.separate();
         self.quoted(key);
         self.text.push(':');

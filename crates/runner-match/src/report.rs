@@ -17,10 +17,13 @@ mod explain;
 mod pool;
 mod write;
 
-pub use diagnose::{DiagnoseReport, StuckKind, StuckReport, WaitingWorkflow, WorkflowReport};
+pub use diagnose::{
+    DiagnoseJson, DiagnoseReport, StuckKind, StuckReport, WaitingWorkflow, WorkflowReport,
+};
 pub use explain::{
-    BreakdownReport, ChangeKind, ChangeReport, ExplanationReport, HintReport, ReasonKind,
-    ReasonReport, RunnerVerdict, SimilarityKind, SuggestionReport, TermKind, TermReport,
+    BreakdownReport, ChangeKind, ChangeReport, ExplanationJson, ExplanationReport, HintReport,
+    ReasonKind, ReasonReport, RunnerVerdict, SimilarityKind, SuggestionReport, TermKind,
+    TermReport,
 };
 pub use pool::{PoolReport, SourceReport, SourceStatusKind};
 
@@ -200,6 +203,11 @@ impl From<&Runner> for ApiRunner {
         }
     }
 }
+
+/// Runners as [`ApiRunner`]s in JSON ([`ToJson`](crate::json_write::ToJson)): the text
+/// of the `Vec<ApiRunner>` mapped from them, each made only while it is written.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRunnersJson<'a>(pub &'a [Runner]);
 
 /// The tags `matchedTags` may hold: a plain list's required tags; for an expression,
 /// the matched runners' tags it asks for (`gpu-*` wants `gpu-a100`, `!x` wants nothing).

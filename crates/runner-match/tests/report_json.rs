@@ -6,9 +6,11 @@
 
 mod support;
 
+use std::cell::RefCell;
 use std::fmt::Debug;
+use std::rc::Rc;
 
-use runner_match::json_write::ToJson;
+use runner_match::json_write::{JsonWriter, ToJson};
 use runner_match::pool::{Pool, SourceOutcome};
 use runner_match::report::*;
 use runner_match::{
@@ -110,13 +112,44 @@ fn matches_and_api_runners() {
     }
 }
 
+/// `streamed` (a shape written straight from borrowed data) writes `report`'s text,
+/// whole and in pieces of any size.
+fn same_text(streamed: &dyn ToJson, report: &dyn ToJson) {
+    let text = report.to_json();
+    assert_eq!(streamed.to_json(), text);
+    for piece in [0, 1, 7, 64, 1 << 16] {
+        let pieces = Rc::new(RefCell::new(Vec::<String>::new()));
+        let into = pieces.clone();
+        let mut json = JsonWriter::in_pieces(piece, move |p| into.borrow_mut().push(p.to_owned()));
+        streamed.write_json(&mut json);
+        assert_eq!(json.finish(), "");
+        let pieces = pieces.borrow();
+        assert_eq!(pieces.concat(), text, "pieces of {piece}");
+        if piece < text.len() / 4 {
+            assert!(pieces.len() > 1, "pieces of {piece}: {}", pieces.len());
+        }
+    }
+}
+
 #[test]
 fn explanations() {
     let fleet = fleet();
     for requirements in requirements() {
-        let report = ExplanationReport::new(&explain(&fleet, &requirements));
+        let explanation = explain(&fleet, &requirements);
+        let report = ExplanationReport::new(&explanation);
         same(&report);
+        same_text(&ExplanationJson(&explanation), &report);
+        let index = RunnerIndex::new(fleet.clone());
+        let counted = index.explain(&requirements);
+        same_text(
+            &ExplanationJson(&counted),
+            &ExplanationReport::new(&counted),
+        );
     }
+    same_text(
+        &ApiRunnersJson(&fleet),
+        &fleet.iter().map(ApiRunner::from).collect::<Vec<_>>(),
+    );
     same(&ExplanationReport::new(&explain(
         &[],
         &"flux".parse().unwrap(),
@@ -155,12 +188,13 @@ fn diagnoses_and_pools() {
     let pool_report = PoolReport::new(pool.runners().len(), pool.statuses());
     same(&pool_report);
     let index = RunnerIndex::new(fleet());
-    let report = DiagnoseReport::new(
-        &diagnose(&index, &workflows, now.clone()),
-        &listing,
-        pool_report,
-    );
+    let diagnosis = diagnose(&index, &workflows, now.clone());
+    let report = DiagnoseReport::new(&diagnosis, &listing, pool_report.clone());
     same(&report);
+    same_text(
+        &DiagnoseJson::new(&diagnosis, &listing, pool_report),
+        &report,
+    );
 
     // No active runner, no sources.
     let empty = RunnerIndex::new(Vec::new());

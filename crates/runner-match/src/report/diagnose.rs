@@ -1,7 +1,8 @@
 //! The waiting workflows against the runner pool (`client.diagnose()`, `diagnose
 //! --json`), mapped one to one from [`Diagnosis`].
 
-use super::{ExplanationReport, PoolReport, RunnerMatch, SimilarityKind};
+use super::{ExplanationJson, ExplanationReport, PoolReport, RunnerMatch, SimilarityKind};
+use crate::json_write::{JsonWriter, ToJson};
 use crate::{Diagnosis, Stuck, WorkflowDiagnosis, WorkflowListing};
 
 /// The waiting workflows, each against the runner pool, and a one-line summary.
@@ -124,6 +125,51 @@ impl StuckReport {
     }
 }
 
+/// The [`DiagnoseReport`] of a diagnosis as JSON ([`ToJson`]), written straight from
+/// it: the text of [`DiagnoseReport::new`]'s `to_json()`, but each waiting workflow,
+/// and each runner of its explanation, is flattened only while it is written (see
+/// [`ExplanationJson`]).
+#[derive(Debug)]
+pub struct DiagnoseJson<'d, 'a> {
+    diagnosis: &'d Diagnosis<'a>,
+    report: DiagnoseReport,
+}
+
+impl<'d, 'a> DiagnoseJson<'d, 'a> {
+    /// The report [`DiagnoseReport::new`] makes of the same arguments, to be written.
+    pub fn new(diagnosis: &'d Diagnosis<'a>, listing: &WorkflowListing, pool: PoolReport) -> Self {
+        Self {
+            diagnosis,
+            report: DiagnoseReport::without_workflows(diagnosis, listing, pool),
+        }
+    }
+}
+
+impl ToJson for DiagnoseJson<'_, '_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        self.report.write_fields(json, &WaitingJson(self.diagnosis));
+    }
+}
+
+/// A diagnosis's `workflows`, each flattened only while it is written.
+struct WaitingJson<'d, 'a>(&'d Diagnosis<'a>);
+
+impl ToJson for WaitingJson<'_, '_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        json.array_of(self.0.workflows.iter().map(WaitingWorkflowJson));
+    }
+}
+
+/// One waiting workflow, its explanation written straight from the diagnosis.
+struct WaitingWorkflowJson<'d, 'a>(&'d WorkflowDiagnosis<'a>);
+
+impl ToJson for WaitingWorkflowJson<'_, '_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        let explanation = self.0.explanation.as_ref().map(ExplanationJson);
+        WaitingWorkflow::without_explanation(self.0).write_fields(json, &explanation);
+    }
+}
+
 impl DiagnoseReport {
     /// Flattens a core diagnosis of the workflows of `listing` against `pool` (the
     /// native CLI's `diagnose --json` serializes this too).
@@ -134,6 +180,18 @@ impl DiagnoseReport {
                 .iter()
                 .map(WaitingWorkflow::new)
                 .collect(),
+            ..Self::without_workflows(diagnosis, listing, pool)
+        }
+    }
+
+    /// The report with an empty `workflows`.
+    fn without_workflows(
+        diagnosis: &Diagnosis<'_>,
+        listing: &WorkflowListing,
+        pool: PoolReport,
+    ) -> Self {
+        Self {
+            workflows: Vec::new(),
             summary: diagnosis.summary(),
             waiting: diagnosis.workflows.len(),
             runnable: diagnosis.runnable(),
@@ -149,6 +207,14 @@ impl DiagnoseReport {
 
 impl WaitingWorkflow {
     fn new(diagnosis: &WorkflowDiagnosis<'_>) -> Self {
+        Self {
+            explanation: diagnosis.explanation.as_ref().map(ExplanationReport::new),
+            ..Self::without_explanation(diagnosis)
+        }
+    }
+
+    /// The workflow with a `null` explanation.
+    fn without_explanation(diagnosis: &WorkflowDiagnosis<'_>) -> Self {
         let workflow = diagnosis.workflow;
         Self {
             workflow: WorkflowReport {
@@ -164,7 +230,7 @@ impl WaitingWorkflow {
                 .best
                 .as_ref()
                 .map(|best| RunnerMatch::new(best, &workflow.tags)),
-            explanation: diagnosis.explanation.as_ref().map(ExplanationReport::new),
+            explanation: None,
             stuck: diagnosis.stuck.as_ref().map(StuckReport::new),
         }
     }

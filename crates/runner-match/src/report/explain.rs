@@ -2,6 +2,7 @@
 //! --json`), mapped one to one from [`Explanation`].
 
 use super::{FitKind, SourceKind, WorkflowTagsReport};
+use crate::json_write::{JsonWriter, ToJson};
 use crate::{
     Change, Explanation, Fit, Hint, PreferenceKind, Reason, ScoreBreakdown, Similarity, Verdict,
 };
@@ -203,9 +204,55 @@ pub enum SimilarityKind {
     Typo,
 }
 
+/// The [`ExplanationReport`] of an explanation as JSON ([`ToJson`]), written straight
+/// from the explanation: the text of `ExplanationReport::new(explanation).to_json()`,
+/// but each runner's verdict is flattened only while it is written, so the report of a
+/// large fleet is never in memory whole (nor, written by
+/// [`JsonWriter::in_pieces`](crate::json_write::JsonWriter::in_pieces), its text).
+///
+/// ```
+/// use runner_match::json_write::ToJson;
+/// use runner_match::report::{ExplanationJson, ExplanationReport};
+/// use runner_match::{explain, Requirements, Runner};
+/// let runners: Vec<Runner> = serde_json::from_str(r#"[{"id":"a","name":"A","status":"active",
+///   "tags":["flux"],"created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}]"#)?;
+/// let why = explain(&runners, &"flux, sdxl".parse::<Requirements>()?);
+/// assert_eq!(ExplanationJson(&why).to_json(), ExplanationReport::new(&why).to_json());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ExplanationJson<'e, 'a>(pub &'e Explanation<'a>);
+
+impl ToJson for ExplanationJson<'_, '_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        ExplanationReport::without_runners(self.0).write_fields(json, &VerdictsJson(self.0));
+    }
+}
+
+/// An explanation's `runners`, each flattened only while it is written.
+struct VerdictsJson<'e, 'a>(&'e Explanation<'a>);
+
+impl ToJson for VerdictsJson<'_, '_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        json.array_of(self.0.verdicts().iter().map(RunnerVerdict::new));
+    }
+}
+
 impl ExplanationReport {
     /// Flattens a core explanation.
     pub fn new(explanation: &Explanation<'_>) -> Self {
+        Self {
+            runners: explanation
+                .verdicts()
+                .iter()
+                .map(RunnerVerdict::new)
+                .collect(),
+            ..Self::without_runners(explanation)
+        }
+    }
+
+    /// The report with an empty `runners`.
+    fn without_runners(explanation: &Explanation<'_>) -> Self {
         let closest = explanation
             .closest(CLOSEST)
             .into_iter()
@@ -224,11 +271,7 @@ impl ExplanationReport {
             summary: explanation.summary(),
             match_count: explanation.match_count(),
             total: explanation.verdicts().len(),
-            runners: explanation
-                .verdicts()
-                .iter()
-                .map(RunnerVerdict::new)
-                .collect(),
+            runners: Vec::new(),
             closest,
             best_change: explanation.best_change().map(|suggestion| {
                 let (kind, subject) = match &suggestion.change {

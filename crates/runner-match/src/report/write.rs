@@ -56,6 +56,86 @@ macro_rules! objects_to_json {
     )+};
 }
 
+impl ToJson for ApiRunnersJson<'_> {
+    fn write_json(&self, json: &mut JsonWriter) {
+        json.array_of(self.0.iter().map(ApiRunner::from));
+    }
+}
+
+/// `ToJson` for structs with one field (marked `given`) that can also be written from
+/// elsewhere: `write_fields(json, given)` writes the object with `given` in that
+/// field's place (what [`ExplanationJson`] and [`DiagnoseJson`] use to write a large
+/// part one item at a time, straight from the core's data); `ToJson` writes its own.
+macro_rules! objects_with_given_to_json {
+    ($($type:ty { $($write:ident($key:literal, $field:ident)),+ $(,)? })+) => {$(
+        impl ToJson for $type {
+            fn write_json(&self, json: &mut JsonWriter) {
+                $(given_field!(self, json, $write, $field);)+
+            }
+        }
+
+        impl $type {
+            /// Writes the object with `given` as the field marked `given`.
+            pub(super) fn write_fields(&self, json: &mut JsonWriter, given: &dyn ToJson) {
+                json.object(|json| {
+                    $(write_field!(self, json, given, $write($key, $field));)+
+                });
+            }
+        }
+    )+};
+}
+
+/// In `ToJson` of [`objects_with_given_to_json`]: passes the field marked `given`.
+macro_rules! given_field {
+    ($self:ident, $json:ident, given, $field:ident) => {
+        $self.write_fields($json, &$self.$field)
+    };
+    ($self:ident, $json:ident, $write:ident, $field:ident) => {};
+}
+
+/// One field of [`objects_with_given_to_json`]'s `write_fields`.
+macro_rules! write_field {
+    ($self:ident, $json:ident, $given:ident, given($key:literal, $field:ident)) => {
+        $json.field($key, $given)
+    };
+    ($self:ident, $json:ident, $given:ident, $write:ident($key:literal, $field:ident)) => {
+        $json.$write($key, &$self.$field)
+    };
+}
+
+objects_with_given_to_json! {
+    ExplanationReport {
+        field("summary", summary),
+        field("matchCount", match_count),
+        field("total", total),
+        given("runners", runners),
+        field("closest", closest),
+        field_if_some("bestChange", best_change),
+        field("hints", hints),
+        field("workflowTags", workflow_tags),
+        field("text", text),
+    }
+    DiagnoseReport {
+        given("workflows", workflows),
+        field("summary", summary),
+        field("waiting", waiting),
+        field("runnable", runnable),
+        field("stuck", stuck),
+        field("read", read),
+        field("total", total),
+        field("pages", pages),
+        field("stoppedEarly", stopped_early),
+        field("pool", pool),
+    }
+    WaitingWorkflow {
+        field("workflow", workflow),
+        field("matchCount", match_count),
+        field("best", best),
+        given("explanation", explanation),
+        field("stuck", stuck),
+    }
+}
+
 objects_to_json! {
     RunnerMatch {
         field("id", id),
@@ -87,17 +167,6 @@ objects_to_json! {
         field("tags", tags),
         field("enforced", enforced),
         field("notEnforced", not_enforced),
-    }
-    ExplanationReport {
-        field("summary", summary),
-        field("matchCount", match_count),
-        field("total", total),
-        field("runners", runners),
-        field("closest", closest),
-        field_if_some("bestChange", best_change),
-        field("hints", hints),
-        field("workflowTags", workflow_tags),
-        field("text", text),
     }
     RunnerVerdict {
         field("id", id),
@@ -141,25 +210,6 @@ objects_to_json! {
         field("tag", tag),
         field("runners", runners),
         field("similarity", similarity),
-    }
-    DiagnoseReport {
-        field("workflows", workflows),
-        field("summary", summary),
-        field("waiting", waiting),
-        field("runnable", runnable),
-        field("stuck", stuck),
-        field("read", read),
-        field("total", total),
-        field("pages", pages),
-        field("stoppedEarly", stopped_early),
-        field("pool", pool),
-    }
-    WaitingWorkflow {
-        field("workflow", workflow),
-        field("matchCount", match_count),
-        field("best", best),
-        field("explanation", explanation),
-        field("stuck", stuck),
     }
     WorkflowReport {
         field("id", id),

@@ -1,0 +1,49 @@
+// WebAssembly memory never shrinks: whatever a report call allocates at its peak stays
+// with the page for good. The package's reports (explain, listRunners) cross into JS
+// as JSON text in small pieces, written straight from the cached runners, so a call
+// on a large fleet must leave the memory about as it found it. This file runs in its
+// own process (node --test), so the package's wasm instance is fresh.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { importPackage } from './support/package.mjs';
+import { TOKEN, startApi } from './support/standin.mjs';
+
+const RUNNERS = 30_000;
+
+// What a call may still take: explain builds one verdict per runner (about 160 bytes in
+// wasm32), which it needs; the report objects and the JSON text (another ~600 B per
+// runner before, for explain and for listRunners alike) must not be in wasm at once.
+const MAX_GROWTH_PER_RUNNER = 250;
+
+let rm;
+let s;
+before(async () => {
+  rm = await importPackage();
+  s = await startApi({ fleet: { generate: RUNNERS, seed: 1201 } });
+  // One page holds the whole fleet: the load is one request.
+  s.setFaults([{ path: '/v1/managed-runner', ignorePerPage: RUNNERS, times: 'always' }]);
+});
+after(async () => {
+  await s?.close();
+  rm?.project.cleanup();
+});
+
+test(`explain and listRunners over ${RUNNERS} runners leave the wasm memory at most ${MAX_GROWTH_PER_RUNNER} B per runner larger`, async () => {
+  const { memory } = await rm.namespace.default();
+  const client = new rm.namespace.RunnerClient({ token: TOKEN, baseUrl: s.url, sources: ['managed'], cacheTtlMs: 3_600_000 });
+  assert.ok((await client.findRunners(['gpu-a100'])).length > 0);
+  const loaded = memory.buffer.byteLength;
+  const growth = () => (memory.buffer.byteLength - loaded) / RUNNERS;
+
+  const report = await client.explain(['gpu-a100']);
+  assert.equal(report.total, RUNNERS);
+  assert.equal(report.runners.length, RUNNERS);
+  assert.ok(report.matchCount > 0 && report.matchCount < RUNNERS, report.summary);
+  assert.ok(growth() <= MAX_GROWTH_PER_RUNNER, `explain grew the wasm memory by ${growth().toFixed(0)} B per runner`);
+
+  const listed = await client.listRunners();
+  assert.equal(listed.length, RUNNERS);
+  assert.deepEqual(listed.map((r) => r.id), report.runners.map((v) => v.id));
+  assert.ok(growth() <= MAX_GROWTH_PER_RUNNER, `listRunners grew the wasm memory by ${growth().toFixed(0)} B per runner`);
+});
