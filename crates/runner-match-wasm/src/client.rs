@@ -16,11 +16,11 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fetch::{fetch_listing, AttemptError, Body, ListingPage};
 use crate::options::ClientConfig;
+use crate::report_js::to_js;
 use crate::requirements::requirements_from_js;
 use crate::results::Bases;
 use crate::task::spawn;
 use crate::timer::{now_ms, sleep};
-use runner_match::json_write::{JsonWriter, ToJson};
 use runner_match::report::{ApiRunnersJson, ExplanationJson, PoolReport, RunnerMatch};
 
 /// A ComfyControl client that finds the best runner for a workflow.
@@ -170,36 +170,6 @@ pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
         }
         inner.answer(&loaded?, query)
     }))
-}
-
-/// A report for JS as plain objects: written as one JSON text by the core's writer and
-/// parsed by the engine (far smaller in wasm than building objects field by field, or
-/// than serde_json, and no slower). Takes `dyn`: one copy serves every report type.
-///
-/// The text crosses into JS in pieces of [`JSON_PIECE`] bytes as it is written, and JS
-/// joins them: WebAssembly memory never shrinks, so a report's whole text (tens of MB
-/// for a large fleet) in wasm would stay with the page for good.
-pub(crate) fn to_js(value: &dyn ToJson) -> Result<JsValue, JsValue> {
-    let pieces = js_sys::Array::new();
-    let into = pieces.clone();
-    let mut json = JsonWriter::in_pieces(JSON_PIECE, move |piece| {
-        into.push(&piece.into());
-    });
-    value.write_json(&mut json);
-    json.finish();
-    parse_json(&pieces.join(""))
-        .map_err(|_| ClientError::new(ErrorCode::Decode, "could not build the result").into_js())
-}
-
-/// The size of the pieces of [`to_js`]'s text: large enough that crossing into JS costs
-/// nothing measurable, small beside any fleet's report.
-const JSON_PIECE: usize = 64 * 1024;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `JSON.parse` of a JS string.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_json(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
 }
 
 impl Inner {

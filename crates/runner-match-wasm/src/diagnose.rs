@@ -14,9 +14,10 @@ use runner_match::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::client::{ask, to_js, Inner, Loaded, Query, RunnerClient};
+use crate::client::{ask, Inner, Loaded, Query, RunnerClient};
 use crate::error::{ClientError, Error, ErrorCode};
 use crate::fields::Fields;
+use crate::report_js::to_js;
 use crate::snapshot::{describe, is_plain_object, snapshot};
 use crate::task::spawn;
 use crate::timer::now_ms;

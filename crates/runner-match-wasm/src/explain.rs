@@ -4,7 +4,7 @@
 use runner_match::report::ExplanationJson;
 use wasm_bindgen::prelude::*;
 
-use crate::client::to_js;
+use crate::report_js::to_js;
 use crate::requirements::requirements_from_js;
 use crate::runner_columns::RunnerColumns;
 

@@ -21,6 +21,7 @@ mod kinds;
 pub mod match_runners;
 mod options;
 mod pool;
+mod report_js;
 mod request_cost;
 mod requirements;
 mod results;

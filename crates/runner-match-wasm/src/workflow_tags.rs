@@ -4,7 +4,7 @@
 use runner_match::report::WorkflowTagsReport;
 use wasm_bindgen::prelude::*;
 
-use crate::client::to_js;
+use crate::report_js::to_js;
 use crate::requirements::requirements_from_js;
 
 /// What to submit as the `tags` of a ComfyControl workflow for these requirements, and
