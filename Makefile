@@ -55,9 +55,9 @@ WASM_OPT := tests/node_modules/.bin/wasm-opt
 ESBUILD := tests/node_modules/.bin/esbuild
 # -Oz, repeated until the module stops shrinking (--converge: 0.5 KB gzipped, a few
 # seconds). --low-memory-unused lets binaryen fold `pointer + constant` into load and
-# store offsets (1.2 KB): the two differ only when the sum wraps past 4 GiB to a low
-# address, and Rust lays the stack out first ([0, 1 MiB), growing down, data above it),
-# so the lowest 1 KiB is reached only at a 1 MiB stack depth, never by a valid pointer.
+# store offsets (1.2 KB): the two differ only when the base pointer lies in the top
+# 1 KiB of the 4 GiB space, which no valid pointer does (Rust lays the stack out first,
+# [0, 1 MiB) growing down, with data and heap above it).
 WASM_OPT_FLAGS := -Oz --converge --low-memory-unused
 
 pkg/package.json: $(PKG_SOURCES) | tools-rust tools-wasm-bindgen tools-npm

@@ -10,7 +10,9 @@
 use runner_match::json::JsonError;
 use runner_match::rate::{BudgetError, LooserThanComfyControl};
 use runner_match::secret::{scrub_token_shapes, Token, TokenProblem};
-use runner_match::{PagingError, RequirementError, SourceError, TagIndexError, TimestampError};
+use runner_match::{
+    PagingError, RequirementError, Source, SourceError, TagIndexError, TimestampError,
+};
 use wasm_bindgen::prelude::*;
 
 /// The stable machine-readable cause of an error: the core's codes, shared with the
@@ -67,7 +69,7 @@ pub enum Error {
     #[error("runners could not be indexed: {0}")]
     Index(#[from] TagIndexError),
     /// A 2xx answer whose body is not the listing's page.
-    #[error("{0}")]
+    #[error(transparent)]
     Decode(#[from] PageDecodeError),
     /// The module-level `findRunners` before `configure`.
     #[error(
@@ -231,6 +233,7 @@ pub enum RunnerReadError {
     "page {page}{of} is not {what} ({source}; content-type {content_type:?})",
     of = of_listing(path)
 )]
+#[non_exhaustive]
 pub struct PageDecodeError {
     /// The page number.
     pub page: u32,
@@ -247,9 +250,10 @@ pub struct PageDecodeError {
 /// ` of /v1/workflow`: the listing a page belongs to, left out for the managed listing
 /// (whose messages keep their original wording).
 fn of_listing(path: &str) -> String {
-    match path {
-        "/v1/managed-runner" => String::new(),
-        _ => format!(" of {path}"),
+    if path == Source::Managed.path() {
+        String::new()
+    } else {
+        format!(" of {path}")
     }
 }
 

@@ -44,7 +44,8 @@ fn permute(mut order: Vec<u32>, swap: &mut dyn FnMut(usize, usize)) {
     }
 }
 
-/// The items at `positions` (each at most once), in that order; the rest are dropped.
+/// The items at `positions` (in range; a repeat takes nothing more), in that order; the
+/// rest are dropped.
 /// Keeping every item in place (a listing without repeats) moves nothing: a large list
 /// is not copied twice over, which is what a wasm client's memory high-water mark pays.
 /// Otherwise the items are moved in place by the one cycle walk of [`sort_by`] (the kept
@@ -60,13 +61,17 @@ pub(crate) fn take<T>(mut items: Vec<T>, positions: &[u32]) -> Vec<T> {
         return items;
     }
     let mut kept = vec![false; items.len()];
+    let mut order = Vec::with_capacity(items.len());
     for &at in positions {
-        kept[at as usize] = true;
+        // A repeated position takes nothing more (the item is already taken).
+        if !std::mem::replace(&mut kept[at as usize], true) {
+            order.push(at);
+        }
     }
-    let mut order = positions.to_vec();
+    let len = order.len();
     order.extend((0..items.len() as u32).filter(|&at| !kept[at as usize]));
     permute(order, &mut |a, b| items.swap(a, b));
-    items.truncate(positions.len());
+    items.truncate(len);
     items
 }
 
@@ -108,6 +113,8 @@ mod tests {
         assert_eq!(take(vec!['a', 'b', 'c'], &[2, 0]), ['c', 'a']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1, 2]), ['a', 'b', 'c']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[0, 1]), ['a', 'b']);
+        assert_eq!(take(vec!['a', 'b', 'c'], &[2, 2, 0, 2]), ['c', 'a']);
+        assert_eq!(take(vec!['a', 'b'], &[0, 0]), ['a']);
         assert_eq!(take(vec!['a', 'b', 'c', 'd'], &[3, 1]), ['d', 'b']);
         assert_eq!(take(vec!['a', 'b', 'c'], &[]), [] as [char; 0]);
         let strings: Vec<String> = (0..100).map(|i| i.to_string()).collect();

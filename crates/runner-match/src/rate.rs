@@ -91,7 +91,7 @@ pub struct RequestBudget {
     window_ms: u64,
     /// Start times of the latest requests (at most `limit`), oldest first, on the
     /// internal clock: only the `limit`-th most recent one can hold a new request back.
-    /// A `Vec` (at most `limit` short): a `VecDeque` of its own type would add 1 KB to the
+    /// A `Vec` (at most `limit` long): a `VecDeque` of its own type would add 1 KB to the
     /// WebAssembly for shifts that cost nothing here.
     starts: Vec<u64>,
     /// Requests begun and not yet finished: each holds a slot until it finishes.
