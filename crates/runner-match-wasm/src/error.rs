@@ -69,7 +69,7 @@ pub enum Error {
     #[error("runners could not be indexed: {0}")]
     Index(#[from] TagIndexError),
     /// A 2xx answer whose body is not the listing's page.
-    #[error(transparent)]
+    #[error("{0}")]
     Decode(#[from] PageDecodeError),
     /// The module-level `findRunners` before `configure`.
     #[error(
