@@ -5,7 +5,7 @@
 
 use runner_match::json_write::{JsonWriter, ToJson};
 use runner_match::report::{
-    wanted_tags, ApiRunner, DiagnoseReport, ExplanationReport, PoolReport, RunnerMatch,
+    wanted_tags, ApiRunnersJson, DiagnoseJson, ExplanationJson, PoolReport, RunnerMatch,
 };
 use runner_match::{Diagnosis, Explanation, Match, Requirements, Runner};
 use runner_match_client::{Diagnosed, Error};
@@ -20,26 +20,23 @@ pub(crate) fn matches(requirements: &Requirements, matches: &[Match<'_>]) -> Str
     found.to_json()
 }
 
-/// `explain`'s result: `ExplanationReport`.
+/// `explain`'s result: `ExplanationReport` (written from the explanation itself, one
+/// runner at a time, with no report copy of the whole fleet).
 pub(crate) fn explanation(explanation: &Explanation<'_>) -> String {
-    ExplanationReport::new(explanation).to_json()
+    ExplanationJson(explanation).to_json()
 }
 
 /// `client.diagnose()`'s result: `DiagnoseReport`.
 pub(crate) fn diagnosis(diagnosed: &Diagnosed, diagnosis: &Diagnosis<'_>) -> String {
     let pool = diagnosed.pool();
     let pool = PoolReport::new(pool.runners().len(), pool.statuses());
-    DiagnoseReport::new(diagnosis, diagnosed.listing(), pool).to_json()
+    DiagnoseJson::new(diagnosis, diagnosed.listing(), pool).to_json()
 }
 
 /// `listRunners`' result: `ApiRunner[]`, the API's own snake_case objects (self-hosted
 /// ones without `headers`, their `endpoint` without credentials).
 pub(crate) fn runners(runners: &[Runner]) -> String {
-    runners
-        .iter()
-        .map(ApiRunner::from)
-        .collect::<Vec<_>>()
-        .to_json()
+    ApiRunnersJson(runners).to_json()
 }
 
 /// An error as the JS package exposes it: `{ code, message, status? }`, plus `hint`,
