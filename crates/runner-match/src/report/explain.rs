@@ -213,8 +213,8 @@ pub enum SimilarityKind {
 /// ```
 /// use runner_match::json_write::ToJson;
 /// use runner_match::report::{ExplanationJson, ExplanationReport};
-/// use runner_match::{explain, Requirements, Runner};
-/// let runners: Vec<Runner> = serde_json::from_str(r#"[{"id":"a","name":"A","status":"active",
+/// use runner_match::{explain, json, Requirements, Runner};
+/// let runners: Vec<Runner> = json::decode(r#"[{"id":"a","name":"A","status":"active",
 ///   "tags":["flux"],"created_at":"2024-01-10T08:00:00Z","updated_at":"2024-01-10T08:00:00Z"}]"#)?;
 /// let why = explain(&runners, &"flux, sdxl".parse::<Requirements>()?);
 /// assert_eq!(ExplanationJson(&why).to_json(), ExplanationReport::new(&why).to_json());
