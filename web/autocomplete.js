@@ -48,8 +48,7 @@ export function suggest(counts, { listed, typed }, limit = MAX_SUGGESTIONS) {
  * the fleet has loaded); `readList(text)` the package's reading of `text` as a plain tag
  * list (null for anything else, and until the package has loaded: then no suggestions);
  * `writeList(tags)` the package's text for that list (null when it refuses the list);
- * `onPick(value)` runs after a pick
- * rewrote the input.
+ * `onPick(value)` runs after a pick rewrote the input.
  */
 export function attachAutocomplete(input, listbox, { getCounts, readList, writeList, onPick }) {
   let options = [];
