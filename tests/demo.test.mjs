@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { explainRunners, isExpression, matchRunners, workflowTags } from '../pkg/node.js';
-import { listText, withTag } from '../web/query.js';
+import { explainRunners, matchRunners, workflowTags } from '../pkg/node.js';
 import { pkgBuilt, startDemo } from '../standin/demo.mjs';
 import { loadDefaultFleet, loadDemoSelfHosted, startStandin } from '../standin/server.mjs';
 import { referenceDiagnosis } from './support/diagnose-reference.mjs';
@@ -151,35 +150,28 @@ describe('demo page', () => {
     assert.deepEqual(await cardNames(), matchRunners(FLEET, 'sdxl, eu-west').map((m) => m.name));
   });
 
-  test('an expression query: chips add an AND clause and never rewrite the expression', async () => {
+  test('an expression query: chips are disabled with a hint, and clicking one leaves the text alone', async () => {
     await open();
     const query = 'gpu-a100 & (flux | sdxl)';
     const chip = (tag) => page.locator(`#popular-tags button[data-tag="${tag}"]`);
     await search(query);
     await expectCards(query);
-    // gpu-a100 is required outright (the package's workflowTags): pressed, and locked.
+    // gpu-a100 is required outright (the package's workflowTags): pressed; flux is only one side of an OR.
     assert.equal(await chip('gpu-a100').getAttribute('aria-pressed'), 'true');
-    assert.equal(await chip('gpu-a100').getAttribute('aria-disabled'), 'true');
-    assert.equal(await chip('flux').getAttribute('aria-pressed'), 'false', 'flux is only one side of an OR');
-    await chip('gpu-a100').click({ force: true }); // aria-disabled: a user can still click it
-    await idle();
-    assert.equal(await page.locator('#tags').inputValue(), query, 'a locked chip leaves the expression alone');
-    // An unpressed chip appends `, tag`: AND at the lowest precedence, so the OR stays whole.
-    await chip('eu-west').click();
-    await idle();
-    const narrowed = `${query}, eu-west`;
-    assert.equal(await page.locator('#tags').inputValue(), narrowed);
-    assert.equal(await page.locator('#tags-error').innerText(), '');
-    const expected = matchRunners(FLEET, narrowed);
-    assert.deepEqual(expected.map((m) => m.id), matchRunners(FLEET, '(gpu-a100 & (flux | sdxl)) & eu-west').map((m) => m.id));
-    assert.notDeepEqual(expected.map((m) => m.id), matchRunners(FLEET, 'gpu-a100 & (flux | sdxl & eu-west)').map((m) => m.id));
-    assert.deepEqual(await cardNames(), expected.map((m) => m.name));
-    assert.equal(await chip('eu-west').getAttribute('aria-pressed'), 'true');
-    await chip('eu-west').click({ force: true });
-    await idle();
-    assert.equal(await page.locator('#tags').inputValue(), narrowed, 'pressing it again does not cut the expression');
-    // A comma list is still toggled tag by tag, both ways.
+    assert.equal(await chip('flux').getAttribute('aria-pressed'), 'false');
+    assert.equal(await text('#tags-mode'),
+      'An expression: edit the expression to add tags (the chips and suggestions work on comma lists).');
+    for (const tag of ['gpu-a100', 'eu-west']) {
+      assert.equal(await chip(tag).getAttribute('aria-disabled'), 'true', tag);
+      assert.equal(await chip(tag).getAttribute('title'), 'Edit the expression to add tags.');
+      await chip(tag).click({ force: true }); // aria-disabled: a user can still click it
+      await idle();
+      assert.equal(await page.locator('#tags').inputValue(), query, `${tag}: the expression is untouched`);
+    }
+    await expectCards(query);
+    // A comma list: no hint, and chips toggle tag by tag, both ways.
     await search('sdxl, eu-west');
+    assert.equal(await page.locator('#tags-mode').isVisible(), false);
     assert.equal(await chip('eu-west').getAttribute('aria-disabled'), null);
     await chip('eu-west').click();
     await idle();
@@ -193,35 +185,92 @@ describe('demo page', () => {
     assert.equal(await box.getByRole('button').count(), 0);
   });
 
-  test('autocomplete in an expression: words end at the package\'s syntax, quotes are closed', async () => {
+  test('autocomplete is off inside an expression, and the page says why', async () => {
     await open();
     const input = page.locator('#tags');
     const listbox = page.locator('#tag-suggestions');
-    await input.pressSequentially('gpu-a100 & (fl', { delay: 5 });
-    await listbox.waitFor({ state: 'visible' });
-    assert.equal((await listbox.locator('.suggestion-tag').allInnerTexts())[0], 'flux');
-    await input.press('ArrowDown');
-    await input.press('Enter');
-    assert.equal(await input.inputValue(), 'gpu-a100 & (flux ', 'no comma inside the parentheses');
-    await input.pressSequentially('| sdxl) & !dev', { delay: 5 });
-    await listbox.waitFor({ state: 'visible' });
-    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['development']);
-    await input.press('ArrowDown');
-    await input.press('Enter');
+    const hint = page.locator('#tags-mode');
+    // Still being typed (it does not parse yet): the package already reads it as an expression.
+    for (const typed of ['gpu-a100 & (fl', 'sdxl | "gpu-a1', 'flux | sdxl & !dev']) {
+      await input.fill('');
+      await input.pressSequentially(typed, { delay: 5 });
+      await input.press('ArrowDown');
+      assert.equal(await listbox.isVisible(), false, typed);
+      assert.equal(await input.getAttribute('aria-expanded'), 'false');
+      assert.match(await hint.innerText(), /edit the expression to add tags/, typed);
+      assert.equal(await input.inputValue(), typed, 'nothing written into an expression');
+    }
+    await page.keyboard.press('Escape');
     await idle();
-    const query = 'gpu-a100 & (flux | sdxl) & !development';
-    assert.equal((await input.inputValue()).trim(), query);
-    await expectCards(query);
-    // Inside an open quote the word is what follows it, and picking closes the quote.
+    // Back to a comma list: suggestions again, and the hint goes.
     await input.fill('');
-    await input.pressSequentially('sdxl | "gpu-a1', { delay: 5 });
+    await input.pressSequentially('flux, gpu-a', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.equal(await hint.isVisible(), false);
+    await input.press('Escape');
+    await idle();
+  });
+
+  test('tags that need quotes: chips, autocomplete and fix buttons write lists the package reads back', async () => {
+    const fleet = [['gpu a100', 'v2!', 'flux'], ['gpu a100', 'flux'], ['gpu a100', 'v2!'], ['sdxl', 'say "hi"']]
+      .map((tags, i) => ({ ...MANAGED[i], status: 'active', tags }));
+    strict.setFleet(fleet);
+    await open();
+    await connectTo(strict.url, 'cfc_demo');
+    await page.waitForSelector('#conn-status[data-state="ok"]');
+    await idle();
+    const input = page.locator('#tags');
+    const listbox = page.locator('#tag-suggestions');
+    const chip = (tag) => page.locator(`#popular-tags button[data-tag=${JSON.stringify(tag)}]`);
+    /** The input reads back (in the package) as exactly `tags`, without an error, and the cards follow. */
+    const expectList = async (tags) => {
+      await idle();
+      const value = (await input.inputValue()).replace(/, $/, '');
+      assert.deepEqual(workflowTags(value).tags, tags, value);
+      assert.equal(await text('#tags-error'), '');
+      assert.deepEqual(await cardNames(), matchRunners(fleet, tags).map((m) => m.name), value);
+    };
+
+    // Chips: a tag needing quotes is added quoted; the quoted list is still a list, so
+    // the chips stay on and toggle back.
+    await search('gpu a100');
+    await chip('v2!').click();
+    assert.equal(await input.inputValue(), '"gpu a100", "v2!"');
+    await expectList(['gpu a100', 'v2!']);
+    assert.equal(await chip('v2!').getAttribute('aria-pressed'), 'true');
+    assert.equal(await chip('v2!').getAttribute('aria-disabled'), null);
+    assert.equal(await page.locator('#tags-mode').isVisible(), false);
+    await chip('say "hi"').click();
+    await expectList(['gpu a100', 'v2!', 'say "hi"']);
+    await chip('v2!').click();
+    await expectList(['gpu a100', 'say "hi"']);
+    await chip('say "hi"').click();
+    assert.equal(await input.inputValue(), 'gpu a100');
+    await expectList(['gpu a100']);
+
+    // Autocomplete on `gpu a100, v`: the whole list written back, with both tags.
+    await input.fill('');
+    await input.pressSequentially('gpu a100, v', { delay: 5 });
+    await listbox.waitFor({ state: 'visible' });
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), ['v2!']);
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), '"gpu a100", "v2!", ');
+    await expectList(['gpu a100', 'v2!']);
+    // It goes on in the quoted list.
+    await input.pressSequentially('fl', { delay: 5 });
     await listbox.waitFor({ state: 'visible' });
     await input.press('ArrowDown');
     await input.press('Enter');
-    assert.equal(await input.inputValue(), 'sdxl | "gpu-a100" ');
-    await idle();
-    assert.equal(await page.locator('#tags-error').innerText(), '');
-    await expectCards('sdxl | gpu-a100');
+    await expectList(['gpu a100', 'v2!', 'flux']);
+
+    // A fix button writing a quoted tag: "Use v2!" on `gpu a100, v2`.
+    await search('gpu a100, v2');
+    const box = page.locator('#explanation');
+    assert.match(await box.innerText(), /v2 — did you mean v2!\?/);
+    await box.getByRole('button', { name: 'Use v2!' }).click();
+    assert.equal(await input.inputValue(), '"gpu a100", "v2!"');
+    await expectList(['gpu a100', 'v2!']);
   });
 
   test('autocomplete suggests the fleet\'s tags; arrows and Enter pick one', async () => {
@@ -466,35 +515,6 @@ describe('demo page', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the 375 px viewport`);
     await page.screenshot({ path: `${TARGET}demo-screenshot-mobile.png`, fullPage: true });
-  });
-});
-
-describe('the page\'s query writing (web/query.js), read back by the package', () => {
-  // Tags a plain comma list cannot hold (a requirement tag never holds a comma).
-  const ODD = ['gpu a100', 'v2!', 'type:x', 'say "hi"', 'back\\slash', 'gpu-*', ' padded'];
-  const runners = [...ODD, 'flux', 'sdxl'].map((tag, i) => ({ id: `r${i}`, name: `r${i}`, runner_type: 'pro',
-    status: 'active', tags: [tag, 'flux'], created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z' }));
-  const ids = (query) => matchRunners(runners, query).map((m) => m.id);
-
-  test('listText writes exactly the tags: a comma list when it reads back, else quoted terms', () => {
-    assert.equal(listText(isExpression, ['flux', 'gpu a100']), 'flux, gpu a100');
-    for (const tag of ODD) {
-      const text = listText(isExpression, ['flux', tag]);
-      assert.deepEqual(ids(text), ids(['flux', tag]), text);
-      // What ComfyControl gets: all of it, but a tag with spaces around (it would trim).
-      assert.deepEqual(workflowTags(text).tags, tag === tag.trim() ? ['flux', tag] : ['flux'], text);
-    }
-  });
-
-  test('withTag adds one AND clause and keeps the user\'s text whole', () => {
-    for (const query of ['flux | sdxl', 'flux', '!"gpu a100"', 'gpu & (']) {
-      for (const tag of ['flux', ...ODD]) {
-        const text = withTag(isExpression, query, tag);
-        assert.ok(text.startsWith(`${query}, `), text);
-        if (!query.endsWith('(')) assert.deepEqual(ids(text), ids({ require: query }).filter((id) => ids([tag]).includes(id)), text);
-      }
-    }
-    assert.equal(withTag(isExpression, '', 'gpu a100'), 'gpu a100');
   });
 });
 

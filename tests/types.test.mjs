@@ -22,7 +22,8 @@ const DTS = path.join(PKG_DIR, 'runner_match.d.ts');
 // are wrong usages that must not compile.
 const CONSUMER = `
 import init, {
-  configure, explainRunners, findRunners, initSync, isExpression, matchRunners, RunnerClient, RunnerSet, workflowTags,
+  configure, explainRunners, findRunners, initSync, isExpression, matchRunners, requirementText, RunnerClient, RunnerSet,
+  workflowTags,
   type ApiRunner, type ClientOptions, type ErrorCode, type ExplanationReport, type FitKind, type InitInput, type InitOutput,
   type RateLimitOptions, type RequiredTags, type RunnerMatch, type RunnerMatchError, type SourceKind, type SyncInitInput,
   type WorkflowTagsReport,
@@ -139,6 +140,10 @@ expectType<Equal<Parameters<typeof isExpression>, [text: string]>>();
 expectType<Equal<ReturnType<typeof isExpression>, boolean>>();
 const expression: boolean = isExpression('gpu-* & !development');
 if (expression) console.log('an expression');
+expectType<Equal<Parameters<typeof requirementText>, [required_tags: RequiredTags]>>();
+expectType<Equal<ReturnType<typeof requirementText>, string>>();
+const written: string = requirementText(['gpu a100', 'v2!']) + requirementText({ require: 'flux | sdxl' });
+console.log(written, requirementText('flux'), requirementText(null));
 
 // --- errors -------------------------------------------------------------------------
 expectType<Equal<ErrorCode, 'unauthorized' | 'forbidden' | 'rate_limited' | 'server' | 'http' | 'network' | 'timeout' | 'decode' | 'invalid_input' | 'insecure_url' | 'not_configured'>>();
@@ -217,6 +222,8 @@ new RunnerSet();
 const notText: string = workflowTags('a');
 // @ts-expect-error isExpression reads a string, not an array of tags
 isExpression(['gpu-a100']);
+// @ts-expect-error requirementText reads tags as strings
+requirementText([42]);
 // @ts-expect-error explainRunners takes the runners first
 explainRunners('gpu-a100');
 

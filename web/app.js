@@ -4,7 +4,6 @@
 // only (a variable of this module): never in storage, cookies or the URL.
 
 import { attachAutocomplete } from './autocomplete.js';
-import { listText, withTag } from './query.js';
 import { h, renderExplanation, renderResults, renderSubmit, summaryText } from './results.js';
 import { renderPoolNote, renderWorkflows } from './workflows.js';
 
@@ -17,7 +16,7 @@ const ui = {
   status: $('conn-status'), statusText: $('conn-status-text'), details: $('connection'),
   connSummary: $('conn-summary'), connForm: $('conn-form'), baseUrl: $('base-url'), token: $('token'),
   connError: $('conn-error'), connReset: $('conn-reset'), searchForm: $('search-form'), tags: $('tags'),
-  suggestions: $('tag-suggestions'), tagsError: $('tags-error'), popular: $('popular-tags'),
+  suggestions: $('tag-suggestions'), tagsError: $('tags-error'), tagsMode: $('tags-mode'), popular: $('popular-tags'),
   results: $('results'), summary: $('summary'), submit: $('submit-tags'), errorView: $('error-view'),
   explanation: $('explanation'), list: $('result-list'), poolNote: $('pool-note'),
   workflowsSummary: $('workflows-summary'), workflowsNote: $('workflows-note'),
@@ -71,6 +70,9 @@ async function connect() {
     for (const r of schedulable) {
       for (const t of r.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
+    // Chips and suggestions only for tags a workflow can require (the package decides:
+    // a runner's tag may hold a comma or break the size limits).
+    for (const t of counts.keys()) if (writeList([t]) === null) counts.delete(t);
     const where = usingDemo ? 'Demo API' : new URL(client.baseUrl).host;
     setStatus('ok', `${where} · ${pool.runners} runner${pool.runners === 1 ? '' : 's'}`);
     renderPoolNote(ui.poolNote, pool);
@@ -114,8 +116,8 @@ async function diagnose() {
 
 // ---- search -------------------------------------------------------------------------
 
-/** The query as sent: a trailing comma (left by autocomplete) is not an empty tag. */
-const currentQuery = () => ui.tags.value.replace(/[\s,]+$/, '').trim();
+/** The query as sent: the comma autocomplete leaves after a pick is not an empty tag. */
+const currentQuery = () => ui.tags.value.replace(/,[ \t]*$/, '');
 
 async function search() {
   clearTimeout(debounce);
@@ -132,17 +134,17 @@ async function search() {
     if (mine !== searchGen) return;
     setInputError('');
     hideError();
-    ui.summary.textContent = summaryText({ matches, total: pool.runners, tags: query });
+    const untagged = mod.requirementText(query) === ''; // the package's wildcard
+    ui.summary.textContent = summaryText({ matches, total: pool.runners, untagged });
     // What ComfyControl itself will get, and whether it holds to the whole requirement.
-    const submit = mod.workflowTags(query);
-    renderSubmit(ui.submit, query ? submit : null);
+    renderSubmit(ui.submit, untagged ? null : mod.workflowTags(query));
     renderResults(ui.list, matches);
     syncChips();
-    const noTaggedMatch = query && matches.every((m) => m.fit === 'wildcard');
+    const noTaggedMatch = !untagged && matches.every((m) => m.fit === 'wildcard');
     if (noTaggedMatch) {
       const report = await client.explain(query);
       if (mine !== searchGen) return;
-      renderExplanation(ui.explanation, fromPackageReport(report, submit, query), { onApply: applyQuery });
+      renderExplanation(ui.explanation, fromPackageReport(report, query), { onApply: applyTags });
     } else {
       ui.explanation.hidden = true;
     }
@@ -159,19 +161,18 @@ async function search() {
 }
 
 /**
- * The package's ExplanationReport in the shape renderExplanation draws. The package says
- * whether the query is an expression (`isExpression`): a comma list is rewritten tag by
- * tag (the package's own reading of it, `workflowTags(query).tags`) by the fix buttons;
- * an expression keeps its text (its hints are shown without buttons: the page does not
+ * The package's ExplanationReport in the shape renderExplanation draws. A plain tag list
+ * (the package's reading, `readQuery`) gets fix buttons that rewrite it tag by tag; an
+ * expression keeps its text (its hints are shown without buttons: the page does not
  * rewrite an expression).
  */
-function fromPackageReport(report, submit, query) {
-  const expression = mod.isExpression(query);
+function fromPackageReport(report, query) {
+  const { list } = readQuery(query);
   const missing = (reasons) => reasons.filter((r) => r.kind === 'missing' || r.kind === 'no_tag_matches')
     .map((r) => r.subject);
   return {
-    tags: expression ? [query] : submit.tags,
-    editable: !expression,
+    tags: list ?? [query],
+    editable: list !== null,
     summary: report.summary,
     wildcards: report.runners.filter((v) => v.matched && v.fit === 'wildcard').map((v) => v.name),
     hints: report.hints.map((hint) => ({
@@ -186,8 +187,11 @@ function fromPackageReport(report, submit, query) {
   };
 }
 
-function applyQuery(query) {
-  ui.tags.value = query;
+/** A fix button: the query becomes this tag list, as the package writes it. */
+function applyTags(tags) {
+  const text = writeList(tags);
+  if (text === null) return;
+  ui.tags.value = text;
   ui.tags.focus();
   search();
 }
@@ -281,58 +285,68 @@ function renderPopular(placeholder = 'Loading…') {
   syncChips();
 }
 
-/**
- * How the package reads the query: whether it is an expression, and the tags it requires
- * outright (`workflowTags(query).tags`, the literal conjunction; `null` when the query does
- * not parse yet).
- */
-function readQuery(query) {
-  let required = null;
+/** The package's text for a tag list (quoted where a tag needs it); null if it refuses the list. */
+function writeList(tags) {
+  return packageAnswer(() => mod.requirementText(tags)) ?? null;
+}
+
+/** `answer()`, or undefined when the package calls the input invalid; other errors are thrown. */
+function packageAnswer(answer) {
   try {
-    required = mod.workflowTags(query).tags;
-  } catch {
-    // invalid_input: the message is under the input; the chips only add clauses.
+    return answer();
+  } catch (err) {
+    if (err?.code !== 'invalid_input') throw err;
+    return undefined;
   }
-  return { expression: mod.isExpression(query), required };
 }
 
 /**
- * A chip is pressed when the query requires its tag outright. In a comma list a pressed
- * chip takes its tag out again; in an expression the page never rewrites the user's
- * expression, so a pressed chip is disabled (with a hint) and an unpressed one adds its
- * tag as one more AND clause (see `toggleTag`).
+ * How the package reads the query: `required`, the tags it requires outright
+ * (`workflowTags(query).tags`), and `list`, the same tags when the query is a plain tag
+ * list; both null when it does not parse (yet). A list is a requirement the package
+ * writes the same way from its tags alone: `"gpu a100", "v2!"` is one, `gpu & !dev` is
+ * not (an expression).
+ */
+function readQuery(query) {
+  const required = mod ? packageAnswer(() => mod.workflowTags(query).tags) ?? null : null;
+  const list = required && mod.requirementText(required) === mod.requirementText(query) ? required : null;
+  return { required, list };
+}
+
+/** The package's reading of `text` as a plain tag list (see `readQuery`), or null. */
+const readList = (text) => readQuery(text).list;
+
+const EXPRESSION_HINT = 'An expression: edit the expression to add tags (the chips and suggestions work on comma lists).';
+
+/**
+ * A chip is pressed when the query requires its tag outright. On a plain list a chip
+ * toggles its tag; on an expression (even one still being typed: the package's
+ * `isExpression`), or on a list that does not parse yet, every chip is disabled (the
+ * page never rewrites an expression, and does not guess at broken text), and for an
+ * expression the hint under the input says why chips and suggestions are off.
  */
 function syncChips() {
   if (!mod) return;
-  const { expression, required } = readQuery(currentQuery());
+  const query = currentQuery();
+  const { required, list } = readQuery(query);
+  const expression = list === null && mod.isExpression(query);
+  ui.tagsMode.textContent = expression ? EXPRESSION_HINT : '';
+  ui.tagsMode.hidden = !expression;
   for (const b of ui.popular.querySelectorAll('button[data-tag]')) {
-    const pressed = required?.includes(b.dataset.tag) ?? false;
-    b.setAttribute('aria-pressed', String(pressed));
-    const locked = expression && pressed;
-    if (locked) b.setAttribute('aria-disabled', 'true');
-    else b.removeAttribute('aria-disabled');
-    b.title = locked ? 'Required by your expression: edit the text to remove it.'
-      : expression ? `Adds “, ${b.dataset.tag}” (AND) to your expression.` : '';
+    b.setAttribute('aria-pressed', String(required?.includes(b.dataset.tag) ?? false));
+    if (list) b.removeAttribute('aria-disabled');
+    else b.setAttribute('aria-disabled', 'true');
+    b.title = list ? '' : expression ? 'Edit the expression to add tags.' : 'Fix the tags to use the chips.';
   }
 }
 
-/**
- * A chip click. A valid comma list toggles the tag in the package's reading of the list.
- * Anything else (an expression, or text that does not parse yet) keeps the user's text
- * whole and gets `, tag` appended: the comma is AND at the lowest precedence, so
- * `flux | sdxl` becomes `flux | sdxl, eu-west`, never `flux | (sdxl & eu-west)`.
- */
+/** A chip click on a plain list: its tag in or out, the list written by the package. */
 function toggleTag(tag) {
-  const query = currentQuery();
-  const { expression, required } = readQuery(query);
-  if (!expression && required) {
-    const next = required.includes(tag) ? required.filter((t) => t !== tag) : [...required, tag];
-    ui.tags.value = listText(mod.isExpression, next);
-  } else if (required?.includes(tag)) {
-    return; // already required by the expression (the chip is disabled)
-  } else {
-    ui.tags.value = withTag(mod.isExpression, query, tag);
-  }
+  const { list } = readQuery(currentQuery());
+  if (!list) return; // disabled: an expression, or text that does not parse
+  const text = writeList(list.includes(tag) ? list.filter((t) => t !== tag) : [...list, tag]);
+  if (text === null) return;
+  ui.tags.value = text;
   search();
 }
 
@@ -341,7 +355,8 @@ function toggleTag(tag) {
 function wire() {
   const autocomplete = attachAutocomplete(ui.tags, ui.suggestions, {
     getCounts: () => counts,
-    getIsExpression: () => mod?.isExpression ?? null,
+    readList,
+    writeList,
     onPick: () => search(),
   });
   ui.searchForm.addEventListener('submit', (ev) => {
@@ -351,6 +366,7 @@ function wire() {
   });
   ui.tags.addEventListener('input', () => {
     ui.results.setAttribute('aria-busy', 'true'); // results are about to change
+    syncChips(); // chips and the expression hint follow the text at once
     clearTimeout(debounce);
     debounce = setTimeout(search, DEBOUNCE_MS);
   });

@@ -1,73 +1,40 @@
 // Tag autocomplete for the workflow input: an ARIA 1.2 combobox with a listbox popup.
-// Suggests the fleet's own tags for the word being typed. Keyboard: ↓/↑ move through the
+// Suggests the fleet's own tags for the item being typed. Keyboard: ↓/↑ move through the
 // suggestions, Enter picks one, Escape closes the list; Tab is left alone so focus never
 // gets trapped.
 //
-// Where a word starts depends on how the package reads the text (`isExpression`, passed
-// in): in ComfyControl's comma list only a comma ends a tag (`gpu a100` is one tag); in an
-// expression, so do whitespace and every character the package itself reads as
-// expression syntax, and inside an open quote the word is what follows the quote. The
-// page keeps no operator list of its own: it names only the quote, which it also writes
-// (query.js).
-
-import { quotedBody, term } from './query.js';
+// It works on ComfyControl's comma list only: the item being typed is the text after the
+// last comma, and the page splits on nothing else. How the text before it and the item
+// itself read is the package's answer (`readList`, passed in: the tags of a plain list,
+// or null); a pick writes the whole list back with the package (`writeList`). Inside an
+// expression there is no suggestion: the page does not guess where its words end.
 
 const MAX_SUGGESTIONS = 8;
 
 /**
- * Splits `value` into the text before the word being typed and the word itself;
- * `quoted` is true inside an open `"…` of an expression.
+ * The list being typed in `value`: `listed`, the tags before the last comma, and `typed`,
+ * the item after it (`''` while it is empty), both as the package reads them; `null` when
+ * the text is not a plain list the page can complete (an expression, or not valid yet).
  */
-export function currentToken(value, isExpression) {
-  const expression = isExpression(value);
-  const quotes = expression ? value.split('"').length - 1 : 0;
-  let cut = -1;
-  if (quotes % 2 === 1) {
-    cut = value.lastIndexOf('"');
-  } else {
-    for (let i = value.length - 1; i >= 0; i--) {
-      if (endsWord(value[i], expression, isExpression)) {
-        cut = i;
-        break;
-      }
-    }
-  }
-  const before = value.slice(0, cut + 1);
-  const token = value.slice(cut + 1).replace(/^\s+/, '');
-  return { before, token, quoted: quotes % 2 === 1 };
-}
-
-const endsWord = (c, expression, isExpression) => c === ','
-  || (expression && (/\s/.test(c) || isExpression(c)));
-
-/** Words in `value` already complete (so they are not suggested again). */
-function tagsIn(value, isExpression) {
-  const expression = isExpression(value);
-  const words = [];
-  let word = '';
-  for (const c of value) {
-    if (endsWord(c, expression, isExpression)) {
-      words.push(word.trim());
-      word = '';
-    } else {
-      word += c;
-    }
-  }
-  words.push(word.trim());
-  return new Set(words.filter(Boolean));
+export function currentItem(value, readList) {
+  const cut = value.lastIndexOf(',');
+  const listed = readList(cut < 0 ? '' : value.slice(0, cut));
+  const item = readList(value.slice(cut + 1));
+  if (!listed || !item || item.length > 1) return null;
+  return { listed, typed: item[0] ?? '' };
 }
 
 /**
- * Ranks `counts` (Map tag → runners) for `token`: prefix matches first, then substring
- * matches, each by popularity. An empty token gives the most popular tags.
+ * Ranks `counts` (Map tag → runners) for the item being typed: prefix matches first, then
+ * substring matches, each by popularity. An empty item gives the most popular tags; tags
+ * already listed are left out.
  */
-export function suggest(counts, value, isExpression, limit = MAX_SUGGESTIONS) {
-  const { token } = currentToken(value, isExpression);
-  const taken = tagsIn(value.slice(0, value.length - token.length), isExpression);
-  const needle = token.toLowerCase();
+export function suggest(counts, { listed, typed }, limit = MAX_SUGGESTIONS) {
+  const taken = new Set(listed);
+  const needle = typed.toLowerCase();
   const scored = [];
   for (const [tag, count] of counts) {
-    if (taken.has(tag) || tag === token) continue;
+    if (taken.has(tag) || tag === typed) continue;
     const lower = tag.toLowerCase();
     const rank = !needle ? 1 : lower.startsWith(needle) ? 0 : lower.includes(needle) ? 1 : -1;
     if (rank >= 0) scored.push({ tag, count, rank });
@@ -78,11 +45,12 @@ export function suggest(counts, value, isExpression, limit = MAX_SUGGESTIONS) {
 
 /**
  * Wires the combobox. `getCounts()` returns the Map of tag → runner count (empty until
- * the fleet has loaded); `getIsExpression()` returns the package's `isExpression` (null
- * until the package has loaded: then no suggestions); `onPick(value)` runs after a
- * suggestion replaced the token.
+ * the fleet has loaded); `readList(text)` the package's reading of `text` as a plain tag
+ * list (null for anything else, and until the package has loaded: then no suggestions);
+ * `writeList(tags)` the package's text for that list (null when it refuses the list);
+ * `onPick(value)` runs after a pick rewrote the input.
  */
-export function attachAutocomplete(input, listbox, { getCounts, getIsExpression, onPick }) {
+export function attachAutocomplete(input, listbox, { getCounts, readList, writeList, onPick }) {
   let options = [];
   let active = -1;
 
@@ -98,11 +66,9 @@ export function attachAutocomplete(input, listbox, { getCounts, getIsExpression,
   }
 
   function open(force = false) {
-    const isExpression = getIsExpression();
-    if (!isExpression) return close();
-    const { token } = currentToken(input.value, isExpression);
-    if (!token && !force) return close();
-    options = suggest(getCounts(), input.value, isExpression);
+    const item = currentItem(input.value, readList);
+    if (!item || (!item.typed && !force)) return close();
+    options = suggest(getCounts(), item);
     if (options.length === 0) return close();
     active = -1;
     listbox.replaceChildren(...options.map((o, i) => {
@@ -136,24 +102,13 @@ export function attachAutocomplete(input, listbox, { getCounts, getIsExpression,
   }
 
   function pick(i) {
-    const isExpression = getIsExpression();
-    const { before, quoted } = currentToken(input.value, isExpression);
-    const { tag } = options[i];
-    // After the tag, a comma list is ready for the next tag; an expression for the
-    // operator the user types next (a comma there could land inside parentheses).
-    const expression = isExpression(input.value);
-    const next = expression ? ' ' : ', ';
-    let written;
-    if (quoted) {
-      written = `${quotedBody(tag)}"${next}`; // close the quote the user opened
-    } else {
-      const glue = before.endsWith(',') ? ' ' : ''; // `a,` → `a, b`; elsewhere as typed
-      // A tag the package would read as syntax (or that holds a space, in an expression)
-      // is written quoted, so the text still requires exactly that tag.
-      const needsQuote = isExpression(tag) || (expression && /[\s,]/.test(tag));
-      written = `${glue}${needsQuote ? term(isExpression, tag) : tag}${next}`;
-    }
-    input.value = `${before}${written}`;
+    const item = currentItem(input.value, readList);
+    if (!item) return close();
+    // The whole list as the package writes it (quoted where a tag needs it), ready for
+    // the next item.
+    const written = writeList([...item.listed, options[i].tag]);
+    if (written === null) return close(); // the package refused the list (too many tags)
+    input.value = `${written}, `;
     close();
     input.focus();
     onPick?.(input.value);

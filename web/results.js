@@ -74,17 +74,20 @@ function tagLine(m) {
       h('span', { class: 'tag-label' }, 'Extra'), h('ul', { class: 'chip-row', 'aria-label': 'Extra tags' }, extra)) : null);
 }
 
-/** "12 of 36 runners can run this workflow", with what is special about the result. */
-export function summaryText({ matches, total, tags }) {
+/**
+ * "12 of 36 runners can run this workflow", with what is special about the result.
+ * `untagged`: the requirement is the wildcard (the package's answer).
+ */
+export function summaryText({ matches, total, untagged }) {
   const count = matches.length;
-  const what = tags.trim() ? 'this workflow' : 'an untagged workflow';
+  const what = untagged ? 'an untagged workflow' : 'this workflow';
   const head = `${count} of ${plural(total, 'runner')} can run ${what}`;
   if (count === 0) return `${head}.`;
   const tagged = matches.filter((m) => m.fit !== 'wildcard').length;
-  if (tags.trim() && tagged === 0) {
+  if (!untagged && tagged === 0) {
     return `${head}: only ${count === 1 ? 'an untagged wildcard runner' : 'untagged wildcard runners'}, no runner has these tags.`;
   }
-  const exact = tags.trim() ? matches.filter((m) => m.fit === 'exact').length : 0;
+  const exact = untagged ? 0 : matches.filter((m) => m.fit === 'exact').length;
   return `${head}${exact ? ` (${plural(exact, 'exact fit')})` : ''}.`;
 }
 
@@ -117,15 +120,16 @@ export function renderSubmit(box, submit) {
 const HINT_NOTES = { case: ' (tags are case-sensitive)', whitespace: ' (tags compare exactly, whitespace included)', typo: '' };
 
 /**
- * Renders the package's explanation (see `fromPackageReport` in app.js). `onApply(newQuery)`
- * is called by the fix buttons ("use gpu-a100", "drop eu-west").
+ * Renders the package's explanation (see `fromPackageReport` in app.js). `onApply(tags)`
+ * is called by the fix buttons ("use gpu-a100", "drop eu-west") with the new tag list,
+ * which app.js has the package write as text.
  */
 export function renderExplanation(box, e, { onApply }) {
   const items = [];
-  const replaceTag = (from, to) => e.tags.map((t) => (t === from ? to : t)).filter(Boolean).join(', ');
-  // A fix button only where the page can rewrite the query (a comma list).
-  const fix = (label, query) => (e.editable
-    ? h('button', { type: 'button', class: 'btn small', onclick: () => onApply(query) }, label) : null);
+  const replaceTag = (from, to) => e.tags.flatMap((t) => (t !== from ? [t] : to === null ? [] : [to]));
+  // A fix button only where the page can rewrite the query (a plain tag list).
+  const fix = (label, tags) => (e.editable
+    ? h('button', { type: 'button', class: 'btn small', onclick: () => onApply(tags) }, label) : null);
 
   for (const hint of e.hints ?? []) {
     items.push(h('li', { class: `hint-${hint.kind}` },
@@ -135,7 +139,7 @@ export function renderExplanation(box, e, { onApply }) {
   if (e.drop) {
     items.push(h('li', { class: 'hint-drop' },
       h('span', {}, ...rich(`drop \`${e.drop.tag}\`: ${plural(e.drop.runners, 'runner')}`)),
-      fix(`Drop ${e.drop.tag}`, replaceTag(e.drop.tag, ''))));
+      fix(`Drop ${e.drop.tag}`, replaceTag(e.drop.tag, null))));
   }
   const closest = e.closest ?? [];
   const title = !e.wildcards?.length ? 'No runner can run this workflow'

@@ -22,7 +22,7 @@ const TSC_BASE_OPTIONS = { strict: true, noEmit: true, target: 'es2022', lib: ['
  * asserts all of these.
  */
 export const API_EXPORTS = ['RunnerClient', 'RunnerSet', 'configure', 'default', 'explainRunners', 'findRunners',
-  'isExpression', 'matchRunners', 'workflowTags'];
+  'isExpression', 'matchRunners', 'requirementText', 'workflowTags'];
 
 /**
  * Makes a temporary consumer project (package.json, node_modules/runner-match → pkg) and

@@ -23,6 +23,7 @@ mod options;
 mod pool;
 mod report_js;
 mod request_cost;
+mod requirement_text;
 mod requirements;
 mod results;
 mod runner_columns;
