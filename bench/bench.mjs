@@ -5,7 +5,7 @@
 // client loads them through /v1/managed-runner).
 
 import init, { matchRunners, RunnerClient, RunnerSet } from '/pkg/runner_match.js';
-import { checkRunnersJs, matchRunnersJs } from './js-match.mjs';
+import { checkRunnersJs, EXPRESSION, matchRunnersExprJs, matchRunnersJs } from './js-match.mjs';
 import { PreparedIndexJs } from './js-index.mjs';
 import { median } from './report.mjs';
 
@@ -14,17 +14,35 @@ import { median } from './report.mjs';
  * implementation is tuned on these fleets.
  */
 export const SEED = 1201;
+/**
+ * A query: its name, what the package is asked (`required`), and how each JS peer answers
+ * it: `js(fleet)` the idiomatic peer, `prepared(index)` the prepared JS index.
+ */
+const tagQuery = (name, required) => ({
+  name,
+  required,
+  js: (fleet) => matchRunnersJs(fleet, required),
+  prepared: (index) => index.match(required),
+});
+/** The expression query: both JS peers are hand-written for it (no parser). */
+const EXPRESSION_QUERY = {
+  name: 'expr',
+  required: EXPRESSION,
+  js: matchRunnersExprJs,
+  prepared: (index) => index.matchExpression(),
+};
 export const QUERIES = [
-  { name: '1tag', tags: ['gpu-a100'] },
-  { name: '2tags', tags: ['flux', 'gpu-h100'] },
-  { name: '3tags', tags: ['production', 'sdxl', 'us-east'] },
+  tagQuery('1tag', ['gpu-a100']),
+  tagQuery('2tags', ['flux', 'gpu-h100']),
+  tagQuery('3tags', ['production', 'sdxl', 'us-east']),
+  EXPRESSION_QUERY,
 ];
 /** Checked to agree on every path, never timed: the edges of the rule. */
 const AGREEMENT_ONLY = [
-  { name: 'untagged workflow', tags: [] },
-  { name: 'unknown tag', tags: ['no-such-tag'] },
-  { name: 'comma string with a repeat', tags: 'gpu-a100, flux, gpu-a100' },
-  { name: 'unknown tag among known', tags: ['gpu-a100', 'no-such-tag'] },
+  tagQuery('untagged workflow', []),
+  tagQuery('unknown tag', ['no-such-tag']),
+  tagQuery('comma string with a repeat', 'gpu-a100, flux, gpu-a100'),
+  tagQuery('unknown tag among known', ['gpu-a100', 'no-such-tag']),
 ];
 
 let wasm;
@@ -156,16 +174,16 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
 
     // The client's first query after a load may build per-fleet JS state: timed apart.
     t0 = performance.now();
-    await client.findRunners(QUERIES[0].tags);
+    await client.findRunners(QUERIES[0].required);
     const firstFindMs = performance.now() - t0;
 
     for (const q of [...QUERIES, ...AGREEMENT_ONLY]) {
-      const expected = matchRunnersJs(fleet, q.tags);
+      const expected = q.js(fleet);
       const label = `n=${n} ${q.name}`;
-      agree(`${label} prepared JS index`, expected, index.match(q.tags));
-      agree(`${label} matchRunners`, expected, matchRunners(fleet, q.tags));
-      agree(`${label} findRunners`, expected, await client.findRunners(q.tags));
-      agree(`${label} RunnerSet.match`, expected, set.match(q.tags));
+      agree(`${label} prepared JS index`, expected, q.prepared(index));
+      agree(`${label} matchRunners`, expected, matchRunners(fleet, q.required));
+      agree(`${label} findRunners`, expected, await client.findRunners(q.required));
+      agree(`${label} RunnerSet.match`, expected, set.match(q.required));
       checked++;
     }
 
@@ -178,14 +196,14 @@ export async function runBench({ sizes, smoke = false, log = () => {} }) {
 
     for (const q of QUERIES) {
       const t = await measureAll({
-        js: () => matchRunnersJs(fleet, q.tags).length,
+        js: () => q.js(fleet).length,
         check: () => checkRunnersJs(fleet),
-        index: () => index.match(q.tags).length,
-        matchRunners: () => matchRunners(fleet, q.tags).length,
-        runnerSet: () => set.match(q.tags).length,
-        findRunners: () => client.findRunners(q.tags).then((r) => r.length),
+        index: () => q.prepared(index).length,
+        matchRunners: () => matchRunners(fleet, q.required).length,
+        runnerSet: () => set.match(q.required).length,
+        findRunners: () => client.findRunners(q.required).then((r) => r.length),
       }, opts);
-      rows.push({ n, query: q.name, matches: matchRunnersJs(fleet, q.tags).length, ...t });
+      rows.push({ n, query: q.name, matches: q.js(fleet).length, ...t });
       log(JSON.stringify(rows.at(-1)));
     }
     client.free();
@@ -204,9 +222,9 @@ export async function runColdStart(n) {
   const fleet = await loadFleet(n);
   const t0 = performance.now();
   await init();
-  const found = matchRunners(fleet, QUERIES[0].tags).length;
+  const found = matchRunners(fleet, QUERIES[0].required).length;
   const ms = performance.now() - t0;
-  agree(`cold start n=${n}`, matchRunnersJs(fleet, QUERIES[0].tags), matchRunners(fleet, QUERIES[0].tags));
+  agree(`cold start n=${n}`, QUERIES[0].js(fleet), matchRunners(fleet, QUERIES[0].required));
   return { n, ms, found };
 }
 
@@ -239,7 +257,7 @@ export async function runMemory(n) {
   try {
     await loadInOnePage(client);
     sample();
-    const found = (await client.findRunners(QUERIES[0].tags)).length;
+    const found = (await client.findRunners(QUERIES[0].required)).length;
     sample();
     clearInterval(timer);
     gc();
@@ -259,7 +277,7 @@ export async function runMemory(n) {
     // What later calls add to wasm memory (it never shrinks, so a long-lived page keeps it).
     await loadInOnePage(client);
     const wasm2 = memory.buffer.byteLength;
-    await client.explain(QUERIES[0].tags);
+    await client.explain(QUERIES[0].required);
     const wasm3 = memory.buffer.byteLength;
     return {
       n,

@@ -1,14 +1,16 @@
 // The prepared JavaScript index: the strongest honest JS peer of `RunnerSet` and of a
 // cached `RunnerClient`, what a performance-minded frontend developer writes in about 60
-// lines. Built once: runners presorted newest first (ties by id), per tag a bitset
-// (Uint32Array words over positions), the active and untagged sets. A query ANDs its
-// tags' sets, ORs the untagged set (ComfyControl's wildcard rule), ANDs the active set,
-// then walks the set bits (already in tie-break order) into buckets by distinct-tag
-// count (the score only depends on it), wildcards last: the package's order and score
-// (crates/runner-match/src/rank.rs) with no comparison sort. Results are the same
-// `RunnerMatch` objects the package returns, built fresh per query.
+// lines (the hand-written expression query adds about 40). Built once: runners presorted
+// newest first (ties by id), per tag a bitset (Uint32Array words over positions), the
+// active and untagged sets. A query ANDs its tags' sets, ORs the untagged set
+// (ComfyControl's wildcard rule), ANDs the active set, then walks the set bits (already
+// in tie-break order) into buckets by distinct-tag count (the score only depends on it),
+// wildcards last: the package's order and score (crates/runner-match/src/rank.rs) with no
+// comparison sort. The expression query is hand-written over the same sets (AND, OR,
+// AND-NOT over words), bucketed by score tier. Results are the same `RunnerMatch` objects
+// the package returns, built fresh per query.
 
-import { requiredTagsJs } from './js-match.mjs';
+import { requiredTagsJs, resultJs } from './js-match.mjs';
 
 export class PreparedIndexJs {
   constructor(runners) {
@@ -20,6 +22,7 @@ export class PreparedIndexJs {
     this.distinct = new Array(n);
     this.active = new Uint32Array(this.words);
     this.untagged = new Uint32Array(this.words);
+    this.none = new Uint32Array(this.words);
     this.sets = new Map();
     this.maxTags = 0;
     for (let i = 0; i < n; i++) {
@@ -36,6 +39,18 @@ export class PreparedIndexJs {
         set[w] |= bit;
       }
     }
+    // Score tiers, for queries whose wanted-tag count m varies per runner (expressions):
+    // a match with m of t distinct tags wanted scores 0.5 + 0.5 · (m + 1) / (t + 1), and
+    // tierOf[m · width + t] is that score's rank among all such scores, highest first.
+    // Pairs of equal score (1 of 1, 2 of 2) share a tier: their runners stay in list order.
+    this.width = this.maxTags + 1;
+    const score = (m, t) => 0.5 + (0.5 * (m + 1)) / (t + 1);
+    const pairs = [];
+    for (let t = 0; t <= this.maxTags; t++) for (let m = 0; m <= t; m++) pairs.push([m, t]);
+    const ranked = [...new Set(pairs.map(([m, t]) => score(m, t)))].sort((a, b) => b - a);
+    this.tiers = ranked.length;
+    this.tierOf = new Uint16Array(this.width * this.width);
+    for (const [m, t] of pairs) this.tierOf[m * this.width + t] = ranked.indexOf(score(m, t));
   }
 
   /** Active runners that can run a workflow with `requiredTags`, best fit first. */
@@ -78,6 +93,47 @@ export class PreparedIndexJs {
         out.push(m);
       }
     }
+    return out;
+  }
+
+  /**
+   * `match` for `gpu-* & (flux | sdxl) & !development`, hand-written for that one
+   * expression as `matchRunnersExprJs` is: the glob is the OR of the sets of the tags
+   * that start with `gpu-`, found among the index's tags at query time; the wanted tags
+   * (`matchedTags`, the score's m) are those and `flux`, `sdxl`.
+   */
+  matchExpression() {
+    const acc = new Uint32Array(this.words);
+    const wanted = new Set(['flux', 'sdxl']);
+    for (const [tag, set] of this.sets) {
+      if (!tag.startsWith('gpu-')) continue;
+      wanted.add(tag);
+      for (let w = 0; w < this.words; w++) acc[w] |= set[w];
+    }
+    const flux = this.sets.get('flux') ?? this.none;
+    const sdxl = this.sets.get('sdxl') ?? this.none;
+    const development = this.sets.get('development') ?? this.none;
+    for (let w = 0; w < this.words; w++) {
+      acc[w] = ((acc[w] & (flux[w] | sdxl[w]) & ~development[w]) | this.untagged[w]) & this.active[w];
+    }
+    // buckets[k] holds the matches of score tier k; the last, wildcards (untagged runners).
+    const buckets = Array.from({ length: this.tiers + 1 }, () => []);
+    for (let w = 0; w < this.words; w++) {
+      for (let bits = acc[w]; bits !== 0; bits &= bits - 1) {
+        const i = (w << 5) + 31 - Math.clz32(bits & -bits);
+        const tags = this.distinct[i];
+        const matchedTags = tags.filter((tag) => wanted.has(tag));
+        const extraTags = tags.filter((tag) => !wanted.has(tag));
+        const m = matchedTags.length;
+        const t = tags.length;
+        const match = t === 0
+          ? resultJs(this.runners[i], 0.5, 'wildcard', matchedTags, extraTags)
+          : resultJs(this.runners[i], 0.5 + (0.5 * (m + 1)) / (t + 1), m === t ? 'exact' : 'superset', matchedTags, extraTags);
+        buckets[t === 0 ? this.tiers : this.tierOf[m * this.width + t]].push(match);
+      }
+    }
+    const out = [];
+    for (const bucket of buckets) for (const match of bucket) out.push(match);
     return out;
   }
 }

@@ -1,7 +1,8 @@
 // The idiomatic JavaScript implementation the WebAssembly package is measured against:
 // the same rules, score, order and result objects as `matchRunners` (see
 // crates/runner-match/README.md), written the way a JS developer would: filter + every +
-// includes, map to result objects, sort. Runs in browsers and in Node.
+// includes, map to result objects, sort; the expression query as a hand-written predicate.
+// Runs in browsers and in Node.
 
 /** Required tags from a comma string or an array: trimmed, de-duplicated, in order. */
 export function requiredTagsJs(required) {
@@ -16,9 +17,8 @@ export function requiredTagsJs(required) {
   return tags;
 }
 
-function toMatch(runner, required) {
-  const distinct = [...new Set(runner.tags)];
-  const wildcard = distinct.length === 0 && required.length > 0;
+/** A `RunnerMatch` object, as the package returns it. */
+export function resultJs(runner, score, fit, matchedTags, extraTags) {
   const match = {
     id: runner.id,
     name: runner.name,
@@ -26,14 +26,30 @@ function toMatch(runner, required) {
     tags: [...runner.tags],
     createdAt: runner.created_at,
     updatedAt: runner.updated_at,
-    score: wildcard ? 0.5 : 0.5 + (0.5 * (required.length + 1)) / (distinct.length + 1),
-    fit: wildcard ? 'wildcard' : distinct.length === required.length ? 'exact' : 'superset',
-    matchedTags: distinct.filter((tag) => required.includes(tag)),
-    extraTags: distinct.filter((tag) => !required.includes(tag)),
+    score,
+    fit,
+    matchedTags,
+    extraTags,
     source: runner.endpoint === undefined ? 'managed' : 'self-hosted',
   };
   if (runner.runner_type != null) match.runnerType = runner.runner_type;
   return match;
+}
+
+/** The package's order: score (highest first), then newest `created_at`, then `id`. */
+const byRank = (a, b) =>
+  b.match.score - a.match.score || b.at - a.at || (a.match.id < b.match.id ? -1 : a.match.id > b.match.id ? 1 : 0);
+
+function toMatch(runner, required) {
+  const distinct = [...new Set(runner.tags)];
+  const wildcard = distinct.length === 0 && required.length > 0;
+  return resultJs(
+    runner,
+    wildcard ? 0.5 : 0.5 + (0.5 * (required.length + 1)) / (distinct.length + 1),
+    wildcard ? 'wildcard' : distinct.length === required.length ? 'exact' : 'superset',
+    distinct.filter((tag) => required.includes(tag)),
+    distinct.filter((tag) => !required.includes(tag)),
+  );
 }
 
 /** Active runners that can run a workflow with `requiredTags`, best fit first. */
@@ -46,12 +62,49 @@ export function matchRunnersJs(runners, requiredTags) {
         (required.length === 0 || r.tags.length === 0 || required.every((tag) => r.tags.includes(tag))),
     )
     .map((r) => ({ at: Date.parse(r.created_at), match: toMatch(r, required) }))
-    .sort(
-      (a, b) =>
-        b.match.score - a.match.score ||
-        b.at - a.at ||
-        (a.match.id < b.match.id ? -1 : a.match.id > b.match.id ? 1 : 0),
+    .sort(byRank)
+    .map((entry) => entry.match);
+}
+
+/** The expression query of the benchmarks (native and browser). */
+export const EXPRESSION = 'gpu-* & (flux | sdxl) & !development';
+
+/** Whether {@link EXPRESSION} wants `tag` (it satisfies a term under no negation). */
+export const exprWants = (tag) => tag.startsWith('gpu-') || tag === 'flux' || tag === 'sdxl';
+
+function toExprMatch(runner) {
+  const distinct = [...new Set(runner.tags)];
+  const matchedTags = distinct.filter(exprWants);
+  const wildcard = distinct.length === 0; // an expression names terms
+  return resultJs(
+    runner,
+    wildcard ? 0.5 : 0.5 + (0.5 * (matchedTags.length + 1)) / (distinct.length + 1),
+    wildcard ? 'wildcard' : distinct.length === matchedTags.length ? 'exact' : 'superset',
+    matchedTags,
+    distinct.filter((tag) => !exprWants(tag)),
+  );
+}
+
+/**
+ * `matchRunnersJs` for {@link EXPRESSION}, hand-written for that one expression (no
+ * parser), as the native naive baseline is: what a JS developer writes for this query.
+ * `gpu-*` is the core's glob (`*`: any run of characters, none included), so a prefix
+ * test. An untagged runner satisfies every tag clause (ComfyControl's wildcard rule) and
+ * fits as a wildcard. The score's `m` and `matchedTags` are the runner's tags the
+ * expression wants: those matching `gpu-*`, `flux` or `sdxl`, whichever satisfied it.
+ */
+export function matchRunnersExprJs(runners) {
+  return runners
+    .filter(
+      (r) =>
+        r.status === 'active' &&
+        (r.tags.length === 0 ||
+          (r.tags.some((tag) => tag.startsWith('gpu-')) &&
+            (r.tags.includes('flux') || r.tags.includes('sdxl')) &&
+            !r.tags.includes('development'))),
     )
+    .map((r) => ({ at: Date.parse(r.created_at), match: toExprMatch(r) }))
+    .sort(byRank)
     .map((entry) => entry.match);
 }
 
