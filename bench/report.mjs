@@ -394,7 +394,7 @@ export function renderMarkdown(report) {
   }
   if (report.size) {
     out.push('## Package size', '',
-      `\`pkg/\` as \`make pkg\` built it: wasm-bindgen --target web, then ${report.size.wasmOpt ? '`wasm-opt -Oz` (npm binaryen)' : '**no** wasm-opt'}` +
+      `\`pkg/\` as \`make pkg\` built it: wasm-bindgen --target web, then ${report.size.wasmOpt ? `\`wasm-opt ${report.size.wasmOptFlags ?? '-Oz'}\` (npm binaryen)` : '**no** wasm-opt'}` +
         ` and ${report.size.minified ? '`esbuild --minify` on the JS' : '**unminified** JS'}; gzip at level 9.`, '',
       sizeTable(report.size), '');
     if (report.size.lines) out.push(linesText(report.size.lines), '');

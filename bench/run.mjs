@@ -207,9 +207,11 @@ function runSize() {
   // How pkg/ was built: wasm-opt strips the producers section wasm-bindgen leaves; a
   // minified glue has few lines.
   const wasmOpt = !analyze(readFileSync(join(ROOT, 'pkg/runner_match_bg.wasm'))).sections.some((x) => x.section === 'custom:producers');
+  // The flags `make pkg` passes (Makefile's WASM_OPT_FLAGS), for the report's wording.
+  const wasmOptFlags = readFileSync(join(ROOT, 'Makefile'), 'utf8').match(/^WASM_OPT_FLAGS := (.*)$/m)?.[1] ?? '-Oz';
   const minified = readFileSync(join(ROOT, 'pkg/runner_match.js'), 'utf8').split('\n').length < 50;
   return {
-    rows, glueGzip: glue.reduce((s, r) => s + r.gzip, 0), glueRaw: glue.reduce((s, r) => s + r.raw, 0), crates, paths, wasmOpt, minified,
+    rows, glueGzip: glue.reduce((s, r) => s + r.gzip, 0), glueRaw: glue.reduce((s, r) => s + r.raw, 0), crates, paths, wasmOpt, wasmOptFlags, minified,
     lines: sourceLines(),
   };
 }
