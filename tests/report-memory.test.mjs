@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { importPackage } from './support/package.mjs';
 import { TOKEN, startApi } from './support/standin.mjs';
+import { assertRunnerMatchError } from './support/errors.mjs';
 
 const RUNNERS = 30_000;
 
@@ -46,4 +47,26 @@ test(`explain and listRunners over ${RUNNERS} runners leave the wasm memory at m
   assert.equal(listed.length, RUNNERS);
   assert.deepEqual(listed.map((r) => r.id), report.runners.map((v) => v.id));
   assert.ok(growth() <= MAX_GROWTH_PER_RUNNER, `listRunners grew the wasm memory by ${growth().toFixed(0)} B per runner`);
+});
+
+test('a report longer than the engine’s longest string is a typed decode error, and the module keeps working', () => {
+  const { explainRunners, matchRunners } = rm.namespace;
+  const fleet = [{ id: 'r1', name: 'One', status: 'active', tags: ['flux'], created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }];
+  // What V8 throws when a join would pass its longest string (about 512 MiB), made to
+  // happen on a small report: the package joins the pieces of a report's JSON text.
+  const join = Array.prototype.join;
+  Array.prototype.join = function () {
+    throw new RangeError('Invalid string length');
+  };
+  let err;
+  try {
+    explainRunners(fleet, ['flux']);
+  } catch (caught) {
+    err = caught;
+  } finally {
+    Array.prototype.join = join;
+  }
+  assertRunnerMatchError(err, 'decode', { message: /^could not build the result: its JSON text \(1 MB\) is longer than this JS engine's longest string$/ });
+  assert.equal(explainRunners(fleet, ['flux']).matchCount, 1);
+  assert.equal(matchRunners(fleet, ['flux']).length, 1);
 });
