@@ -273,6 +273,32 @@ describe('demo page', () => {
     await expectList(['gpu a100', 'v2!']);
   });
 
+  test('a tag with spaces around it is never written into the query: no chip, no suggestion, no fix button', async () => {
+    // ' flux' is a tag the package keeps, but ComfyControl's comma list cannot carry it:
+    // a list holding it would no longer read as a plain list, so the page never offers it.
+    const fleet = [['gpu', ' flux'], ['gpu', ' flux'], ['gpu', 'sdxl']]
+      .map((tags, i) => ({ ...MANAGED[i], status: 'active', tags }));
+    strict.setFleet(fleet);
+    await open();
+    await connectTo(strict.url, 'cfc_demo');
+    await page.waitForSelector('#conn-status[data-state="ok"]');
+    await idle();
+    assert.equal(await page.locator('#popular-tags button[data-tag=" flux"]').count(), 0);
+    assert.equal(await page.locator('#popular-tags button[data-tag="sdxl"]').count(), 1);
+
+    await search('gpu, flux');
+    const box = page.locator('#explanation');
+    assert.match(await box.innerText(), /did you mean/, 'the package still hints at the padded tag');
+    assert.equal(await box.getByRole('button', { name: /^Use / }).count(), 0);
+
+    const input = page.locator('#tags');
+    await input.fill('');
+    await input.pressSequentially('gpu, f', { delay: 5 });
+    await idle();
+    const listbox = page.locator('#tag-suggestions');
+    assert.deepEqual(await listbox.locator('.suggestion-tag').allInnerTexts(), []);
+  });
+
   test('autocomplete suggests the fleet\'s tags; arrows and Enter pick one', async () => {
     await open();
     const input = page.locator('#tags');

@@ -12,6 +12,10 @@ export function moduleGraph(files) {
   const graph = new Map();
   for (const [name, text] of files) {
     const uses = new Set([...text.matchAll(/\bcrate::([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
+    // Grouped imports: `use crate::{a::X, b::{Y, Z}}` names `a` and `b`.
+    for (const group of text.matchAll(/\bcrate::\{([^;]*)\};/g)) {
+      for (const m of group[1].matchAll(/(?:^|[{,]\s*)([a-z_][a-z0-9_]*)(?=::|\s*[,}]|$)/g)) uses.add(m[1]);
+    }
     uses.delete(name);
     graph.set(name, [...uses].filter((used) => files.has(used)));
   }
@@ -58,6 +62,8 @@ test('the cycle finder sees a cycle, and no cycle where there is none', () => {
     ['c', 'fn f() { crate::a::g() }'],
   ]);
   assert.deepEqual(findCycle(moduleGraph(files)), ['a', 'b', 'c', 'a']);
+  files.set('c', 'use crate::{error::Error, a::{f, g}};');
+  assert.deepEqual(findCycle(moduleGraph(files)), ['a', 'b', 'c', 'a'], 'a grouped import is an edge too');
   files.set('c', 'use crate::error::Error;');
   assert.equal(findCycle(moduleGraph(files)), null);
 });

@@ -144,7 +144,8 @@ async function search() {
     if (noTaggedMatch) {
       const report = await client.explain(query);
       if (mine !== searchGen) return;
-      renderExplanation(ui.explanation, fromPackageReport(report, query), { onApply: applyTags });
+      renderExplanation(ui.explanation, fromPackageReport(report, query),
+        { onApply: applyTags, canApply: (tags) => writeList(tags) !== null });
     } else {
       ui.explanation.hidden = true;
     }
@@ -285,9 +286,18 @@ function renderPopular(placeholder = 'Loading…') {
   syncChips();
 }
 
-/** The package's text for a tag list (quoted where a tag needs it); null if it refuses the list. */
+/**
+ * The package's text for a tag list (quoted where a tag needs it); null if it refuses the
+ * list, or if the package would not read that text back as this same plain list (a tag
+ * with spaces around it is kept by the package, but ComfyControl's comma string cannot
+ * carry it, so the page could not treat the result as a list): the page then does not
+ * offer the change.
+ */
 function writeList(tags) {
-  return packageAnswer(() => mod.requirementText(tags)) ?? null;
+  const text = packageAnswer(() => mod.requirementText(tags));
+  if (text === undefined) return null;
+  const back = readList(text);
+  return back && back.length === tags.length && back.every((t, i) => t === tags[i]) ? text : null;
 }
 
 /** `answer()`, or undefined when the package calls the input invalid; other errors are thrown. */

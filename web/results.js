@@ -122,13 +122,14 @@ const HINT_NOTES = { case: ' (tags are case-sensitive)', whitespace: ' (tags com
 /**
  * Renders the package's explanation (see `fromPackageReport` in app.js). `onApply(tags)`
  * is called by the fix buttons ("use gpu-a100", "drop eu-west") with the new tag list,
- * which app.js has the package write as text.
+ * which app.js has the package write as text; `canApply(tags)` says whether it can.
  */
-export function renderExplanation(box, e, { onApply }) {
+export function renderExplanation(box, e, { onApply, canApply }) {
   const items = [];
   const replaceTag = (from, to) => e.tags.flatMap((t) => (t !== from ? [t] : to === null ? [] : [to]));
-  // A fix button only where the page can rewrite the query (a plain tag list).
-  const fix = (label, tags) => (e.editable
+  // A fix button only where the page can rewrite the query (a plain tag list) into a list
+  // it can still read back as one (`canApply`).
+  const fix = (label, tags) => (e.editable && canApply(tags)
     ? h('button', { type: 'button', class: 'btn small', onclick: () => onApply(tags) }, label) : null);
 
   for (const hint of e.hints ?? []) {
