@@ -211,14 +211,19 @@ describe('demo page', () => {
     await idle();
   });
 
-  test('tags that need quotes: chips, autocomplete and fix buttons write lists the package reads back', async () => {
-    const fleet = [['gpu a100', 'v2!', 'flux'], ['gpu a100', 'flux'], ['gpu a100', 'v2!'], ['sdxl', 'say "hi"']]
-      .map((tags, i) => ({ ...MANAGED[i], status: 'active', tags }));
+  /** The page connected to the strict API serving active runners with these tag lists; the fleet. */
+  async function openWithTags(tagLists) {
+    const fleet = tagLists.map((tags, i) => ({ ...MANAGED[i], status: 'active', tags }));
     strict.setFleet(fleet);
     await open();
     await connectTo(strict.url, 'cfc_demo');
     await page.waitForSelector('#conn-status[data-state="ok"]');
     await idle();
+    return fleet;
+  }
+
+  test('tags that need quotes: chips, autocomplete and fix buttons write lists the package reads back', async () => {
+    const fleet = await openWithTags([['gpu a100', 'v2!', 'flux'], ['gpu a100', 'flux'], ['gpu a100', 'v2!'], ['sdxl', 'say "hi"']]);
     const input = page.locator('#tags');
     const listbox = page.locator('#tag-suggestions');
     const chip = (tag) => page.locator(`#popular-tags button[data-tag=${JSON.stringify(tag)}]`);
@@ -276,13 +281,7 @@ describe('demo page', () => {
   test('a tag with spaces around it is never written into the query: no chip, no suggestion, no fix button', async () => {
     // ' flux' is a tag the package keeps, but ComfyControl's comma list cannot carry it:
     // a list holding it would no longer read as a plain list, so the page never offers it.
-    const fleet = [['gpu', ' flux'], ['gpu', ' flux'], ['gpu', 'sdxl']]
-      .map((tags, i) => ({ ...MANAGED[i], status: 'active', tags }));
-    strict.setFleet(fleet);
-    await open();
-    await connectTo(strict.url, 'cfc_demo');
-    await page.waitForSelector('#conn-status[data-state="ok"]');
-    await idle();
+    await openWithTags([['gpu', ' flux'], ['gpu', ' flux'], ['gpu', 'sdxl']]);
     assert.equal(await page.locator('#popular-tags button[data-tag=" flux"]').count(), 0);
     assert.equal(await page.locator('#popular-tags button[data-tag="sdxl"]').count(), 1);
 
