@@ -96,6 +96,11 @@ async fn settle(promise: js_sys::Promise) -> Result<Value, js_sys::Error> {
     })
 }
 
+/// The JS `Error` a call threw.
+fn thrown<T: std::fmt::Debug>(result: Result<T, JsValue>) -> js_sys::Error {
+    result.unwrap_err().dyn_into().unwrap()
+}
+
 fn code(error: &js_sys::Error) -> String {
     js_sys::Reflect::get(error, &"code".into())
         .unwrap()
@@ -264,7 +269,7 @@ async fn bad_input_is_rejected_before_any_request() {
     let insecure = RunnerClient::new(js(
         &json!({ "token": TOKEN, "baseUrl": "http://example.com" }),
     ));
-    let err: js_sys::Error = insecure.unwrap_err().dyn_into().unwrap();
+    let err = thrown(insecure);
     assert_eq!(code(&err), "insecure_url");
 }
 
@@ -278,20 +283,16 @@ fn match_runners_is_pure() {
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["name"], "Managed Pro Runner 1");
     assert_eq!(found[0]["runnerType"], "pro");
-    let err: js_sys::Error = match_runners(js(&json!([{ "id": 1 }])), JsValue::UNDEFINED)
-        .unwrap_err()
-        .dyn_into()
-        .unwrap();
+    let err = thrown(match_runners(js(&json!([{ "id": 1 }])), JsValue::UNDEFINED));
     assert_eq!(code(&err), "invalid_input");
     assert!(String::from(err.message()).starts_with("runners[0] is not a runner"));
 }
 
 /// The error `RunnerClient::new` throws for `baseUrl`.
 fn base_url_error(base_url: &str) -> js_sys::Error {
-    RunnerClient::new(js(&json!({ "token": TOKEN, "baseUrl": base_url })))
-        .unwrap_err()
-        .dyn_into()
-        .unwrap()
+    thrown(RunnerClient::new(js(
+        &json!({ "token": TOKEN, "baseUrl": base_url }),
+    )))
 }
 
 #[wasm_bindgen_test]
@@ -386,10 +387,7 @@ fn options_are_validated_with_exact_messages() {
             .as_object_mut()
             .unwrap()
             .extend(extra.as_object().unwrap().clone());
-        let err: js_sys::Error = RunnerClient::new(js(&options))
-            .unwrap_err()
-            .dyn_into()
-            .unwrap();
+        let err = thrown(RunnerClient::new(js(&options)));
         assert_eq!(code(&err), "invalid_input");
         String::from(err.message())
     };
@@ -420,10 +418,7 @@ fn options_are_validated_with_exact_messages() {
     }
     // The token is scrubbed from every later message, whatever its shape.
     let options = json!({ "token": "secret-token", "baseUrl": "http://secret-token.example" });
-    let err: js_sys::Error = RunnerClient::new(js(&options))
-        .unwrap_err()
-        .dyn_into()
-        .unwrap();
+    let err = thrown(RunnerClient::new(js(&options)));
     assert_eq!(code(&err), "insecure_url");
     let got = String::from(err.message());
     assert!(
@@ -447,10 +442,7 @@ async fn limits_are_the_cores() {
     let concurrency =
         |n: u32| RunnerClient::new(js(&json!({ "token": TOKEN, "maxConcurrency": n })));
     assert!(concurrency(MAX_CONCURRENCY).is_ok());
-    let err: js_sys::Error = concurrency(MAX_CONCURRENCY + 1)
-        .unwrap_err()
-        .dyn_into()
-        .unwrap();
+    let err = thrown(concurrency(MAX_CONCURRENCY + 1));
     assert_eq!(
         String::from(err.message()),
         format!(
@@ -496,10 +488,7 @@ async fn limits_are_the_cores() {
 
     let tags = |n: usize| js(&json!((0..n).map(|i| format!("t{i}")).collect::<Vec<_>>()));
     assert!(match_runners(js(&json!([])), tags(MAX_TAGS)).is_ok());
-    let err: js_sys::Error = match_runners(js(&json!([])), tags(MAX_TAGS + 1))
-        .unwrap_err()
-        .dyn_into()
-        .unwrap();
+    let err = thrown(match_runners(js(&json!([])), tags(MAX_TAGS + 1)));
     assert_eq!(code(&err), "invalid_input");
     let message = String::from(err.message());
     assert!(
