@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use runner_match::{
-    rank, Fit, Preferences, Requirements, Runner, RunnerIndex, RunnerStatus, TagIndex,
-    TagIndexBuilder,
+    rank, Fit, Preferences, Requirements, Runner, RunnerIndex, TagIndex, TagIndexBuilder,
 };
 
 mod support;
@@ -107,7 +106,7 @@ fn from_columns(runners: &[Runner]) -> TagIndex {
             .runner_type
             .as_ref()
             .map(|kind| intern(&mut types, kind.as_str()));
-        builder.push(&ids, runner.status == RunnerStatus::Active, kind);
+        builder.push(&ids, runner.is_schedulable(), kind);
     }
     assert_eq!(builder.len(), runners.len());
     builder.build(vocabulary, types).expect("valid columns")

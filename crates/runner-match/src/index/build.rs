@@ -24,8 +24,8 @@ impl RunnerIndex {
         let mut own: Vec<u32> = Vec::new();
         for runner in &runners {
             own.clear();
-            own.extend(runner.tags.iter().map(|tag| ids.intern(tag).0));
-            let kind = (runner.runner_type.as_ref()).map(|kind| type_ids.intern(kind.as_str()).0);
+            own.extend(runner.tags.iter().map(|tag| ids.intern(tag)));
+            let kind = (runner.runner_type.as_ref()).map(|kind| type_ids.intern(kind.as_str()));
             builder.push(&own, runner.is_schedulable(), kind);
         }
         let owned = |strings: &[&str]| strings.iter().map(|&s| s.to_owned()).collect();

@@ -41,8 +41,8 @@ impl<'a> RecentIds<'a> {
         }
     }
 
-    /// The id of `text` (as [`Interner::intern`] gives it), and whether it was new.
-    pub(super) fn intern(&mut self, text: &'a str) -> (u32, bool) {
+    /// The id of `text` (as [`Interner::intern`] gives it).
+    pub(super) fn intern(&mut self, text: &'a str) -> u32 {
         let bytes = text.as_bytes();
         let head = head_word(bytes);
         let at = ((head ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
@@ -53,16 +53,16 @@ impl<'a> RecentIds<'a> {
                 && cached.len() == bytes.len()
                 && (bytes.len() <= 8 || cached.as_bytes()[8..] == bytes[8..])
             {
-                return (slot.id, false);
+                return slot.id;
             }
         }
-        let (id, new) = self.interner.intern(text);
+        let (id, _) = self.interner.intern(text);
         *slot = Slot {
             head,
             text: Some(text),
             id,
         };
-        (id, new)
+        id
     }
 
     /// The distinct strings, in first-seen order (by id).
@@ -114,7 +114,7 @@ mod tests {
         let mut plain = Interner::new();
         let mut cached = RecentIds::new();
         for text in uses {
-            assert_eq!(cached.intern(text), plain.intern(text), "{text:?}");
+            assert_eq!(cached.intern(text), plain.intern(text).0, "{text:?}");
         }
         assert_eq!(cached.strings(), plain.strings());
     }

@@ -34,14 +34,13 @@ use crate::requirements::Requirements;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct TagIndex {
-    /// How many runners (positions).
-    pub(super) len: usize,
     /// Every distinct tag, sorted, so a tag's id is its index here and a lookup is a
     /// binary search (deterministic, no hasher state).
     pub(super) vocabulary: Vec<String>,
     /// Per tag id: the positions of the runners carrying it, whatever their status.
     pub(super) carriers: Vec<PositionSet>,
-    /// Runner `p`'s distinct tag ids are `tag_ids[tag_offsets[p]..tag_offsets[p + 1]]`.
+    /// Runner `p`'s distinct tag ids are `tag_ids[tag_offsets[p]..tag_offsets[p + 1]]`
+    /// (one more offset than runners; none in a `Default` index).
     pub(super) tag_offsets: Vec<u32>,
     pub(super) tag_ids: Vec<u32>,
     /// The schedulable (active) runners.
@@ -55,12 +54,12 @@ pub struct TagIndex {
 impl TagIndex {
     /// How many runners the index holds, schedulable or not.
     pub fn len(&self) -> usize {
-        self.len
+        self.tag_offsets.len().saturating_sub(1)
     }
 
     /// `true` when the index holds no runners.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// Every distinct tag of the runners, sorted (byte order).
@@ -301,7 +300,6 @@ impl TagIndexBuilder {
             by_type[type_renumber[kind as usize] as usize].push(position);
         }
         Ok(TagIndex {
-            len: n,
             carriers: carriers
                 .into_iter()
                 .map(|positions| PositionSet::new(n, positions))
