@@ -134,10 +134,11 @@ async function search() {
     if (mine !== searchGen) return;
     setInputError('');
     hideError();
-    const untagged = mod.requirementText(query) === ''; // the package's wildcard
+    const submit = reading(query);
+    const untagged = submit.enforced && submit.tags.length === 0; // the package's wildcard
     ui.summary.textContent = summaryText({ matches, total: pool.runners, untagged });
     // What ComfyControl itself will get, and whether it holds to the whole requirement.
-    renderSubmit(ui.submit, untagged ? null : mod.workflowTags(query));
+    renderSubmit(ui.submit, untagged ? null : submit);
     renderResults(ui.list, matches);
     syncChips();
     const noTaggedMatch = !untagged && matches.every((m) => m.fit === 'wildcard');
@@ -311,16 +312,29 @@ function packageAnswer(answer) {
 }
 
 /**
+ * The package's `workflowTags(text)` (what ComfyControl gets of it), or null when the text
+ * does not parse (yet). One keystroke asks this of the same text several times (chips,
+ * autocomplete, the search), so recent answers are kept.
+ */
+const readings = new Map();
+function reading(text) {
+  if (!readings.has(text)) {
+    if (readings.size >= 64) readings.clear();
+    readings.set(text, packageAnswer(() => mod.workflowTags(text)) ?? null);
+  }
+  return readings.get(text);
+}
+
+/**
  * How the package reads the query: `required`, the tags it requires outright
  * (`workflowTags(query).tags`), and `list`, the same tags when the query is a plain tag
- * list; both null when it does not parse (yet). A list is a requirement the package
- * writes the same way from its tags alone: `"gpu a100", "v2!"` is one, `gpu & !dev` is
- * not (an expression).
+ * list; both null when it does not parse (yet). A list is a requirement ComfyControl's
+ * comma string carries whole (`enforced`): `"gpu a100", "v2!"` is one, `gpu & !dev` is
+ * not (an expression), nor is a list with a tag the comma string would trim.
  */
 function readQuery(query) {
-  const required = mod ? packageAnswer(() => mod.workflowTags(query).tags) ?? null : null;
-  const list = required && mod.requirementText(required) === mod.requirementText(query) ? required : null;
-  return { required, list };
+  const read = mod ? reading(query) : null;
+  return { required: read?.tags ?? null, list: read?.enforced ? read.tags : null };
 }
 
 /** The package's reading of `text` as a plain tag list (see `readQuery`), or null. */
