@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { withPackageAndApi } from './support/suite.mjs';
-import { TOKEN } from './support/standin.mjs';
+import { TOKEN, serveOnePage } from './support/standin.mjs';
 
 let rm;
 let s;
@@ -21,9 +21,7 @@ withPackageAndApi((started) => ({ rm, s } = started));
 const N = 30_000;
 
 test('a cached client’s list leaves memory with the client: on free(), and on refresh() (replaced, not added, not held twice)', async () => {
-  s.setFleet({ generate: N, seed: 11 });
-  // One page: the stand-in ignores per_page, so each load is one request.
-  s.setFaults([{ path: '/v1/managed-runner', ignorePerPage: N, times: 'always' }]);
+  serveOnePage(s, N, 11);
   const probe = path.join(rm.project.dir, 'client-memory-probe.mjs');
   copyFileSync(fileURLToPath(new URL('./support/client-memory-probe.mjs', import.meta.url)), probe);
   const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', probe, s.url, TOKEN, String(N)],

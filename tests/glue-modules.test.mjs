@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const SRC = new URL('../crates/runner-match-wasm/src/', import.meta.url);
 
 /** module → the other glue modules it names (`crate::x`), from the sources. */
-export function moduleGraph(files) {
+function moduleGraph(files) {
   const graph = new Map();
   for (const [name, text] of files) {
     const uses = new Set([...text.matchAll(/\bcrate::([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
@@ -23,7 +23,7 @@ export function moduleGraph(files) {
 }
 
 /** The first cycle found, as a path `a → b → … → a`, or null. */
-export function findCycle(graph) {
+function findCycle(graph) {
   const state = new Map(); // 1: on the current path, 2: done
   const path = [];
   const visit = (node) => {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 
 import { isExpression, matchRunners } from '../pkg/node.js';
 import { throwsWith } from './support/errors.mjs';
+import { referenceLooksLikeExpression } from './support/reference.mjs';
 import { loadDefaultFleet } from './support/standin.mjs';
 
 const ids = (list) => list.map((m) => m.id);
@@ -15,6 +16,7 @@ describe('isExpression', () => {
     for (const text of ['', ' ', 'gpu-a100', 'gpu-a100, flux', 'production,gpu-a100,', 'gpu a100, flux', 'a,,b',
       'v2.1, eu-west:1', 'mytype:pro', 'x type:pro', 'tag\u00a0with-nbsp', 'ünïcödé, 日本']) {
       assert.equal(isExpression(text), false, JSON.stringify(text));
+      assert.equal(referenceLooksLikeExpression(text), false, `the reference agrees on ${JSON.stringify(text)}`);
     }
   });
 
@@ -22,6 +24,7 @@ describe('isExpression', () => {
     for (const text of ['gpu & flux', 'gpu && flux', 'flux | sdxl', 'flux || sdxl', '!development', '(flux)', 'flux)',
       '"gpu a100"', 'say "hi', 'gpu-*', 'sdxl?', '*', 'type:pro', 'flux, type:plus', 'flux,  \ttype:pro', 'type:']) {
       assert.equal(isExpression(text), true, JSON.stringify(text));
+      assert.equal(referenceLooksLikeExpression(text), true, `the reference agrees on ${JSON.stringify(text)}`);
     }
   });
 

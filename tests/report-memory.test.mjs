@@ -4,11 +4,11 @@
 // on a large fleet must leave the memory about as it found it. This file runs in its
 // own process (node --test), so the package's wasm instance is fresh.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { importPackage } from './support/package.mjs';
-import { TOKEN, startApi } from './support/standin.mjs';
 import { assertRunnerMatchError } from './support/errors.mjs';
+import { TOKEN, serveOnePage } from './support/standin.mjs';
+import { withPackageAndApi } from './support/suite.mjs';
 
 const RUNNERS = 30_000;
 
@@ -19,18 +19,10 @@ const MAX_GROWTH_PER_RUNNER = 250;
 
 let rm;
 let s;
-before(async () => {
-  rm = await importPackage();
-  s = await startApi({ fleet: { generate: RUNNERS, seed: 1201 } });
-  // One page holds the whole fleet: the load is one request.
-  s.setFaults([{ path: '/v1/managed-runner', ignorePerPage: RUNNERS, times: 'always' }]);
-});
-after(async () => {
-  await s?.close();
-  rm?.project.cleanup();
-});
+withPackageAndApi((started) => ({ rm, s } = started));
 
 test(`explain and listRunners over ${RUNNERS} runners leave the wasm memory at most ${MAX_GROWTH_PER_RUNNER} B per runner larger`, async () => {
+  serveOnePage(s, RUNNERS, 1201);
   const { memory } = await rm.namespace.default();
   const client = new rm.namespace.RunnerClient({ token: TOKEN, baseUrl: s.url, sources: ['managed'], cacheTtlMs: 3_600_000 });
   assert.ok((await client.findRunners(['gpu-a100'])).length > 0);

@@ -19,6 +19,15 @@ export function startApi(options = {}) {
   return startStandin({ tokens: [TOKEN, 'cfc_demo'], ...options });
 }
 
+/**
+ * Serves `n` generated runners (seed `seed`) as the managed listing, all on one page (the
+ * stand-in ignores per_page): a client's load is then one request of the whole fleet.
+ */
+export function serveOnePage(s, n, seed) {
+  s.setFleet({ generate: n, seed });
+  s.setFaults([{ path: '/v1/managed-runner', ignorePerPage: n, times: 'always' }]);
+}
+
 /** The API requests (GET /v1/…, not preflights) of the log, in arrival order. */
 export function apiRequests(s) {
   return s.requests().filter((e) => e.kind === 'api');
