@@ -5,8 +5,8 @@ use ureq::http::Uri;
 
 use crate::error::{Error, ErrorCode};
 
-/// ComfyControl's API.
-pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
+/// ComfyControl's API ([`runner_match::limits::DEFAULT_BASE_URL`]).
+pub const DEFAULT_BASE_URL: &str = runner_match::limits::DEFAULT_BASE_URL;
 
 /// A validated base URL without a trailing slash (a path prefix, as behind a proxy, is
 /// kept).

@@ -12,9 +12,6 @@ use runner_match::substring;
 
 use crate::error::Error;
 
-/// ComfyControl's API.
-pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
-
 /// A validated base URL: `http(s)://host[:port][/path]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
@@ -95,8 +92,8 @@ impl BaseUrl {
 impl Default for BaseUrl {
     fn default() -> Self {
         Self {
-            text: DEFAULT_BASE_URL.to_owned(),
-            origin: DEFAULT_BASE_URL.to_owned(),
+            text: runner_match::limits::DEFAULT_BASE_URL.to_owned(),
+            origin: runner_match::limits::DEFAULT_BASE_URL.to_owned(),
         }
     }
 }

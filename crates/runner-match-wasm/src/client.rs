@@ -164,7 +164,7 @@ pub(crate) fn ask(inner: Rc<Inner>, query: Result<Query, Error>) -> Promise {
         Err(error) => return Promise::reject(&error.into()),
     };
     spawn(Box::pin(async move {
-        let loaded = inner.index(matches!(query, Query::Refresh)).await;
+        let loaded = inner.loaded(matches!(query, Query::Refresh)).await;
         if let Query::After { pending, .. } = &query {
             let _ = JsFuture::from(pending.clone()).await;
         }
@@ -201,7 +201,7 @@ impl Inner {
     }
 
     /// The runner list: cached, joined from a load in flight, or freshly loaded.
-    async fn index(self: &Rc<Self>, force: bool) -> Result<Loaded, JsValue> {
+    async fn loaded(self: &Rc<Self>, force: bool) -> Result<Loaded, JsValue> {
         let pending = {
             let mut cache = self.cache.borrow_mut();
             match (&cache.loading, &cache.ready) {

@@ -211,7 +211,10 @@ pub enum RunnerReadError {
     },
     /// A timestamp field that is not RFC 3339 (the core's reason is the source; the
     /// message does not quote the value).
-    #[error("invalid value for `{field}`: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"")]
+    #[error(
+        "invalid value for `{field}`: expected {}",
+        runner_match::EXPECTED_TIMESTAMP
+    )]
     Timestamp {
         /// `created_at` or `updated_at`.
         field: &'static str,

@@ -57,25 +57,26 @@ pub struct Body {
 impl Body {
     /// The body as the listing's page type (page `page` of `path`), or a `decode` error.
     pub fn decode<P: ListingPage>(self, path: &str, page: u32) -> Result<P, PageDecodeError> {
-        runner_match::json::decode::<P>(&self.text)
-            .map_err(|err| self.decode_error(path, page, P::WHAT, err))
+        match runner_match::json::decode::<P>(&self.text) {
+            Ok(page) => Ok(page),
+            Err(err) => Err(self.decode_error(path, page, P::WHAT, err)),
+        }
     }
 
     /// Why the body is not `what` (not generic: one copy for every page type).
     #[inline(never)]
     fn decode_error(
-        &self,
+        self,
         path: &str,
         page: u32,
         what: &'static str,
         source: JsonError,
     ) -> PageDecodeError {
-        let (path, content_type) = (path.to_owned(), self.content_type.clone());
         PageDecodeError {
             page,
-            path,
+            path: path.to_owned(),
             what,
-            content_type,
+            content_type: self.content_type,
             source,
         }
     }

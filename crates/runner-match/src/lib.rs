@@ -47,7 +47,7 @@ pub mod report;
 pub use error_code::ErrorCode;
 pub use model::{Runner, RunnerPage, RunnerSource, RunnerStatus, RunnerType, SecretHeaders};
 pub use source::{Source, SourceError};
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, EXPECTED_TIMESTAMP};
 pub use workflow::{Workflow, WorkflowPage, WorkflowStatus};
 
 pub use expr::{

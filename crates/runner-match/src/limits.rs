@@ -3,6 +3,9 @@
 //! accept and refuse the same values. Where only one client has an option or bounds it,
 //! its constant says which; the other takes the same number if it ever bounds it.
 
+/// ComfyControl's API: the base URL unless configured.
+pub const DEFAULT_BASE_URL: &str = "https://api.comfycontrol.app";
+
 /// Per-request timeout, headers and body together, unless configured.
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 

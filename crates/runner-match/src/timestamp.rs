@@ -36,9 +36,12 @@ pub struct Timestamp {
     text: Box<str>,
 }
 
+/// What a timestamp must look like, as error messages say it (`expected …`).
+pub const EXPECTED_TIMESTAMP: &str = "RFC 3339 such as \"2024-01-10T08:00:00Z\"";
+
 /// Why a string is not an RFC 3339 timestamp.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid timestamp {input:?}: expected RFC 3339 such as \"2024-01-10T08:00:00Z\"")]
+#[error("invalid timestamp {input:?}: expected {EXPECTED_TIMESTAMP}")]
 pub struct TimestampError {
     /// The rejected text.
     pub input: String,
